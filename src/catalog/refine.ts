@@ -1,0 +1,82 @@
+import type { DiagnosisDetails } from './diagnosis.ts';
+
+const GRANT = /does not grant you\s+(\/[\w/.-]*?)\s*:\s*([A-Za-z]+)\s+permission/i;
+const DELETED = /doesn'?t exist or has been deleted/i;
+const APP_MISMATCH = /app_id is inconsistent with the token/i;
+const STALE_AUTH_CODE = /old auth_?code/i;
+const RATE = /\b(QPS|QPM|QPD)\s*\(\s*(\d+)\s*\)\s*reaches\s*(?:(?:QPS|QPM|QPD)\s+)?limit\s*(\d+)/i;
+const ADVERTISER = /advertiser\s*(?:\(\s*|_id\s*[:=]?\s*|id\s*[:=]?\s*)?(\d{6,20})/i;
+const APP = /\bapp\s*(?:\(\s*|_id\s*[:=]?\s*)(\d{6,20})/i;
+const WINDOWS = { QPS: 'second', QPM: 'minute', QPD: 'day' } as const;
+
+// Where a path's permission most likely comes from: TikTok fixes scopes at authorization time.
+const PERMISSION_GROUPS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^\/(file|creative|video|image)\//, 'Creative Management'],
+  [/^\/(campaign|adgroup|ad|smart_plus)\//, 'Ads Management'],
+  [/^\/report\//, 'Reporting'],
+  [/^\/bc\//, 'Business Center'],
+  [/^\/(pixel|event)\//, 'Measurement (pixels and events)'],
+  [/^\/(dmp|audience)\//, 'Audience Management'],
+  [/^\/(advertiser|oauth2)\//, 'Ad Account Management'],
+  [/^\/(tt_user|user|business)\//, 'TikTok Accounts'],
+];
+
+/** Reads what a TikTok `message` says beyond its code. Pure; never throws. */
+export function readMessage(message: string): DiagnosisDetails {
+  const details: DiagnosisDetails = {};
+  const grant = GRANT.exec(message);
+  if (grant) {
+    details.reason = 'scope_not_granted';
+    details.endpoint = grant[1];
+    details.method = grant[2]!.toUpperCase();
+    details.permissionGroup = PERMISSION_GROUPS.find(([path]) => path.test(grant[1]!))?.[1];
+  }
+  if (DELETED.test(message)) details.reason = 'advertiser_deleted';
+  if (APP_MISMATCH.test(message)) details.reason = 'app_token_mismatch';
+  if (STALE_AUTH_CODE.test(message)) details.reason = 'stale_auth_code';
+  const rate = RATE.exec(message);
+  if (rate) {
+    details.window = WINDOWS[rate[1]!.toUpperCase() as keyof typeof WINDOWS];
+    details.currentRate = Number(rate[2]);
+    details.limit = Number(rate[3]);
+  }
+  const advertiser = ADVERTISER.exec(message);
+  if (advertiser) details.advertiserId = advertiser[1];
+  const app = APP.exec(message);
+  if (app) details.appId = app[1];
+  return stripUndefined(details);
+}
+
+// Messages TikTok sends, recognised without a code (for `adwarden explain "<message>"`), in order of precedence.
+const SIGNATURES: ReadonlyArray<readonly [RegExp, number]> = [
+  [GRANT, 40001],
+  [DELETED, 40001],
+  [APP_MISMATCH, 40000],
+  [/advertiser\s*\(?\d*\)?'?s?\s*QPS\s*\(\s*\d+\s*\)\s*reaches/i, 40133],
+  [RATE, 40100],
+  [/too frequent|temporarily restricted/i, 40100],
+  [/access token is null|set it in http header with key Access-Token/i, 40104],
+  [/access token is (incorrect|invalid)|access token has been revoked|token.*revoked/i, 40105],
+  [/refresh token (is |has )?expired/i, 40103],
+  [/refresh token is invalid/i, 40107],
+  [/access token (is |has )?expired/i, 40102],
+  [STALE_AUTH_CODE, 40101],
+  [/authorization code is expired/i, 40131],
+  [/auth_?code.*(used|expired|invalid)|invalid (authorization|auth) code/i, 40110],
+  [/transcoding in process|video (is )?(still )?transcoding/i, 40901],
+  [/query is too large/i, 40067],
+  [/must be set to array|invalid parameter/i, 40002],
+  [/system (is )?(in )?maintenance/i, 60001],
+  [/internal service error/i, 51000],
+  [/system error/i, 50000],
+];
+
+/** Finds the TikTok code a bare message most likely came with; undefined when nothing matches. */
+export function codeFromMessage(message: string): number | undefined {
+  return SIGNATURES.find(([pattern]) => pattern.test(message))?.[1];
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
+}
