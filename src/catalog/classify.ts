@@ -2,8 +2,8 @@ import { RESPONSE_PROBLEMS, type ResponseProblem } from './adwarden-codes.ts';
 import { lookupCode } from './catalog.ts';
 import type { Diagnosis, DiagnosisBasis, DiagnosisDetails } from './diagnosis.ts';
 import type { CatalogEntry } from './entry.ts';
-import { refineDiagnosis } from './refine-diagnosis.ts';
 import { codeFromMessage, readMessage } from './refine.ts';
+import { refineDiagnosis } from './refine-diagnosis.ts';
 import { suggestRetry } from './suggest-retry.ts';
 
 /** What is known about one call's outcome. Every field is optional; `classify` reads what is there. */
@@ -47,7 +47,8 @@ function classifyInput(input: unknown, context: ClassifyContext): Diagnosis {
   if (typeof input === 'string') return fromText(input, context);
   if (input instanceof Uint8Array) return fromHttp({ status: 200, body: input }, context);
   if (isRecord(input)) {
-    if ('transport' in input || 'http' in input || 'envelope' in input) return fromFacts(input as CallFacts, context);
+    if ('transport' in input || 'http' in input || 'envelope' in input)
+      return fromFacts(input as CallFacts, context);
     return fromEnvelope(input, context);
   }
   return unrecognized(context);
@@ -86,7 +87,8 @@ function fromText(text: string, context: ClassifyContext): Diagnosis {
 
 function fromHttp(http: NonNullable<CallFacts['http']>, context: ClassifyContext): Diagnosis {
   const status = typeof http.status === 'number' ? http.status : 200;
-  const text = typeof http.body === 'string' ? http.body : http.body ? new TextDecoder().decode(http.body) : '';
+  const text =
+    typeof http.body === 'string' ? http.body : http.body ? new TextDecoder().decode(http.body) : '';
   const parsed = parseJson(text.trim());
   if (parsed.ok && isRecord(parsed.value) && 'code' in parsed.value) {
     const diagnosis = fromEnvelope(parsed.value, context);
@@ -97,7 +99,8 @@ function fromHttp(http: NonNullable<CallFacts['http']>, context: ClassifyContext
   if (status === 404) return fromProblem(RESPONSE_PROBLEMS.ADW_HTTP_NOT_FOUND, 'http', details, context);
   if (status === 429) return fromProblem(RESPONSE_PROBLEMS.ADW_HTTP_RATE_LIMITED, 'http', details, context);
   if (status >= 500) return fromProblem(RESPONSE_PROBLEMS.ADW_HTTP_SERVER_ERROR, 'http', details, context);
-  if (status < 200 || status >= 300) return fromProblem(RESPONSE_PROBLEMS.ADW_HTTP_CLIENT_ERROR, 'http', details, context);
+  if (status < 200 || status >= 300)
+    return fromProblem(RESPONSE_PROBLEMS.ADW_HTTP_CLIENT_ERROR, 'http', details, context);
   if (parsed.ok) return fromProblem(RESPONSE_PROBLEMS.ADW_ENVELOPE_MALFORMED, 'body', details, context);
   details.body = describeBody(text);
   return fromProblem(RESPONSE_PROBLEMS.ADW_BODY_NOT_JSON, 'body', details, context);
@@ -125,10 +128,15 @@ function fromEnvelope(envelope: unknown, context: ClassifyContext): Diagnosis {
   const message = typeof envelope.message === 'string' ? envelope.message.slice(0, MAX_MESSAGE) : undefined;
   const requestId = typeof envelope.request_id === 'string' ? envelope.request_id : undefined;
   if (code === undefined) {
-    return { ...fromProblem(RESPONSE_PROBLEMS.ADW_ENVELOPE_MALFORMED, 'body', {}, context), message, requestId };
+    return {
+      ...fromProblem(RESPONSE_PROBLEMS.ADW_ENVELOPE_MALFORMED, 'body', {}, context),
+      message,
+      requestId,
+    };
   }
   const found = lookupCode(code);
-  if (!found) return { ...unrecognized(context), code, message, requestId, title: `Unknown return code ${code}` };
+  if (!found)
+    return { ...unrecognized(context), code, message, requestId, title: `Unknown return code ${code}` };
   const details = message ? readMessage(message) : {};
   const basis: DiagnosisBasis = found.match === 'exact' ? 'code' : found.match;
   const diagnosis = fromEntry(found.entry, code, basis, details, context);

@@ -3,9 +3,23 @@ import type { Actor, AutomaticAction, Confidence, DiagnosisKind } from './failur
 /** How a failure is retried. Read by the client's retry and pacing steps. */
 export type RetryPolicy =
   | { readonly mode: 'never' }
-  | { readonly mode: 'backoff'; readonly initialDelayMs: number; readonly maxDelayMs: number; readonly maxAttempts: number }
-  | { readonly mode: 'rate_limit'; readonly escalationMs: readonly number[]; readonly parkUntilUtcMidnight: boolean }
-  | { readonly mode: 'poll'; readonly initialDelayMs: number; readonly maxDelayMs: number; readonly deadlineMs: number };
+  | {
+      readonly mode: 'backoff';
+      readonly initialDelayMs: number;
+      readonly maxDelayMs: number;
+      readonly maxAttempts: number;
+    }
+  | {
+      readonly mode: 'rate_limit';
+      readonly escalationMs: readonly number[];
+      readonly parkUntilUtcMidnight: boolean;
+    }
+  | {
+      readonly mode: 'poll';
+      readonly initialDelayMs: number;
+      readonly maxDelayMs: number;
+      readonly deadlineMs: number;
+    };
 
 /** A meaning given to a code by a public page that TikTok's own sources do not support. */
 export interface Folklore {

@@ -16,10 +16,13 @@ function refinement(diagnosis: Diagnosis): Partial<Diagnosis> {
   const advertiser = diagnosis.advertiserId ? ` ${diagnosis.advertiserId}` : '';
   if (code === 40001 && details.reason === 'scope_not_granted' && details.endpoint) {
     const call = `${details.method ?? 'this method on'} ${details.endpoint}`;
-    const group = details.permissionGroup ? `the ${details.permissionGroup} permission` : 'the permission for that endpoint';
+    const group = details.permissionGroup
+      ? `the ${details.permissionGroup} permission`
+      : 'the permission for that endpoint';
     return {
       title: `Permission not granted: ${call}`,
       meaning: `The advertiser${advertiser} has not granted this app permission to call ${call}. TikTok fixes permissions when the advertiser authorizes the app, so retrying cannot help.`,
+      causes: diagnosis.causes.slice(0, 2),
       fix: [
         `Ask the advertiser owner to authorize the app again with ${group} ticked; adwarden sends them a re-auth link for this connection.`,
         `If the call writes and the authorizing user is an Analyst on the ad account, ask a Business Center admin to make them Admin or Operator.`,
@@ -46,7 +49,8 @@ function refinement(diagnosis: Diagnosis): Partial<Diagnosis> {
       action: 'verify_then_reauth',
       actor: 'advertiser_owner',
       title: 'Token belongs to another app',
-      meaning: 'The access token was issued to a different TikTok app than the app_id sent with it ("app_id is inconsistent with the token\'s app information").',
+      meaning:
+        'The access token was issued to a different TikTok app than the app_id sent with it ("app_id is inconsistent with the token\'s app information").',
       fix: [
         'Check that the connection uses the app it was authorized through (app id and secret in adwarden).',
         'Then have the owner authorize again through this app; adwarden sends the re-auth link.',
@@ -67,7 +71,10 @@ function refinement(diagnosis: Diagnosis): Partial<Diagnosis> {
     const who = code === 40133 ? `Advertiser${advertiser}` : 'The app';
     return {
       title: `${diagnosis.title}: ${details.currentRate ?? '?'} ${unit} against a limit of ${details.limit}`,
-      fix: [`${who} sent ${details.currentRate ?? 'more than'} ${unit} against a limit of ${details.limit}.`, ...diagnosis.fix],
+      fix: [
+        `${who} sent ${details.currentRate ?? 'more than'} ${unit} against a limit of ${details.limit}.`,
+        ...diagnosis.fix,
+      ],
     };
   }
   return {};

@@ -46,7 +46,7 @@ export function renderErrorsDoc(): string {
     '',
     '<!-- Generated from src/catalog by `npm run docs:errors`. Do not edit by hand: a test fails when this file is stale. -->',
     '',
-    "adwarden classifies every TikTok API for Business outcome into one **failure kind** and one **automatic action**. The meanings below follow TikTok's own code table (its SDK's `tiktok_code.py` and the return-code appendix), not the folklore of public \"error decoder\" pages. Where such pages disagree, the last column says so.",
+    'adwarden classifies every TikTok API for Business outcome into one **failure kind** and one **automatic action**. The meanings below follow TikTok\'s own code table (its SDK\'s `tiktok_code.py` and the return-code appendix), not the folklore of public "error decoder" pages. Where such pages disagree, the last column says so.',
     '',
     '> **40100 is a rate limit, not an invalid token.** TikTok names it `REQUEST_TOO_FREQUENT`. Pages that call it "Invalid Access Token" lead tools to re-authenticate users who were merely throttled. Dead tokens are 40105 (invalid or revoked) and 40102 (expired); permission is 40001; 40002 is a parameter error.',
     '',

@@ -7,7 +7,10 @@ const QPM_PAUSE_MS = 300_000;
  * The first wait TikTok's recovery rules suggest for a diagnosis: the next second for a QPS limit,
  * 5 minutes for QPM, 00:00 UTC for QPD; the first backoff or poll delay otherwise. Pure.
  */
-export function suggestRetry(diagnosis: Diagnosis, now?: number): Pick<Diagnosis, 'retryAfterMs' | 'retryAt'> {
+export function suggestRetry(
+  diagnosis: Diagnosis,
+  now?: number,
+): Pick<Diagnosis, 'retryAfterMs' | 'retryAt'> {
   const { retry, details } = diagnosis;
   switch (retry.mode) {
     case 'never':

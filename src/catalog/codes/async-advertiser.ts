@@ -48,7 +48,11 @@ export const ASYNC_ADVERTISER_CODES: readonly CatalogEntry[] = [
     kind: 'advertiser_unavailable',
     title: 'Advertiser does not exist',
     meaning: 'The advertiser does not exist or was deleted.',
-    causes: ['The ad account was deleted or closed.', 'The advertiser was removed from the app’s authorization.', 'A wrong advertiser id.'],
+    causes: [
+      'The ad account was deleted or closed.',
+      'The advertiser was removed from the app’s authorization.',
+      'A wrong advertiser id.',
+    ],
     fix: [
       'adwarden checks /oauth2/advertiser/get/ to see whether the advertiser is still authorized.',
       'If it was removed on purpose, remove it from the connection; otherwise the owner re-authorizes and ticks it.',
@@ -93,7 +97,11 @@ export const ASYNC_ADVERTISER_CODES: readonly CatalogEntry[] = [
     kind: 'not_found',
     title: 'Route not found',
     meaning: 'No API route matches the path: a configuration bug, not a missing object.',
-    causes: ['A typo in the path.', 'A missing trailing slash (every v1.3 path ends in /).', 'A wrong API version.'],
+    causes: [
+      'A typo in the path.',
+      'A missing trailing slash (every v1.3 path ends in /).',
+      'A wrong API version.',
+    ],
     fix: ['Check the path, including its trailing slash and /open_api/v1.3/ prefix.'],
     action: 'fix_request',
     retry: NEVER,
@@ -115,11 +123,17 @@ export const ASYNC_ADVERTISER_CODES: readonly CatalogEntry[] = [
       meaning:
         'Neither TikTok’s SDK code table nor its return-code appendix has this code; it appears only on a third-party decoder page that applied HTTP 405/429 semantics. The Marketing API sends rate limits as HTTP 200 with code 40100, with no X-RateLimit headers.',
       causes: ['A third-party page’s invention, or a response from a different TikTok product.'],
-      fix: ['If you really received it, check which host answered: the Marketing API lives at business-api.tiktok.com/open_api/v1.3/.'],
+      fix: [
+        'If you really received it, check which host answered: the Marketing API lives at business-api.tiktok.com/open_api/v1.3/.',
+      ],
       sources: [],
       inTikTokTables: false,
       alsoDescribedAs: [
-        { claim: 'Method not allowed / Too many requests with X-RateLimit-* headers', by: 'theautomationengine.com', verdict: 'unsupported' },
+        {
+          claim: 'Method not allowed / Too many requests with X-RateLimit-* headers',
+          by: 'theautomationengine.com',
+          verdict: 'unsupported',
+        },
       ],
     },
   ),
@@ -142,7 +156,9 @@ export const ASYNC_ADVERTISER_CODES: readonly CatalogEntry[] = [
     title: 'Internal validation error',
     meaning: 'An internal service validation error; sometimes transient.',
     causes: ['A validation step inside TikTok failed.'],
-    fix: ['Retried a few times with a long pause; if it persists, treat it as a request problem and read `message`.'],
+    fix: [
+      'Retried a few times with a long pause; if it persists, treat it as a request problem and read `message`.',
+    ],
     action: 'backoff',
     retry: { mode: 'backoff', initialDelayMs: 5_000, maxDelayMs: 300_000, maxAttempts: 3 },
     actor: 'nobody',

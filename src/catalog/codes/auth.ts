@@ -1,9 +1,24 @@
 import type { CatalogEntry } from '../entry.ts';
 import { NEVER, RATE_LIMIT_RETRY, row, rows } from './define.ts';
 
-const RATE_LIMIT = { kind: 'rate_limited', action: 'pace', retry: RATE_LIMIT_RETRY, actor: 'nobody' } as const;
-const DEAD_TOKEN = { kind: 'auth_invalid', action: 'verify_then_reauth', retry: NEVER, actor: 'advertiser_owner' } as const;
-const NEW_AUTHORIZATION = { kind: 'auth_code_invalid', action: 'restart_oauth', retry: NEVER, actor: 'advertiser_owner' } as const;
+const RATE_LIMIT = {
+  kind: 'rate_limited',
+  action: 'pace',
+  retry: RATE_LIMIT_RETRY,
+  actor: 'nobody',
+} as const;
+const DEAD_TOKEN = {
+  kind: 'auth_invalid',
+  action: 'verify_then_reauth',
+  retry: NEVER,
+  actor: 'advertiser_owner',
+} as const;
+const NEW_AUTHORIZATION = {
+  kind: 'auth_code_invalid',
+  action: 'restart_oauth',
+  retry: NEVER,
+  actor: 'advertiser_owner',
+} as const;
 const APP_ACCESS = { kind: 'permission_denied', action: 'alert', retry: NEVER, actor: 'operator' } as const;
 const RATE_RECOVERY =
   'Recovery per TikTok: QPS exceeded → retry in the next second; QPM exceeded → stop for 5 minutes; QPD exceeded → stop until 00:00 UTC.';
@@ -28,7 +43,11 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     sources: ['SDK', 'RC', 'AB', 'SG', 'PH', 'OW', 'SF'],
     alsoDescribedAs: [
       { claim: 'Invalid Access Token: re-run OAuth', by: 'adskull.io', verdict: 'contradicts' },
-      { claim: 'Authentication Failed (headers missing)', by: 'theautomationengine.com', verdict: 'contradicts' },
+      {
+        claim: 'Authentication Failed (headers missing)',
+        by: 'theautomationengine.com',
+        verdict: 'contradicts',
+      },
     ],
   }),
   row({
@@ -38,7 +57,11 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     title: 'Invalid app credentials or authorization code',
     meaning:
       'Invalid authentication parameters: the app_id / secret pair does not match, or the authorization code is invalid (e.g. "Not able to get long-term access_token with an old auth_code").',
-    causes: ['The app secret was rotated or mistyped.', 'The app id belongs to another app.', 'At token exchange: an old or reused auth_code.'],
+    causes: [
+      'The app secret was rotated or mistyped.',
+      'The app id belongs to another app.',
+      'At token exchange: an old or reused auth_code.',
+    ],
     fix: [
       'Compare the app id and secret with TikTok’s developer portal (My Apps → App Detail) and update them in adwarden.',
       'At token exchange: start the authorization again for a fresh code.',
@@ -46,7 +69,13 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     action: 'check_app_credentials',
     retry: NEVER,
     actor: 'operator',
-    alsoDescribedAs: [{ claim: 'Requests made too frequently (rate limit)', by: 'PostHog utils.py comment', verdict: 'contradicts' }],
+    alsoDescribedAs: [
+      {
+        claim: 'Requests made too frequently (rate limit)',
+        by: 'PostHog utils.py comment',
+        verdict: 'contradicts',
+      },
+    ],
   }),
   row({
     code: 40102,
@@ -55,7 +84,10 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     title: 'Access token expired',
     meaning:
       'The access token has expired. Expected for TikTok account (tt_user) tokens, which live 24 hours; unexpected for Marketing API advertiser tokens, which do not expire on a timer.',
-    causes: ['A tt_user access token older than 24 hours.', 'For an advertiser token: it was invalidated on TikTok’s side.'],
+    causes: [
+      'A tt_user access token older than 24 hours.',
+      'For an advertiser token: it was invalidated on TikTok’s side.',
+    ],
     fix: [
       'tt_user tokens: adwarden refreshes with the refresh token, then retries.',
       'Advertiser tokens (no refresh exists): the owner authorizes the app again through the re-auth link.',
@@ -63,16 +95,25 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     action: 'refresh',
     retry: NEVER,
     actor: 'advertiser_owner',
-    alsoDescribedAs: [{ claim: 'Rate limited for a certain field value', by: 'PostHog utils.py comment', verdict: 'contradicts' }],
+    alsoDescribedAs: [
+      {
+        claim: 'Rate limited for a certain field value',
+        by: 'PostHog utils.py comment',
+        verdict: 'contradicts',
+      },
+    ],
   }),
   row({
     code: 40103,
     name: 'REFRESH_TOKEN_EXPIRE',
     kind: 'auth_expired',
     title: 'Refresh token expired',
-    meaning: 'The tt_user refresh token has expired (they live 365 days); the account holder must authorize again.',
+    meaning:
+      'The tt_user refresh token has expired (they live 365 days); the account holder must authorize again.',
     causes: ['The refresh token is older than a year, or was not used before it ran out.'],
-    fix: ['The TikTok account holder authorizes the app again (adwarden sends the link, and reminds 7 days ahead).'],
+    fix: [
+      'The TikTok account holder authorizes the app again (adwarden sends the link, and reminds 7 days ahead).',
+    ],
     action: 'restart_oauth',
     retry: NEVER,
     actor: 'advertiser_owner',
@@ -82,9 +123,14 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     name: 'EMPTY_ACCESS_TOKEN',
     kind: 'invalid_request',
     title: 'Access token missing',
-    meaning: 'The Access-Token header is empty or missing ("Access token is null, you should set it in http header with key Access-Token.").',
-    causes: ['The caller did not send the Access-Token header, or sent the token in Authorization or the query instead.'],
-    fix: ['Send the token in the `Access-Token` header, without a `Bearer ` prefix. This is a caller bug, not an advertiser problem.'],
+    meaning:
+      'The Access-Token header is empty or missing ("Access token is null, you should set it in http header with key Access-Token.").',
+    causes: [
+      'The caller did not send the Access-Token header, or sent the token in Authorization or the query instead.',
+    ],
+    fix: [
+      'Send the token in the `Access-Token` header, without a `Bearer ` prefix. This is a caller bug, not an advertiser problem.',
+    ],
     action: 'fix_request',
     retry: NEVER,
     actor: 'developer',
@@ -94,7 +140,8 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     code: 40105,
     name: 'INVALID_ACCESS_TOKEN',
     title: 'Access token invalid or revoked',
-    meaning: 'The access token is invalid, incorrect or has been revoked ("Access token is incorrect or has been revoked").',
+    meaning:
+      'The access token is invalid, incorrect or has been revoked ("Access token is incorrect or has been revoked").',
     causes: [
       'The advertiser or a Business Center admin cancelled the app’s authorization.',
       'The app revoked the token (/oauth2/revoke_token/).',
@@ -114,7 +161,9 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     title: 'Token does not match this advertiser or user',
     meaning: 'The core user is invalid: the token does not belong to this advertiser or user.',
     causes: ['The token was used for an advertiser it was not issued for.'],
-    fix: ['Check which connection’s token is used for this advertiser; re-authorize if the advertiser should be covered.'],
+    fix: [
+      'Check which connection’s token is used for this advertiser; re-authorize if the advertiser should be covered.',
+    ],
   }),
   row({
     ...NEW_AUTHORIZATION,
@@ -122,8 +171,12 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     name: 'INVALID_REFRESH_TOKEN',
     kind: 'auth_invalid',
     title: 'Refresh token invalid',
-    meaning: 'The refresh token is invalid, which includes trying to refresh a long-term Marketing API token (those cannot be refreshed).',
-    causes: ['A refresh with a revoked or mistyped refresh token.', 'A refresh attempted for an advertiser (Marketing API) token.'],
+    meaning:
+      'The refresh token is invalid, which includes trying to refresh a long-term Marketing API token (those cannot be refreshed).',
+    causes: [
+      'A refresh with a revoked or mistyped refresh token.',
+      'A refresh attempted for an advertiser (Marketing API) token.',
+    ],
     fix: ['The owner authorizes the app again. Never call refresh for advertiser tokens.'],
   }),
   ...rows(
@@ -147,19 +200,32 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     code: 40110,
     name: 'AUTH_CODE_ERROR',
     title: 'Authorization code invalid, used or expired',
-    meaning: 'The authorization code was cancelled, already used or has expired. Codes live one hour and work once.',
-    causes: ['The callback was replayed or the code exchanged twice.', 'More than an hour passed between consent and exchange.'],
+    meaning:
+      'The authorization code was cancelled, already used or has expired. Codes live one hour and work once.',
+    causes: [
+      'The callback was replayed or the code exchanged twice.',
+      'More than an hour passed between consent and exchange.',
+    ],
     fix: ['Start the authorization again; adwarden exchanges codes as soon as the callback arrives.'],
-    alsoDescribedAs: [{ claim: 'No permission to access this advertiser (a test mock)', by: 'PostHog tests', verdict: 'contradicts' }],
+    alsoDescribedAs: [
+      {
+        claim: 'No permission to access this advertiser (a test mock)',
+        by: 'PostHog tests',
+        verdict: 'contradicts',
+      },
+    ],
   }),
   row({
     ...DEAD_TOKEN,
     code: 40111,
     name: null,
     title: 'Undocumented authentication failure',
-    meaning: 'This code appears in no TikTok source (SDK table or return-code appendix); adwarden treats it as a generic authentication failure.',
+    meaning:
+      'This code appears in no TikTok source (SDK table or return-code appendix); adwarden treats it as a generic authentication failure.',
     causes: ['Unknown.'],
-    fix: ['adwarden probes the token; quote the request_id to TikTok support so the meaning can be confirmed.'],
+    fix: [
+      'adwarden probes the token; quote the request_id to TikTok support so the meaning can be confirmed.',
+    ],
     confidence: 'low',
     sources: [],
     inTikTokTables: false,
@@ -219,9 +285,14 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     ],
     {
       ...APP_ACCESS,
-      meaning: 'The developer app may not use this API, feature or advertiser: an app-level access decision on TikTok’s side.',
-      causes: ['The app lacks access to the API or feature, the feature is allowlist- or region-gated, or the developer account is not approved.'],
-      fix: ['In TikTok’s developer portal, check the app’s approved APIs and apply for the feature; retrying cannot help.'],
+      meaning:
+        'The developer app may not use this API, feature or advertiser: an app-level access decision on TikTok’s side.',
+      causes: [
+        'The app lacks access to the API or feature, the feature is allowlist- or region-gated, or the developer account is not approved.',
+      ],
+      fix: [
+        'In TikTok’s developer portal, check the app’s approved APIs and apply for the feature; retrying cannot help.',
+      ],
     },
   ),
   ...rows(
@@ -271,7 +342,8 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     code: 40131,
     name: 'SCOPE_TT_USER_OAUTH_FAILED',
     title: 'TikTok account authorization failed',
-    meaning: 'The tt_user OAuth step failed; an observed message is "Authorization code is expired." from /tt_user/oauth2/token/.',
+    meaning:
+      'The tt_user OAuth step failed; an observed message is "Authorization code is expired." from /tt_user/oauth2/token/.',
     causes: ['An expired or reused TikTok account authorization code.'],
     fix: ['Start the TikTok account authorization again.'],
     confidence: 'medium',
@@ -283,8 +355,13 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     name: 'REQUEST_FREQUENCY_LIMITED',
     title: 'Too frequent for one field value',
     meaning: `Requests are too frequent for a single field value (e.g. one pixel_code on /pixel/track/). ${RATE_RECOVERY}`,
-    causes: ['Many calls with the same field value in a short time.', 'If sustained: possibly a leaked token used elsewhere.'],
-    fix: ['Slow down calls for that value; if it persists, check whether the token is used by something else.'],
+    causes: [
+      'Many calls with the same field value in a short time.',
+      'If sustained: possibly a leaked token used elsewhere.',
+    ],
+    fix: [
+      'Slow down calls for that value; if it persists, check whether the token is used by something else.',
+    ],
   }),
   row({
     ...RATE_LIMIT,
@@ -293,7 +370,9 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     title: 'Advertiser rate limit for this path',
     meaning: `The advertiser reached its per-path QPS limit, e.g. "Advertiser (…)'s QPS (21) reaches QPS limit 20 for current path". ${RATE_RECOVERY}`,
     causes: ['Too many calls for one advertiser on one endpoint, typically from parallel jobs.'],
-    fix: ['Nothing to re-authorize. adwarden keeps a per-advertiser, per-path budget and retries after a second.'],
+    fix: [
+      'Nothing to re-authorize. adwarden keeps a per-advertiser, per-path budget and retries after a second.',
+    ],
     sources: ['RC', 'AB'],
   }),
   row({

@@ -4,7 +4,12 @@ import type { CatalogEntry, RetryPolicy } from '../entry.ts';
 export const NEVER: RetryPolicy = { mode: 'never' };
 
 /** TikTok-side trouble: exponential backoff with full jitter. */
-export const TRANSIENT_RETRY: RetryPolicy = { mode: 'backoff', initialDelayMs: 1_000, maxDelayMs: 30_000, maxAttempts: 5 };
+export const TRANSIENT_RETRY: RetryPolicy = {
+  mode: 'backoff',
+  initialDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  maxAttempts: 5,
+};
 
 /** TikTok's rate-limit recovery: next second (QPS), 5 minutes (QPM), then 00:00 UTC (QPD). */
 export const RATE_LIMIT_RETRY: RetryPolicy = {
@@ -14,7 +19,12 @@ export const RATE_LIMIT_RETRY: RetryPolicy = {
 };
 
 /** Asynchronous work not finished yet: poll with backoff up to a deadline. */
-export const POLL: RetryPolicy = { mode: 'poll', initialDelayMs: 2_000, maxDelayMs: 60_000, deadlineMs: 30 * 60_000 };
+export const POLL: RetryPolicy = {
+  mode: 'poll',
+  initialDelayMs: 2_000,
+  maxDelayMs: 60_000,
+  deadlineMs: 30 * 60_000,
+};
 
 /** The parts every row spells out; the rest defaults (high confidence, SDK + RC sources, no folklore). */
 type RowInput = Pick<

@@ -1,7 +1,12 @@
 import type { CatalogEntry } from '../entry.ts';
 import { NEVER, POLL, row, rows } from './define.ts';
 
-const FILE_PROBLEM = { kind: 'invalid_request', action: 'fix_request', retry: NEVER, actor: 'developer' } as const;
+const FILE_PROBLEM = {
+  kind: 'invalid_request',
+  action: 'fix_request',
+  retry: NEVER,
+  actor: 'developer',
+} as const;
 
 /** File and video codes: the 409xx block. */
 export const FILE_CODES: readonly CatalogEntry[] = [
@@ -10,7 +15,8 @@ export const FILE_CODES: readonly CatalogEntry[] = [
     code: 40900,
     name: 'SIGNATURE_ERROR',
     title: 'File signature (MD5) mismatch',
-    meaning: 'The MD5 signature sent with the file (video_signature / image_signature) does not match its bytes.',
+    meaning:
+      'The MD5 signature sent with the file (video_signature / image_signature) does not match its bytes.',
     causes: ['The signature was computed over other bytes, or the upload was corrupted.'],
     fix: ['Recompute the MD5 of the exact bytes sent and upload again.'],
   }),
@@ -21,7 +27,9 @@ export const FILE_CODES: readonly CatalogEntry[] = [
     title: 'Video transcoding in process',
     meaning: 'The video is still being transcoded; it cannot be used yet.',
     causes: ['An ad was created right after the video upload, before processing finished.'],
-    fix: ['Nothing to do: adwarden polls /file/video/ad/info/ until the video is displayable, then creates the ad.'],
+    fix: [
+      'Nothing to do: adwarden polls /file/video/ad/info/ until the video is displayable, then creates the ad.',
+    ],
     action: 'poll',
     retry: POLL,
     actor: 'nobody',
@@ -70,7 +78,8 @@ export const FILE_CODES: readonly CatalogEntry[] = [
     ],
     {
       ...FILE_PROBLEM,
-      meaning: 'The uploaded file is missing, empty, too large, of an unsupported type or otherwise out of specification.',
+      meaning:
+        'The uploaded file is missing, empty, too large, of an unsupported type or otherwise out of specification.',
       causes: ['The file was not validated before upload.'],
       fix: ['Validate the file (≤500 MB; mp4, mov, mpeg or avi; 9:16, 16:9 or 1:1) and upload again.'],
     },

@@ -45,7 +45,10 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
       'A parameter has the wrong type or value.',
       'With the message "The app_id is inconsistent with the token\'s app information": the token was issued to another app (adwarden refines this case).',
     ],
-    fix: ['Read `message`: it names the parameter.', 'Fix the request; retrying the same request cannot succeed.'],
+    fix: [
+      'Read `message`: it names the parameter.',
+      'Fix the request; retrying the same request cannot succeed.',
+    ],
     sources: ['SDK', 'RC', 'PH'],
   }),
   row({
@@ -71,7 +74,11 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
     alsoDescribedAs: [
       { claim: 'App Not Authorized', by: 'adskull.io', verdict: 'compatible' },
       { claim: 'Invalid Parameters', by: 'theautomationengine.com', verdict: 'contradicts' },
-      { claim: 'Requests made too frequently (a unit-test mock)', by: 'Singer tap-tiktok-ads tests', verdict: 'contradicts' },
+      {
+        claim: 'Requests made too frequently (a unit-test mock)',
+        by: 'Singer tap-tiktok-ads tests',
+        verdict: 'contradicts',
+      },
     ],
   }),
   row({
@@ -92,8 +99,16 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
     ],
     sources: ['SDK', 'RC', 'SF', 'AB', 'PH'],
     alsoDescribedAs: [
-      { claim: 'Insufficient Permission (Business Center resource-level permission)', by: 'adskull.io', verdict: 'contradicts' },
-      { claim: 'Invalid Access Token (24 h lifespan)', by: 'theautomationengine.com', verdict: 'contradicts' },
+      {
+        claim: 'Insufficient Permission (Business Center resource-level permission)',
+        by: 'adskull.io',
+        verdict: 'contradicts',
+      },
+      {
+        claim: 'Invalid Access Token (24 h lifespan)',
+        by: 'theautomationengine.com',
+        verdict: 'contradicts',
+      },
     ],
   }),
   row({
@@ -103,7 +118,10 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
     title: 'Forbidden',
     meaning: 'The operation is forbidden for this caller; handled like 40001.',
     causes: ['The app or the authorizing user lacks access to the object or endpoint.'],
-    fix: ['Check the authorizing user’s role on the ad account in Business Center.', 'Re-authorize with the needed permission.'],
+    fix: [
+      'Check the authorizing user’s role on the ad account in Business Center.',
+      'Re-authorize with the needed permission.',
+    ],
     action: 'request_permission',
     retry: NEVER,
     actor: 'advertiser_owner',
@@ -115,7 +133,8 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
     code: 40006,
     name: 'VERSION_ERROR',
     title: 'Parameters not supported by this API version',
-    meaning: 'The API version does not support these parameters (for example an old product on the wrong version).',
+    meaning:
+      'The API version does not support these parameters (for example an old product on the wrong version).',
     causes: ['A parameter or product from another API version.'],
     fix: ['Use parameters documented for v1.3.'],
   }),
@@ -124,8 +143,13 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
     name: 'NOT_EXIST',
     kind: 'not_found',
     title: 'Object or operation does not exist',
-    meaning: 'The object or operation does not exist: a deleted campaign, ad group or ad, or a deprecated URL.',
-    causes: ['The object was deleted.', 'The id belongs to another advertiser.', 'A deprecated operation was called.'],
+    meaning:
+      'The object or operation does not exist: a deleted campaign, ad group or ad, or a deprecated URL.',
+    causes: [
+      'The object was deleted.',
+      'The id belongs to another advertiser.',
+      'A deprecated operation was called.',
+    ],
     fix: ['Stop requesting the object; re-list the advertiser’s objects to refresh local state.'],
     action: 'forget_object',
     retry: NEVER,
@@ -150,7 +174,9 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
     {
       ...REQUEST_BUG,
       meaning: 'A sandbox-only error: the sandbox lacks this feature or this advertiser.',
-      causes: ['The call targets the sandbox (sandbox-ads.tiktok.com), which lacks several endpoints, e.g. /advertiser/info/.'],
+      causes: [
+        'The call targets the sandbox (sandbox-ads.tiktok.com), which lacks several endpoints, e.g. /advertiser/info/.',
+      ],
       fix: ['Skip this call in the sandbox, or run it against production with a production token.'],
     },
   ),
@@ -161,16 +187,23 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
     title: 'Domain not supported for this version',
     meaning: 'The host does not serve this API version.',
     causes: ['A wrong or legacy base URL.'],
-    fix: ['Use https://business-api.tiktok.com/open_api/v1.3/ (production) or https://sandbox-ads.tiktok.com/open_api/v1.3/ (sandbox).'],
+    fix: [
+      'Use https://business-api.tiktok.com/open_api/v1.3/ (production) or https://sandbox-ads.tiktok.com/open_api/v1.3/ (sandbox).',
+    ],
   }),
   row({
     code: 40011,
     name: 'ID_LIMIT_EXCEED',
     kind: 'invalid_request',
     title: 'Too many ids in one request',
-    meaning: 'The request carries more ids than the endpoint accepts (e.g. more than 100 advertiser_ids on /advertiser/info/).',
-    causes: ['A batch larger than the endpoint limit (100 for /advertiser/info/, 60 for /file/video/ad/info/).'],
-    fix: ['Split the ids into batches within the limit; adwarden’s client does this for the endpoints it knows.'],
+    meaning:
+      'The request carries more ids than the endpoint accepts (e.g. more than 100 advertiser_ids on /advertiser/info/).',
+    causes: [
+      'A batch larger than the endpoint limit (100 for /advertiser/info/, 60 for /file/video/ad/info/).',
+    ],
+    fix: [
+      'Split the ids into batches within the limit; adwarden’s client does this for the endpoints it knows.',
+    ],
     action: 'split_request',
     retry: NEVER,
     actor: 'developer',
@@ -194,7 +227,8 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
     name: 'DUPLICATED_REQUEST',
     kind: 'invalid_request',
     title: 'Duplicated request',
-    meaning: 'The server rejected the request as a duplicate of one it already received. TikTok has no idempotency key.',
+    meaning:
+      'The server rejected the request as a duplicate of one it already received. TikTok has no idempotency key.',
     causes: ['A write was sent twice, e.g. retried after a timeout although the first attempt had landed.'],
     fix: ['Re-read the object: the first write was probably applied.'],
     action: 'reread_state',
@@ -213,8 +247,12 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
     {
       ...REQUEST_BUG,
       meaning: 'The request is invalid as sent; `message` gives the detail.',
-      causes: ['A wrong version path, a wrong id, a batch of the wrong size, unhashed personal data or an unknown partner name.'],
-      fix: ['Read `message` and correct the request (for a video id, re-check it with /file/video/ad/info/).'],
+      causes: [
+        'A wrong version path, a wrong id, a batch of the wrong size, unhashed personal data or an unknown partner name.',
+      ],
+      fix: [
+        'Read `message` and correct the request (for a video id, re-check it with /file/video/ad/info/).',
+      ],
     },
   ),
   row({

@@ -1,33 +1,83 @@
 import type { CatalogEntry } from '../entry.ts';
 import { NEVER, row, rows, TRANSIENT_RETRY } from './define.ts';
 
-const TIKTOK_SIDE = { kind: 'transient', action: 'backoff', retry: TRANSIENT_RETRY, actor: 'nobody' } as const;
-const STATUS_PAGE = 'If it lasts, check TikTok’s API status page (business-api.tiktok.com/portal/api-service-status) and quote the request_id to TikTok support.';
+const TIKTOK_SIDE = {
+  kind: 'transient',
+  action: 'backoff',
+  retry: TRANSIENT_RETRY,
+  actor: 'nobody',
+} as const;
+const STATUS_PAGE =
+  'If it lasts, check TikTok’s API status page (business-api.tiktok.com/portal/api-service-status) and quote the request_id to TikTok support.';
 
 // TikTok SDK names of the 510xx internal dependent services (the table goes 51020 → 51030: 51021/51022 do not exist).
 const NAMED_51XXX: ReadonlyArray<readonly [number, string]> = [
-  [51000, 'RPC_ERROR'], [51001, 'STATISTICS_ERROR'], [51002, 'BUILD_STONE_ERROR'], [51003, 'DMP_ERROR'],
-  [51004, 'LEGO_SERVICE_ERROR'], [51005, 'SMART_PLAYER_ERROR'], [51006, 'JUPITER_ERROR'],
-  [51007, 'OVERTURE_STAT_CENTRAL_ERROR'], [51008, 'ADVERTISER_ERROR'], [51009, 'DPA_ERROR'],
-  [51010, 'INTERNAL_TIME_OUT'], [51011, 'SEARCH_ERROR'], [51012, 'PIXEL_ERROR'], [51014, 'LEGO_SERVICE_SYNC_ERROR'],
-  [51015, 'GRANTING_SERVICE_ERROR'], [51016, 'ACCOUNT_ERROR'], [51017, 'VIDEO_TRANSCODE_SERVICE_ERROR'],
-  [51018, 'AGENT_SERVICE_ERROR'], [51019, 'IMAGE_CUT_ERROR'], [51020, 'ORDER_CENTER_SERVICE_ERROR'],
-  [51030, 'USER_PASSPORT_SERVICE_ERROR'], [51031, 'PLATFORM_ACCOUNT_SERVICE_ERROR'], [51032, 'PLAYABLE_SERVICE_ERROR'],
-  [51033, 'TOOLBOX_ERROR'], [51034, 'AD_MACHINE_AUDIT_ZEPHYR'], [51035, 'SATELLITE_ERROR'], [51036, 'TETRIS_ERROR'],
-  [51037, 'ASYNC_TASK_ERROR'], [51038, 'UNION_TREASURE_BOX_ERROR'], [51039, 'AUTH_SERVICE_ERROR'],
-  [51040, 'ADVERTISER_INFO_ERROR'], [51041, 'AD_GARM_SERVICE_ERROR'], [51042, 'LEGO_BUSINESS_SERVICE_ERROR'],
-  [51043, 'CREATIVE_PLATFORM_SERVICE_ERROR'], [51044, 'DPA_PLATFORM_ERROR'], [51045, 'AD_FILE_SERVICE_ERROR'],
-  [51046, 'SIRIUS_SERVICE_ERROR'], [51047, 'SUBSCRIPTION_ERROR'], [51048, 'ADS_PREVIEW_ERROR'],
-  [51049, 'DPA_RENDER_GATEWAY_ERROR'], [51050, 'MEASUREMENT_STONE_ERROR'], [51051, 'MANUAL_REVIEW_ERROR'],
-  [51052, 'OPTIMIZER_ERROR'], [51053, 'DPA_CATALOG_BUSINESS_ERROR'], [51054, 'CRM_ERROR'], [51055, 'GCRM_ERROR'],
-  [51056, 'ADVERTISER_ACCOUNT_SERVICE_ERROR'], [51057, 'APP_ERROR'], [51058, 'POSTER_SERVICE_ERROR'],
-  [51059, 'CONFIG_SERVICE_ERROR'], [51060, 'BC_RPC_ERROR'], [51061, 'BM_SERVICE_ERROR'], [51062, 'IMAGEX_SERVICE_ERROR'],
-  [51063, 'SEGMENT_GATEWAY_SERVICE_ERROR'], [51064, 'ECO_GAME_MANAGER_SERVICE_ERROR'], [51065, 'TTOP_SERVICE_ERROR'],
-  [51066, 'SUGGESTION_ENGINE_SERVICE_ERROR'], [51067, 'VIDEOARCH_SERVICE_ERROR'], [51099, 'STATISTICS_NEW_ERROR'],
+  [51000, 'RPC_ERROR'],
+  [51001, 'STATISTICS_ERROR'],
+  [51002, 'BUILD_STONE_ERROR'],
+  [51003, 'DMP_ERROR'],
+  [51004, 'LEGO_SERVICE_ERROR'],
+  [51005, 'SMART_PLAYER_ERROR'],
+  [51006, 'JUPITER_ERROR'],
+  [51007, 'OVERTURE_STAT_CENTRAL_ERROR'],
+  [51008, 'ADVERTISER_ERROR'],
+  [51009, 'DPA_ERROR'],
+  [51010, 'INTERNAL_TIME_OUT'],
+  [51011, 'SEARCH_ERROR'],
+  [51012, 'PIXEL_ERROR'],
+  [51014, 'LEGO_SERVICE_SYNC_ERROR'],
+  [51015, 'GRANTING_SERVICE_ERROR'],
+  [51016, 'ACCOUNT_ERROR'],
+  [51017, 'VIDEO_TRANSCODE_SERVICE_ERROR'],
+  [51018, 'AGENT_SERVICE_ERROR'],
+  [51019, 'IMAGE_CUT_ERROR'],
+  [51020, 'ORDER_CENTER_SERVICE_ERROR'],
+  [51030, 'USER_PASSPORT_SERVICE_ERROR'],
+  [51031, 'PLATFORM_ACCOUNT_SERVICE_ERROR'],
+  [51032, 'PLAYABLE_SERVICE_ERROR'],
+  [51033, 'TOOLBOX_ERROR'],
+  [51034, 'AD_MACHINE_AUDIT_ZEPHYR'],
+  [51035, 'SATELLITE_ERROR'],
+  [51036, 'TETRIS_ERROR'],
+  [51037, 'ASYNC_TASK_ERROR'],
+  [51038, 'UNION_TREASURE_BOX_ERROR'],
+  [51039, 'AUTH_SERVICE_ERROR'],
+  [51040, 'ADVERTISER_INFO_ERROR'],
+  [51041, 'AD_GARM_SERVICE_ERROR'],
+  [51042, 'LEGO_BUSINESS_SERVICE_ERROR'],
+  [51043, 'CREATIVE_PLATFORM_SERVICE_ERROR'],
+  [51044, 'DPA_PLATFORM_ERROR'],
+  [51045, 'AD_FILE_SERVICE_ERROR'],
+  [51046, 'SIRIUS_SERVICE_ERROR'],
+  [51047, 'SUBSCRIPTION_ERROR'],
+  [51048, 'ADS_PREVIEW_ERROR'],
+  [51049, 'DPA_RENDER_GATEWAY_ERROR'],
+  [51050, 'MEASUREMENT_STONE_ERROR'],
+  [51051, 'MANUAL_REVIEW_ERROR'],
+  [51052, 'OPTIMIZER_ERROR'],
+  [51053, 'DPA_CATALOG_BUSINESS_ERROR'],
+  [51054, 'CRM_ERROR'],
+  [51055, 'GCRM_ERROR'],
+  [51056, 'ADVERTISER_ACCOUNT_SERVICE_ERROR'],
+  [51057, 'APP_ERROR'],
+  [51058, 'POSTER_SERVICE_ERROR'],
+  [51059, 'CONFIG_SERVICE_ERROR'],
+  [51060, 'BC_RPC_ERROR'],
+  [51061, 'BM_SERVICE_ERROR'],
+  [51062, 'IMAGEX_SERVICE_ERROR'],
+  [51063, 'SEGMENT_GATEWAY_SERVICE_ERROR'],
+  [51064, 'ECO_GAME_MANAGER_SERVICE_ERROR'],
+  [51065, 'TTOP_SERVICE_ERROR'],
+  [51066, 'SUGGESTION_ENGINE_SERVICE_ERROR'],
+  [51067, 'VIDEOARCH_SERVICE_ERROR'],
+  [51099, 'STATISTICS_NEW_ERROR'],
 ];
 
 const titleOf = (name: string) =>
-  `Internal service error (${name.toLowerCase().replaceAll('_', ' ').replace(/ error$/, '')})`;
+  `Internal service error (${name
+    .toLowerCase()
+    .replaceAll('_', ' ')
+    .replace(/ error$/, '')})`;
 
 /** Blocked access, offline endpoints and TikTok-side errors: 41xxx to 70001. */
 export const SYSTEM_CODES: readonly CatalogEntry[] = [
@@ -38,7 +88,9 @@ export const SYSTEM_CODES: readonly CatalogEntry[] = [
     title: 'Client IP in a blocked region',
     meaning: 'The request came from an IP address in a country or region TikTok blocks.',
     causes: ['The service’s egress IP is in a blocked region.'],
-    fix: ['Route adwarden’s outbound traffic through an allowed region; retrying from the same IP cannot help.'],
+    fix: [
+      'Route adwarden’s outbound traffic through an allowed region; retrying from the same IP cannot help.',
+    ],
     action: 'stop_and_alert',
     retry: NEVER,
     actor: 'operator',
@@ -58,14 +110,34 @@ export const SYSTEM_CODES: readonly CatalogEntry[] = [
       fix: ['Move to the replacement endpoint or drop the retired fields (see TikTok’s changelog).'],
     },
   ),
-  row({ ...TIKTOK_SIDE, code: 41013, name: 'SITE_TO_VIDEO_SERVICE_ERROR', title: 'Site-to-video service error', meaning: 'An error in TikTok’s site-to-video service.', causes: ['A TikTok-side service failure.'], fix: ['Retried with backoff.'], confidence: 'medium', sources: ['SDK'] }),
-  row({ ...TIKTOK_SIDE, code: 50000, name: 'SYS_ERROR', title: 'System error', meaning: 'An internal error on TikTok’s side.', causes: ['A TikTok-side failure.'], fix: ['Retried with exponential backoff.', STATUS_PAGE], sources: ['SDK', 'RC', 'AB', 'SG', 'PH'] }),
+  row({
+    ...TIKTOK_SIDE,
+    code: 41013,
+    name: 'SITE_TO_VIDEO_SERVICE_ERROR',
+    title: 'Site-to-video service error',
+    meaning: 'An error in TikTok’s site-to-video service.',
+    causes: ['A TikTok-side service failure.'],
+    fix: ['Retried with backoff.'],
+    confidence: 'medium',
+    sources: ['SDK'],
+  }),
+  row({
+    ...TIKTOK_SIDE,
+    code: 50000,
+    name: 'SYS_ERROR',
+    title: 'System error',
+    meaning: 'An internal error on TikTok’s side.',
+    causes: ['A TikTok-side failure.'],
+    fix: ['Retried with exponential backoff.', STATUS_PAGE],
+    sources: ['SDK', 'RC', 'AB', 'SG', 'PH'],
+  }),
   row({
     ...TIKTOK_SIDE,
     code: 50001,
     name: null,
     title: 'Service temporarily unavailable',
-    meaning: 'Not in TikTok’s SDK table; one connector’s older code calls it "service temporarily unavailable". Treated like the 5xxxx block.',
+    meaning:
+      'Not in TikTok’s SDK table; one connector’s older code calls it "service temporarily unavailable". Treated like the 5xxxx block.',
     causes: ['A TikTok-side failure.'],
     fix: ['Retried with exponential backoff.', STATUS_PAGE],
     confidence: 'low',
@@ -80,7 +152,13 @@ export const SYSTEM_CODES: readonly CatalogEntry[] = [
     causes: ['A TikTok-side timeout or outage.'],
     fix: ['Retried with exponential backoff.', STATUS_PAGE],
     sources: ['SDK', 'RC', 'SG'],
-    alsoDescribedAs: [{ claim: 'Service Temporarily Unavailable', by: 'adskull.io, theautomationengine.com', verdict: 'compatible' }],
+    alsoDescribedAs: [
+      {
+        claim: 'Service Temporarily Unavailable',
+        by: 'adskull.io, theautomationengine.com',
+        verdict: 'compatible',
+      },
+    ],
   }),
   row({
     ...TIKTOK_SIDE,
@@ -91,7 +169,10 @@ export const SYSTEM_CODES: readonly CatalogEntry[] = [
     meaning:
       'An error in one of TikTok’s internal services (statistics, DMP, advertiser, transcoding, auth, Business Center…). Any 51xxx is retried; 51021 and 51022 are not in TikTok’s SDK table.',
     causes: ['A TikTok-side service failure.'],
-    fix: ['Retried with exponential backoff.', 'If one advertiser keeps getting it, alert with the request_id.'],
+    fix: [
+      'Retried with exponential backoff.',
+      'If one advertiser keeps getting it, alert with the request_id.',
+    ],
   }),
   ...NAMED_51XXX.map(([code, name]) =>
     row({
@@ -131,7 +212,18 @@ export const SYSTEM_CODES: readonly CatalogEntry[] = [
       sources: ['SDK'],
     },
   ),
-  row({ ...TIKTOK_SIDE, code: 52000, rangeEnd: 53999, name: null, title: 'Storage or serialization error', meaning: 'The 52xxx and 53xxx blocks: storage and (de)serialization failures on TikTok’s side.', causes: ['A TikTok-side failure.'], fix: ['Retried with exponential backoff.', STATUS_PAGE], confidence: 'medium', sources: ['SDK'] }),
+  row({
+    ...TIKTOK_SIDE,
+    code: 52000,
+    rangeEnd: 53999,
+    name: null,
+    title: 'Storage or serialization error',
+    meaning: 'The 52xxx and 53xxx blocks: storage and (de)serialization failures on TikTok’s side.',
+    causes: ['A TikTok-side failure.'],
+    fix: ['Retried with exponential backoff.', STATUS_PAGE],
+    confidence: 'medium',
+    sources: ['SDK'],
+  }),
   row({
     ...TIKTOK_SIDE,
     code: 60001,

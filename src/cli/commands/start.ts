@@ -1,0 +1,26 @@
+import type { Config } from '../../config/index.ts';
+import type { CliIo } from '../io.ts';
+
+/**
+ * `adwarden start` (what `npm start` runs): serve when a TikTok app is configured, otherwise the demo.
+ * Until the service lands it says what is available and exits 0.
+ */
+export function startCommand(config: Config, io: CliIo, version: string): void {
+  const configured = config.tiktok
+    ? `A TikTok app is configured (${config.tiktok.appId}, ${config.tiktok.environment}).`
+    : 'No TikTok app is configured (set ADWARDEN_TIKTOK_APP_ID and ADWARDEN_TIKTOK_APP_SECRET to connect a real one).';
+  io.stdout(
+    [
+      `adwarden ${version}`,
+      configured,
+      '',
+      'The monitoring service and the demo are not part of this build yet. Available now:',
+      '  adwarden explain <code | "message" | ->   what a TikTok return code or response means, and what to do',
+      '  adwarden doctor                            the effective configuration, secrets redacted',
+      '  adwarden --help                            every command',
+      '',
+      'Try: npx adwarden explain 40100',
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,77 @@
+import { Command, Option } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
+import { type Config, loadConfig } from '../config/index.ts';
+import { doctorCommand } from './commands/doctor.ts';
+import { explainCommand } from './commands/explain.ts';
+import { startCommand } from './commands/start.ts';
+import type { CliIo } from './io.ts';
+
+/** adwarden's version, from package.json. */
+export const VERSION: string = packageJson.version;
+
+/** Global options every command accepts. */
+interface GlobalOptions {
+  config?: string;
+  logLevel?: string;
+}
+
+/** Builds the `adwarden` command tree. Commands load the configuration only when they need it. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('adwarden')
+    .description('Keeps TikTok API for Business integrations healthy.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .option('--config <file>', 'JSON config file (also ADWARDEN_CONFIG)')
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .showHelpAfterError('(run "adwarden --help" for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
+
+  const config = (): Config => {
+    const globals = program.opts<GlobalOptions>();
+    return loadConfig({
+      env: io.env,
+      cwd: io.cwd,
+      configFile: globals.config,
+      flags: globals.logLevel ? [{ key: 'log.level', value: globals.logLevel, flag: '--log-level' }] : [],
+    });
+  };
+
+  program
+    .command('explain')
+    .description(
+      'explain a TikTok return code, a message, or a whole JSON response read from standard input (-)',
+    )
+    .argument(
+      '<input...>',
+      'a code (40100), message text in quotes, or - for a JSON response on standard input',
+    )
+    .option('--json', 'print one JSON object')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  adwarden explain 40100\n  adwarden explain "advertiser does not grant you /file/video/ad/search/:GET permission"\n  adwarden explain - < response.json',
+    )
+    .action((words: string[], options: { json?: boolean }) => explainCommand(words, options, io));
+
+  program
+    .command('doctor')
+    .description('print the effective configuration with secrets redacted')
+    .option('--json', 'print one JSON object')
+    .action((options: { json?: boolean }) => doctorCommand(config(), options, io, VERSION));
+
+  program
+    .command('start')
+    .description('serve when a TikTok app is configured, otherwise run the demo (what `npm start` runs)')
+    .action(() => startCommand(config(), io, VERSION));
+
+  return program;
+}

@@ -1,0 +1,106 @@
+/** Where a setting can come from, and how to describe it. One row per setting; defaults live in schema.ts. */
+export interface SettingSource {
+  /** Dotted path in the config file and in `Config` (durations drop their `Ms` suffix in the file). */
+  readonly key: string;
+  readonly env: string;
+  /** Shown as `[redacted]` by `doctor` and never logged. */
+  readonly secret?: boolean;
+  readonly describe: string;
+}
+
+/** Every setting adwarden reads. `src/config/` is the only place that reads `process.env`. */
+export const SETTINGS: readonly SettingSource[] = [
+  {
+    key: 'dataDir',
+    env: 'ADWARDEN_DATA_DIR',
+    describe: 'Folder for the embedded database, the key file and the lock file.',
+  },
+  {
+    key: 'databaseUrl',
+    env: 'DATABASE_URL',
+    secret: true,
+    describe:
+      'PostgreSQL URL (postgres://…); when set, adwarden runs on PostgreSQL instead of the embedded PGlite.',
+  },
+  {
+    key: 'secretKey',
+    env: 'ADWARDEN_SECRET_KEY',
+    secret: true,
+    describe:
+      '32-byte key, base64, that seals tokens and secrets at rest. Embedded mode creates a key file when unset.',
+  },
+  {
+    key: 'log.level',
+    env: 'ADWARDEN_LOG_LEVEL',
+    describe: 'fatal, error, warn, info, debug, trace or silent.',
+  },
+  { key: 'server.host', env: 'ADWARDEN_HOST', describe: 'Address the HTTP service listens on.' },
+  {
+    key: 'server.port',
+    env: 'ADWARDEN_PORT',
+    describe: 'Port the HTTP service listens on (0 picks a free one).',
+  },
+  {
+    key: 'server.publicUrl',
+    env: 'ADWARDEN_PUBLIC_URL',
+    describe: 'URL people reach the service at; used in links and OAuth redirect URIs.',
+  },
+  {
+    key: 'tiktok.appId',
+    env: 'ADWARDEN_TIKTOK_APP_ID',
+    describe: 'TikTok developer app id to register at start (optional; apps can also be added later).',
+  },
+  {
+    key: 'tiktok.appSecret',
+    env: 'ADWARDEN_TIKTOK_APP_SECRET',
+    secret: true,
+    describe: 'Secret of that app.',
+  },
+  { key: 'tiktok.environment', env: 'ADWARDEN_TIKTOK_ENVIRONMENT', describe: 'production or sandbox.' },
+  {
+    key: 'tiktok.baseUrl',
+    env: 'ADWARDEN_TIKTOK_BASE_URL',
+    describe:
+      "API base URL; defaults to TikTok's for the environment (set it to an emulator's URL in tests).",
+  },
+  {
+    key: 'tiktok.rateTier',
+    env: 'ADWARDEN_TIKTOK_RATE_TIER',
+    describe: "The app's rate tier: basic, advanced, premium or ultimate.",
+  },
+  {
+    key: 'monitor.sweepInterval',
+    env: 'ADWARDEN_SWEEP_INTERVAL',
+    describe: 'How often each connection is probed (e.g. 5m).',
+  },
+  {
+    key: 'monitor.campaignWatchInterval',
+    env: 'ADWARDEN_CAMPAIGN_WATCH_INTERVAL',
+    describe: "How often each advertiser's campaigns, ad groups and ads are read (e.g. 15m).",
+  },
+  {
+    key: 'monitor.expiryReminderLead',
+    env: 'ADWARDEN_EXPIRY_REMINDER_LEAD',
+    describe: 'How long before a token expiry the owner is reminded (e.g. 7d).',
+  },
+  {
+    key: 'monitor.maxTokenAge',
+    env: 'ADWARDEN_MAX_TOKEN_AGE',
+    describe:
+      'Optional maximum age for long-lived advertiser tokens; older ones get a re-auth reminder (e.g. 365d).',
+  },
+  {
+    key: 'cli.url',
+    env: 'ADWARDEN_URL',
+    describe: 'URL of the running service that management commands talk to.',
+  },
+  {
+    key: 'cli.apiKey',
+    env: 'ADWARDEN_API_KEY',
+    secret: true,
+    describe: 'API key management commands use against the service.',
+  },
+];
+
+/** Variables that are read before the config loads (bin/run-modern-node.js) and are not settings. */
+export const BOOTSTRAP_VARIABLES: readonly string[] = ['ADWARDEN_CONFIG', 'ADWARDEN_NODE_CACHE'];
