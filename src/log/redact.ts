@@ -22,6 +22,11 @@ const TEXT_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
     /\b((?:access|refresh|id|session)[_-]?token|auth[_-]?code|(?:client|app)?[_-]?secret|password|api[_-]?key)\b(["']?\s*[:=]\s*["']?)([^\s"'&,;}]+)/gi,
     `$1$2${REDACTED}`,
   ],
+  // "refresh_token abc…" with only a space between: redact only what looks like a token, not prose.
+  [
+    /\b((?:access|refresh|id|session)[_-]?token|auth[_-]?code|(?:client|app)?[_-]?secret|api[_-]?key)(\s+)([A-Za-z0-9._~+/-]{16,})/gi,
+    `$1$2${REDACTED}`,
+  ],
   [/\b(authorization)(["']?\s*[:=]\s*["']?)(?:(?:bearer|basic)\s+)?([^\s"',;}]+)/gi, `$1$2${REDACTED}`],
   [/([?&]code=)([^&\s#"']+)/gi, `$1${REDACTED}`],
   [/\b(bearer\s+)([A-Za-z0-9._~+/=-]{8,})/gi, `$1${REDACTED}`],
