@@ -40,7 +40,12 @@ describe('adwarden explain', () => {
 
   it('names the endpoint of a 40001 permission message', () => {
     const out = json(['explain', 'advertiser does not grant you /file/video/ad/search/:GET permission']);
-    expect(out).toMatchObject({ code: 40001, kind: 'permission_denied', endpoint: '/file/video/ad/search/', method: 'GET' });
+    expect(out).toMatchObject({
+      code: 40001,
+      kind: 'permission_denied',
+      endpoint: '/file/video/ad/search/',
+      method: 'GET',
+    });
     expect((out.fix as string[]).join(' ')).toContain('/file/video/ad/search/');
   });
 
@@ -56,17 +61,25 @@ describe('adwarden explain', () => {
   it('reads a whole TikTok response from standard input, with the QPS figures in the message', () => {
     const response = JSON.stringify({
       code: 40133,
-      message: "Advertiser (7000000000000000001)'s QPS (21) reaches QPS limit 20 for current path, request is temporarily restricted.",
+      message:
+        "Advertiser (7000000000000000001)'s QPS (21) reaches QPS limit 20 for current path, request is temporarily restricted.",
       request_id: '202611250000000000000000000001',
       data: {},
     });
     const out = json(['explain', '-'], response);
-    expect(out).toMatchObject({ kind: 'rate_limited', advertiserId: '7000000000000000001', requestId: '202611250000000000000000000001' });
+    expect(out).toMatchObject({
+      kind: 'rate_limited',
+      advertiserId: '7000000000000000001',
+      requestId: '202611250000000000000000000001',
+    });
     expect(out.details).toMatchObject({ currentRate: 21, limit: 20, window: 'second' });
   });
 
   it('reads an HTML gateway page on standard input as a transient failure', () => {
-    expect(json(['explain', '-'], '<html><body>502 Bad Gateway</body></html>')).toMatchObject({ code: 'ADW_BODY_NOT_JSON', kind: 'transient' });
+    expect(json(['explain', '-'], '<html><body>502 Bad Gateway</body></html>')).toMatchObject({
+      code: 'ADW_BODY_NOT_JSON',
+      kind: 'transient',
+    });
   });
 
   it('prints a person-readable explanation with the folklore correction', () => {
@@ -104,12 +117,19 @@ describe('adwarden (command line)', () => {
   it('doctor prints the effective config with secrets redacted', () => {
     const secret = 'very-private-app-secret';
     const run = adwarden(['doctor', '--json'], {
-      env: { ADWARDEN_TIKTOK_APP_ID: '7100000000000000001', ADWARDEN_TIKTOK_APP_SECRET: secret, DATABASE_URL: 'postgres://u:pg-pass@127.0.0.1/x' },
+      env: {
+        ADWARDEN_TIKTOK_APP_ID: '7100000000000000001',
+        ADWARDEN_TIKTOK_APP_SECRET: secret,
+        DATABASE_URL: 'postgres://u:pg-pass@127.0.0.1/x',
+      },
     });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout + run.stderr).not.toContain(secret);
     expect(run.stdout + run.stderr).not.toContain('pg-pass');
-    expect(JSON.parse(run.stdout).config).toMatchObject({ mode: 'postgres', tiktok: { appId: '7100000000000000001', appSecret: '[redacted]' } });
+    expect(JSON.parse(run.stdout).config).toMatchObject({
+      mode: 'postgres',
+      tiktok: { appId: '7100000000000000001', appSecret: '[redacted]' },
+    });
   });
 
   it('reports every invalid setting together, exit 1, no stack trace', () => {

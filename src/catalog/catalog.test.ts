@@ -107,16 +107,22 @@ const EXPECTED: Record<string, readonly [kind: string, action: string]> = {
   '2200006': ['not_ready', 'poll'],
 };
 
-const label = (code: number, rangeEnd?: number) => (rangeEnd === undefined ? String(code) : `${code}-${rangeEnd}`);
+const label = (code: number, rangeEnd?: number) =>
+  rangeEnd === undefined ? String(code) : `${code}-${rangeEnd}`;
 const isTikTokSideCode = (code: number) => code >= 50000 && code <= 53999;
 
 describe('CATALOG', () => {
-  const rows = CATALOG.filter((entry) => entry.rangeEnd !== undefined || !isTikTokSideCode(entry.code) || EXPECTED[entry.code]);
+  const rows = CATALOG.filter(
+    (entry) => entry.rangeEnd !== undefined || !isTikTokSideCode(entry.code) || EXPECTED[entry.code],
+  );
 
-  it.each(rows.map((entry) => [label(entry.code, entry.rangeEnd), entry] as const))('gives %s its expected kind and action', (key, entry) => {
-    expect(EXPECTED[key], `no expectation written for ${key}`).toBeDefined();
-    expect([entry.kind, entry.action]).toEqual(EXPECTED[key]);
-  });
+  it.each(rows.map((entry) => [label(entry.code, entry.rangeEnd), entry] as const))(
+    'gives %s its expected kind and action',
+    (key, entry) => {
+      expect(EXPECTED[key], `no expectation written for ${key}`).toBeDefined();
+      expect([entry.kind, entry.action]).toEqual(EXPECTED[key]);
+    },
+  );
 
   it('has a row for every expected code', () => {
     const present = new Set(CATALOG.map((entry) => label(entry.code, entry.rangeEnd)));
@@ -124,9 +130,12 @@ describe('CATALOG', () => {
   });
 
   it('classifies every named 51xxx–53xxx service error as transient backoff', () => {
-    const named = CATALOG.filter((entry) => entry.rangeEnd === undefined && isTikTokSideCode(entry.code) && entry.code > 50002);
+    const named = CATALOG.filter(
+      (entry) => entry.rangeEnd === undefined && isTikTokSideCode(entry.code) && entry.code > 50002,
+    );
     expect(named.length).toBeGreaterThan(60);
-    for (const entry of named) expect([entry.code, entry.kind, entry.action]).toEqual([entry.code, 'transient', 'backoff']);
+    for (const entry of named)
+      expect([entry.code, entry.kind, entry.action]).toEqual([entry.code, 'transient', 'backoff']);
   });
 
   it('has no named row for 51021 or 51022, which TikTok’s SDK table skips', () => {
@@ -157,12 +166,23 @@ describe('CATALOG', () => {
   });
 
   it('never retries auth, permission or request errors', () => {
-    const never = ['auth_invalid', 'auth_expired', 'auth_code_invalid', 'app_credentials', 'permission_denied', 'invalid_request'];
-    for (const entry of CATALOG.filter((e) => never.includes(e.kind))) expect(entry.retry.mode, String(entry.code)).toBe('never');
+    const never = [
+      'auth_invalid',
+      'auth_expired',
+      'auth_code_invalid',
+      'app_credentials',
+      'permission_denied',
+      'invalid_request',
+    ];
+    for (const entry of CATALOG.filter((e) => never.includes(e.kind)))
+      expect(entry.retry.mode, String(entry.code)).toBe('never');
   });
 
   it('records the folklore the fact sheet names', () => {
-    const claims = (code: number) => lookupCode(code)!.entry.alsoDescribedAs.map((f) => f.claim.toLowerCase()).join(' | ');
+    const claims = (code: number) =>
+      lookupCode(code)!
+        .entry.alsoDescribedAs.map((f) => f.claim.toLowerCase())
+        .join(' | ');
     expect(claims(40100)).toContain('invalid access token');
     expect(claims(40002)).toContain('insufficient permission');
     expect(claims(2200006)).toContain('video processing failed');
@@ -188,7 +208,10 @@ describe('lookupCode', () => {
   it('falls back by range for codes TikTok has not published', () => {
     expect(lookupCode(59999)).toMatchObject({ match: 'fallback', entry: { kind: 'transient' } });
     expect(lookupCode(62000)).toMatchObject({ match: 'fallback', entry: { kind: 'transient' } });
-    expect(lookupCode(48888)).toMatchObject({ match: 'fallback', entry: { kind: 'unknown', action: 'alert' } });
+    expect(lookupCode(48888)).toMatchObject({
+      match: 'fallback',
+      entry: { kind: 'unknown', action: 'alert' },
+    });
     expect(lookupCode(12345)).toBeUndefined();
   });
 });

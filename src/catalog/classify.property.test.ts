@@ -30,25 +30,54 @@ describe('classify (properties)', () => {
     const facts = fc.record(
       {
         envelope: anything,
-        http: fc.record({ status: fc.oneof(fc.integer(), anything), body: fc.oneof(fc.string(), fc.uint8Array(), anything) }, { requiredKeys: [] }),
+        http: fc.record(
+          {
+            status: fc.oneof(fc.integer(), anything),
+            body: fc.oneof(fc.string(), fc.uint8Array(), anything),
+          },
+          { requiredKeys: [] },
+        ),
         transport: fc.record({ code: anything, name: anything, message: anything }, { requiredKeys: [] }),
       },
       { requiredKeys: [] },
     );
-    fc.assert(fc.property(facts, (input) => KINDS.includes(classify(input).kind)), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(facts, (input) => KINDS.includes(classify(input).kind)),
+      { numRuns: 2_000 },
+    );
   });
 
   it('never reports success for a body without a zero code', () => {
-    const notZero = fc.jsonValue().filter((v) => !(typeof v === 'object' && v !== null && !Array.isArray(v) && ('code' in v || 'envelope' in v || 'http' in v || 'transport' in v)));
-    fc.assert(fc.property(notZero, (value) => classify({ http: { status: 200, body: JSON.stringify(value) } }).kind !== 'ok'), { numRuns: 1_000 });
+    const notZero = fc
+      .jsonValue()
+      .filter(
+        (v) =>
+          !(
+            typeof v === 'object' &&
+            v !== null &&
+            !Array.isArray(v) &&
+            ('code' in v || 'envelope' in v || 'http' in v || 'transport' in v)
+          ),
+      );
+    fc.assert(
+      fc.property(
+        notZero,
+        (value) => classify({ http: { status: 200, body: JSON.stringify(value) } }).kind !== 'ok',
+      ),
+      { numRuns: 1_000 },
+    );
   });
 
   it('gives a rate-limit or transient diagnosis a positive suggested wait', () => {
     fc.assert(
-      fc.property(fc.constantFrom(40100, 40016, 40133, 50000, 50002, 60001, 51017), fc.integer({ min: 0, max: 4_102_444_800_000 }), (code, now) => {
-        const d = classify({ code, message: 'x' }, { now });
-        expect(d.retryAfterMs).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.constantFrom(40100, 40016, 40133, 50000, 50002, 60001, 51017),
+        fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        (code, now) => {
+          const d = classify({ code, message: 'x' }, { now });
+          expect(d.retryAfterMs).toBeGreaterThan(0);
+        },
+      ),
     );
   });
 });

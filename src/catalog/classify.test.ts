@@ -23,48 +23,88 @@ describe('classify', () => {
   });
 
   it('names the endpoint and method of a 40001 permission message', () => {
-    const d = classify({ code: 40001, message: 'advertiser does not grant you /file/video/ad/search/:GET permission' });
+    const d = classify({
+      code: 40001,
+      message: 'advertiser does not grant you /file/video/ad/search/:GET permission',
+    });
     expect(d).toMatchObject({ kind: 'permission_denied', action: 'request_permission' });
-    expect(d.details).toMatchObject({ endpoint: '/file/video/ad/search/', method: 'GET', reason: 'scope_not_granted' });
+    expect(d.details).toMatchObject({
+      endpoint: '/file/video/ad/search/',
+      method: 'GET',
+      reason: 'scope_not_granted',
+    });
     expect(d.title).toContain('GET /file/video/ad/search/');
     expect(d.fix.join(' ')).toContain('Creative Management');
   });
 
   it('reads a 40001 "doesn’t exist or has been deleted" as an unavailable advertiser', () => {
-    const d = classify({ code: 40001, message: "The advertiser 7000000000000000001 doesn't exist or has been deleted." });
-    expect(d).toMatchObject({ kind: 'advertiser_unavailable', action: 'verify_advertiser', advertiserId: '7000000000000000001' });
+    const d = classify({
+      code: 40001,
+      message: "The advertiser 7000000000000000001 doesn't exist or has been deleted.",
+    });
+    expect(d).toMatchObject({
+      kind: 'advertiser_unavailable',
+      action: 'verify_advertiser',
+      advertiserId: '7000000000000000001',
+    });
   });
 
   it.each([40000, 40113])('reads %i "app_id is inconsistent" as a token from another app', (code) => {
     const d = classify({ code, message: "The app_id is inconsistent with the token's app information." });
-    expect(d).toMatchObject({ kind: 'auth_invalid', action: 'verify_then_reauth', details: { reason: 'app_token_mismatch' } });
+    expect(d).toMatchObject({
+      kind: 'auth_invalid',
+      action: 'verify_then_reauth',
+      details: { reason: 'app_token_mismatch' },
+    });
     expect(d.title).toBe('Token belongs to another app');
   });
 
   it('keeps a plain 40000 a request problem', () => {
-    expect(classify({ code: 40000, message: 'advertiser_id: Missing data for required field.' }).kind).toBe('invalid_request');
+    expect(classify({ code: 40000, message: 'advertiser_id: Missing data for required field.' }).kind).toBe(
+      'invalid_request',
+    );
   });
 
   it('reads a stale auth code under 40101 as a new authorization, not an app problem', () => {
-    const d = classify({ code: 40101, message: 'Not able to get long-term access_token with an old auth_code' });
+    const d = classify({
+      code: 40101,
+      message: 'Not able to get long-term access_token with an old auth_code',
+    });
     expect(d).toMatchObject({ kind: 'auth_code_invalid', action: 'restart_oauth' });
   });
 
   it('parses the advertiser, current QPS and limit of a 40133 message and waits for the next second', () => {
-    const message = "Advertiser (7000000000000000001)'s QPS (21) reaches QPS limit 20 for current path, request is temporarily restricted.";
+    const message =
+      "Advertiser (7000000000000000001)'s QPS (21) reaches QPS limit 20 for current path, request is temporarily restricted.";
     const d = classify({ code: 40133, message }, { now: NOW });
-    expect(d.details).toMatchObject({ window: 'second', currentRate: 21, limit: 20, advertiserId: '7000000000000000001' });
+    expect(d.details).toMatchObject({
+      window: 'second',
+      currentRate: 21,
+      limit: 20,
+      advertiserId: '7000000000000000001',
+    });
     expect(d.retryAfterMs).toBe(750);
   });
 
   it('pauses five minutes for a per-minute limit', () => {
-    const d = classify({ code: 40100, message: "App (7100000000000000001)'s QPM (601) reaches QPM limit 600." }, { now: NOW });
-    expect(d.details).toMatchObject({ window: 'minute', currentRate: 601, limit: 600, appId: '7100000000000000001' });
+    const d = classify(
+      { code: 40100, message: "App (7100000000000000001)'s QPM (601) reaches QPM limit 600." },
+      { now: NOW },
+    );
+    expect(d.details).toMatchObject({
+      window: 'minute',
+      currentRate: 601,
+      limit: 600,
+      appId: '7100000000000000001',
+    });
     expect(d.retryAfterMs).toBe(300_000);
   });
 
   it('parks a daily limit until 00:00 UTC', () => {
-    const d = classify({ code: 40100, message: "App (7100000000000000001)'s QPD (864001) reaches QPD limit 864000." }, { now: NOW });
+    const d = classify(
+      { code: 40100, message: "App (7100000000000000001)'s QPD (864001) reaches QPD limit 864000." },
+      { now: NOW },
+    );
     expect(d.retryAt).toBe('2026-11-26T00:00:00.000Z');
     expect(d.retryAfterMs).toBe(Date.UTC(2026, 10, 26) - NOW);
   });
@@ -76,7 +116,10 @@ describe('classify', () => {
   });
 
   it('treats a JSON body without `code` as malformed, never as success', () => {
-    expect(classify({ message: 'OK', data: { list: [] } })).toMatchObject({ code: 'ADW_ENVELOPE_MALFORMED', kind: 'transient' });
+    expect(classify({ message: 'OK', data: { list: [] } })).toMatchObject({
+      code: 'ADW_ENVELOPE_MALFORMED',
+      kind: 'transient',
+    });
     expect(classify({ http: { status: 200, body: '{"data":{}}' } }).code).toBe('ADW_ENVELOPE_MALFORMED');
     expect(classify({ code: null }).kind).not.toBe('ok');
   });
@@ -91,13 +134,26 @@ describe('classify', () => {
   });
 
   it('reads HTTP statuses without an envelope', () => {
-    expect(classify({ http: { status: 404, body: '404 page not found' } })).toMatchObject({ code: 'ADW_HTTP_NOT_FOUND', kind: 'not_found' });
-    expect(classify({ http: { status: 502, body: '<html>Bad Gateway</html>' } })).toMatchObject({ kind: 'transient', details: { httpStatus: 502 } });
+    expect(classify({ http: { status: 404, body: '404 page not found' } })).toMatchObject({
+      code: 'ADW_HTTP_NOT_FOUND',
+      kind: 'not_found',
+    });
+    expect(classify({ http: { status: 502, body: '<html>Bad Gateway</html>' } })).toMatchObject({
+      kind: 'transient',
+      details: { httpStatus: 502 },
+    });
     expect(classify({ http: { status: 405, body: '' } }).kind).toBe('invalid_request');
   });
 
   it('prefers the envelope to the HTTP status when both are there', () => {
-    expect(classify({ http: { status: 500, body: '{"code":40105,"message":"Access token is incorrect or has been revoked."}' } }).kind).toBe('auth_invalid');
+    expect(
+      classify({
+        http: {
+          status: 500,
+          body: '{"code":40105,"message":"Access token is incorrect or has been revoked."}',
+        },
+      }).kind,
+    ).toBe('auth_invalid');
   });
 
   it.each([
@@ -109,7 +165,11 @@ describe('classify', () => {
     ['ECONNREFUSED', 'ADW_NETWORK_REFUSED'],
     ['EWHATEVER', 'ADW_NETWORK_ERROR'],
   ])('reads the network error %s as %s, transient', (code, expected) => {
-    expect(classify({ transport: { code } })).toMatchObject({ code: expected, kind: 'transient', retryable: true });
+    expect(classify({ transport: { code } })).toMatchObject({
+      code: expected,
+      kind: 'transient',
+      retryable: true,
+    });
   });
 
   it.each([
@@ -125,7 +185,10 @@ describe('classify', () => {
   });
 
   it('accepts a JSON response given as text', () => {
-    expect(classify('{"code":50002,"message":"error","request_id":"x"}')).toMatchObject({ code: 50002, requestId: 'x' });
+    expect(classify('{"code":50002,"message":"error","request_id":"x"}')).toMatchObject({
+      code: 50002,
+      requestId: 'x',
+    });
   });
 
   it('says when it cannot recognise the input', () => {

@@ -12,8 +12,12 @@ describe('docs/errors.md', () => {
   });
 
   it('lists every catalogued code and every adwarden code', () => {
-    for (const entry of CATALOG) expect(committed).toContain(`| ${entry.rangeEnd === undefined ? entry.code : `${entry.code}–${entry.rangeEnd}`} |`);
-    for (const code of [...Object.keys(RESPONSE_PROBLEMS), ...Object.keys(ADWARDEN_ERROR_CODES)]) expect(committed).toContain(`\`${code}\``);
+    for (const entry of CATALOG)
+      expect(committed).toContain(
+        `| ${entry.rangeEnd === undefined ? entry.code : `${entry.code}–${entry.rangeEnd}`} |`,
+      );
+    for (const code of [...Object.keys(RESPONSE_PROBLEMS), ...Object.keys(ADWARDEN_ERROR_CODES)])
+      expect(committed).toContain(`\`${code}\``);
   });
 
   it('states the 40100 folklore correction', () => {

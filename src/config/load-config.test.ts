@@ -36,7 +36,12 @@ describe('loadConfig', () => {
       log: { level: 'info' },
       server: { host: '127.0.0.1', port: 7420, publicUrl: null },
       tiktok: null,
-      monitor: { sweepIntervalMs: 300_000, campaignWatchIntervalMs: 900_000, expiryReminderLeadMs: 604_800_000, maxTokenAgeMs: null },
+      monitor: {
+        sweepIntervalMs: 300_000,
+        campaignWatchIntervalMs: 900_000,
+        expiryReminderLeadMs: 604_800_000,
+        maxTokenAgeMs: null,
+      },
       cli: { url: null, apiKey: null },
     });
   });
@@ -48,7 +53,11 @@ describe('loadConfig', () => {
   });
 
   it('lets flags win over the environment, and the environment over the file', () => {
-    const file = configFile({ server: { port: 1111, host: '0.0.0.0' }, log: { level: 'debug' }, monitor: { sweepInterval: '1m' } });
+    const file = configFile({
+      server: { port: 1111, host: '0.0.0.0' },
+      log: { level: 'debug' },
+      monitor: { sweepInterval: '1m' },
+    });
     const config = loadConfig({
       env: { ADWARDEN_CONFIG: file, ADWARDEN_PORT: '2222', ADWARDEN_LOG_LEVEL: 'warn' },
       flags: [{ key: 'log.level', value: 'error', flag: '--log-level' }],
@@ -93,25 +102,43 @@ describe('loadConfig', () => {
 
   it('rejects unknown keys in the config file', () => {
     const file = configFile({ server: { prot: 1 } });
-    expect(problemsOf(() => loadConfig({ env: {}, configFile: file })).join()).toMatch(/server\.prot|Unrecognized key/);
+    expect(problemsOf(() => loadConfig({ env: {}, configFile: file })).join()).toMatch(
+      /server\.prot|Unrecognized key/,
+    );
   });
 
   it('reports an unreadable or invalid config file with the other problems', () => {
-    const problems = problemsOf(() => loadConfig({ env: { ADWARDEN_PORT: 'x' }, configFile: configFile('{ not json') }));
+    const problems = problemsOf(() =>
+      loadConfig({ env: { ADWARDEN_PORT: 'x' }, configFile: configFile('{ not json') }),
+    );
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/is not valid JSON/);
-    expect(problemsOf(() => loadConfig({ env: {}, configFile: '/does/not/exist.json' }))[0]).toMatch(/cannot be read \(ENOENT\)/);
+    expect(problemsOf(() => loadConfig({ env: {}, configFile: '/does/not/exist.json' }))[0]).toMatch(
+      /cannot be read \(ENOENT\)/,
+    );
   });
 
   it('warns about ADWARDEN_ variables it does not read', () => {
-    expect(loadConfig({ env: { ADWARDEN_PROT: '1' } }).warnings).toEqual(['ADWARDEN_PROT is set but adwarden does not read it (a typo?)']);
+    expect(loadConfig({ env: { ADWARDEN_PROT: '1' } }).warnings).toEqual([
+      'ADWARDEN_PROT is set but adwarden does not read it (a typo?)',
+    ]);
   });
 
   it('seals secrets so they never print', () => {
     const config = loadConfig({
-      env: { ADWARDEN_SECRET_KEY: KEY, ADWARDEN_TIKTOK_APP_ID: '7100000000000000001', ADWARDEN_TIKTOK_APP_SECRET: 'app-secret-value', DATABASE_URL: 'postgres://u:pg-password@127.0.0.1/db' },
+      env: {
+        ADWARDEN_SECRET_KEY: KEY,
+        ADWARDEN_TIKTOK_APP_ID: '7100000000000000001',
+        ADWARDEN_TIKTOK_APP_SECRET: 'app-secret-value',
+        DATABASE_URL: 'postgres://u:pg-password@127.0.0.1/db',
+      },
     });
-    const printed = [JSON.stringify(config), inspect(config, { depth: 10 }), String(config.tiktok?.appSecret), JSON.stringify(describeConfig(config))].join('\n');
+    const printed = [
+      JSON.stringify(config),
+      inspect(config, { depth: 10 }),
+      String(config.tiktok?.appSecret),
+      JSON.stringify(describeConfig(config)),
+    ].join('\n');
     for (const secret of [KEY, 'app-secret-value', 'pg-password']) expect(printed).not.toContain(secret);
     expect(config.tiktok?.appSecret.reveal()).toBe('app-secret-value');
     expect(describeConfig(config).databaseUrl).toBe('postgres://u:[redacted]@127.0.0.1/db');

@@ -5,7 +5,9 @@ import { loadConfig } from '../../src/config/index.ts';
 // This suite needs a real PostgreSQL server (npm run test:postgres, with DATABASE_URL). It fails, never skips, without one.
 const config = loadConfig();
 if (!config.databaseUrl) {
-  throw new Error('DATABASE_URL is not set: npm run test:postgres needs a PostgreSQL server (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test).');
+  throw new Error(
+    'DATABASE_URL is not set: npm run test:postgres needs a PostgreSQL server (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test).',
+  );
 }
 const client = new pg.Client({ connectionString: config.databaseUrl.reveal() });
 const schema = `adwarden_test_${process.pid}_${Date.now()}`;

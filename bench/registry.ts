@@ -1,0 +1,15 @@
+import { classifyBenchmark } from './classify.bench.ts';
+
+/** Options every benchmark takes. */
+export interface BenchOptions {
+  /** Fewer rounds, for a smoke run in CI. */
+  quick: boolean;
+}
+
+/** A benchmark returns the figures it measured. */
+export type Benchmark = (options: BenchOptions) => Promise<Record<string, unknown>>;
+
+/** Every benchmark, by the name `npm run bench -- <name>` takes. */
+export const benchmarks: Record<string, Benchmark> = {
+  classify: classifyBenchmark,
+};
