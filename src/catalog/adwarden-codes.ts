@@ -185,6 +185,8 @@ export const ADWARDEN_ERROR_CODES = {
   ADW_USAGE: 'The command line is wrong: an unknown command or option, or a missing argument (exit code 2).',
   ADW_EXPLAIN_UNRECOGNIZED:
     '`adwarden explain` could not find a TikTok code, response or known message in its input (exit code 1).',
+  ADW_EMULATOR_START:
+    '`adwarden emulator` could not listen on the given host and port (in use, or not an address of this machine).',
   ADW_INTERNAL: 'An unexpected internal error; the log has the details.',
 } as const;
 

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { type Config, loadConfig } from '../config/index.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { type EmulatorCommandOptions, emulatorCommand } from './commands/emulator.ts';
 import { explainCommand } from './commands/explain.ts';
 import { startCommand } from './commands/start.ts';
 import type { CliIo } from './io.ts';
@@ -67,6 +68,21 @@ export function buildProgram(io: CliIo): Command {
     .description('print the effective configuration with secrets redacted')
     .option('--json', 'print one JSON object')
     .action((options: { json?: boolean }) => doctorCommand(config(), options, io, VERSION));
+
+  program
+    .command('emulator')
+    .description(
+      'serve a TikTok API for Business look-alike with fault injection (control API under /__control)',
+    )
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '4610')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--seed <seed>', 'initial data').choices(['demo', 'empty']).default('demo'))
+    .addOption(
+      new Option('--tier <tier>', 'rate tier of the seeded apps')
+        .choices(['basic', 'advanced', 'premium', 'ultimate', 'none'])
+        .default('basic'),
+    )
+    .action((options: EmulatorCommandOptions) => emulatorCommand(options, io));
 
   program
     .command('start')

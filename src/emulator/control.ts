@@ -1,0 +1,149 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { applyStateFault, FaultSchema, isRequestFault } from './faults.ts';
+import { randomToken } from './ids.ts';
+import { grantConsent } from './portal.ts';
+import type { EmulatorRuntime } from './server.ts';
+
+const TokenRequest = z.strictObject({ app_id: z.string(), advertiser_ids: z.array(z.string()).optional() });
+const AuthorizeRequest = z.strictObject({
+  app_id: z.string(),
+  redirect_uri: z.string().url(),
+  state: z.string().optional(),
+  advertiser_ids: z.array(z.string()).optional(),
+});
+const ClockRequest = z.strictObject({
+  advanceMs: z.number().int().min(0).optional(),
+  speed: z.number().positive().optional(),
+});
+
+function invalid(error: z.ZodError): { error: string } {
+  return { error: error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
+}
+
+/** The control API under /__control: state, tokens, consent without a browser, faults, request log, clock. */
+export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRuntime): void {
+  const { state } = runtime;
+
+  app.get('/__control/state', () => ({
+    now: new Date(runtime.clock.now()).toISOString(),
+    apps: [...state.apps.values()].map((a) => ({
+      app_id: a.appId,
+      secret: a.secret,
+      name: a.name,
+      environment: a.environment,
+      tier: a.tier,
+      redirect_uris: a.redirectUris,
+    })),
+    advertisers: [...state.advertisers.values()].map((a) => ({
+      advertiser_id: a.advertiserId,
+      name: a.name,
+      status: a.status,
+      app_ids: a.appIds,
+      deleted: a.deleted,
+    })),
+    tokens: [...state.tokens.values()].map((t) => ({
+      access_token: t.accessToken,
+      app_id: t.appId,
+      environment: t.environment,
+      regime: t.regime,
+      advertiser_ids: t.advertiserIds,
+      status: t.status,
+      revoked_by: t.revokedBy ?? null,
+    })),
+    faults: runtime.faults.map((f) => ({
+      id: f.id,
+      ...f.fault,
+      until: f.until === null ? null : new Date(f.until).toISOString(),
+    })),
+  }));
+
+  app.post('/__control/tokens', (request, reply) => {
+    const parsed = TokenRequest.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
+    const appRecord = state.apps.get(parsed.data.app_id);
+    if (!appRecord) return reply.code(404).send({ error: `unknown app_id ${parsed.data.app_id}` });
+    const offered = [...state.advertisers.values()]
+      .filter((a) => a.appIds.includes(appRecord.appId))
+      .map((a) => a.advertiserId);
+    const advertiserIds = parsed.data.advertiser_ids ?? offered;
+    const accessToken = randomToken(20);
+    state.tokens.set(accessToken, {
+      accessToken,
+      appId: appRecord.appId,
+      environment: appRecord.environment,
+      regime: 'advertiser',
+      advertiserIds,
+      scope: [4, 10, 200],
+      status: 'active',
+      issuedAt: runtime.clock.now(),
+    });
+    return { access_token: accessToken, advertiser_ids: advertiserIds };
+  });
+
+  app.post('/__control/authorize', (request, reply) => {
+    const parsed = AuthorizeRequest.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
+    const { app_id, redirect_uri, state: stateParam, advertiser_ids } = parsed.data;
+    try {
+      const environment = state.apps.get(app_id)?.environment ?? 'production';
+      return {
+        redirect: grantConsent(
+          state,
+          {
+            appId: app_id,
+            redirectUri: redirect_uri,
+            state: stateParam,
+            advertiserIds: advertiser_ids,
+            environment,
+          },
+          runtime.clock.now(),
+        ),
+      };
+    } catch (error) {
+      return reply.code(400).send({ error: (error as Error).message });
+    }
+  });
+
+  app.post('/__control/faults', (request, reply) => {
+    const parsed = FaultSchema.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
+    const fault = parsed.data;
+    if (isRequestFault(fault)) {
+      const id = runtime.nextFaultId();
+      runtime.faults.push({
+        id,
+        fault,
+        until: fault.durationMs ? runtime.clock.now() + fault.durationMs : null,
+      });
+      return { id, type: fault.type };
+    }
+    try {
+      return { type: fault.type, ...applyStateFault(state, fault, () => randomToken(20)) };
+    } catch (error) {
+      return reply.code(404).send({ error: (error as Error).message });
+    }
+  });
+
+  app.delete('/__control/faults', () => {
+    const cleared = runtime.faults.length;
+    runtime.faults.length = 0;
+    state.withdrawnPermissions.clear();
+    for (const token of state.tokens.values()) token.appMismatch = false;
+    return { cleared };
+  });
+
+  app.get('/__control/requests', () => ({ requests: runtime.log.list() }));
+  app.delete('/__control/requests', () => {
+    runtime.log.clear();
+    return { cleared: true };
+  });
+
+  app.post('/__control/clock', (request, reply) => {
+    const parsed = ClockRequest.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
+    if (parsed.data.advanceMs !== undefined) runtime.clock.advance(parsed.data.advanceMs);
+    if (parsed.data.speed !== undefined) runtime.clock.setSpeed(parsed.data.speed);
+    return { now: new Date(runtime.clock.now()).toISOString(), speed: runtime.clock.speed };
+  });
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import type { EmulatorState } from './state.ts';
+
+const window = {
+  /** Share of matching requests affected, 0..1. @default 1 */
+  rate: z.number().min(0).max(1).default(1),
+  /** How long the fault lasts on the emulator clock; absent means until DELETE /__control/faults. */
+  durationMs: z.number().int().positive().optional(),
+  /** Only these API paths (e.g. "/advertiser/info/"); absent means every path. */
+  paths: z.array(z.string().startsWith('/')).optional(),
+};
+
+/** Every fault the control API accepts, validated. */
+export const FaultSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('outage'),
+    code: z.number().int().min(50000).max(69999).default(50002),
+    message: z.string().optional(),
+    ...window,
+  }),
+  z.strictObject({
+    type: z.literal('gatewayHtml'),
+    status: z.number().int().min(500).max(599).default(502),
+    ...window,
+  }),
+  z.strictObject({ type: z.literal('connectionReset'), ...window }),
+  z.strictObject({ type: z.literal('slow'), delayMs: z.number().int().min(1).max(120_000), ...window }),
+  z.strictObject({ type: z.literal('truncatedJson'), ...window }),
+  z.strictObject({
+    type: z.literal('revokeToken'),
+    token: z.string().optional(),
+    appId: z.string().optional(),
+    advertiserId: z.string().optional(),
+    by: z.enum(['user', 'bc_admin']).default('user'),
+  }),
+  z.strictObject({ type: z.literal('expireToken'), token: z.string() }),
+  z.strictObject({
+    type: z.literal('removeAdvertiser'),
+    advertiserId: z.string(),
+    token: z.string().optional(),
+  }),
+  z.strictObject({ type: z.literal('deleteAdvertiser'), advertiserId: z.string() }),
+  z.strictObject({
+    type: z.literal('withdrawPermission'),
+    path: z.string().startsWith('/').endsWith('/'),
+    method: z.enum(['GET', 'POST']).default('GET'),
+    advertiserId: z.string().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('rotateSecret'),
+    appId: z.string(),
+    secret: z.string().min(8).optional(),
+  }),
+  z.strictObject({ type: z.literal('appTokenMismatch'), token: z.string() }),
+  z.strictObject({
+    type: z.literal('suspendAccount'),
+    advertiserId: z.string(),
+    status: z
+      .enum(['STATUS_LIMIT', 'STATUS_DISABLE', 'STATUS_CONFIRM_FAIL', 'STATUS_ENABLE'])
+      .default('STATUS_LIMIT'),
+  }),
+]);
+
+/** A validated fault. */
+export type Fault = z.output<typeof FaultSchema>;
+
+/** The faults that act on requests as they arrive, for a while. */
+export type RequestFault = Extract<
+  Fault,
+  { type: 'outage' | 'gatewayHtml' | 'connectionReset' | 'slow' | 'truncatedJson' }
+>;
+
+/** An active request fault with its end on the emulator clock. */
+export interface ActiveFault {
+  id: number;
+  fault: RequestFault;
+  until: number | null;
+}
+
+const REQUEST_FAULTS = new Set(['outage', 'gatewayHtml', 'connectionReset', 'slow', 'truncatedJson']);
+
+/** True for faults that act on requests rather than change the world. */
+export function isRequestFault(fault: Fault): fault is RequestFault {
+  return REQUEST_FAULTS.has(fault.type);
+}
+
+/**
+ * Applies a fault that changes the world (revocations, removals, suspensions…). Returns what changed,
+ * or throws a RangeError naming what it could not find.
+ */
+export function applyStateFault(
+  state: EmulatorState,
+  fault: Exclude<Fault, RequestFault>,
+  newSecret: () => string,
+): Record<string, unknown> {
+  switch (fault.type) {
+    case 'revokeToken': {
+      if (!fault.token && !fault.appId && !fault.advertiserId)
+        throw new RangeError('revokeToken needs token, appId or advertiserId');
+      const hit = [...state.tokens.values()].filter(
+        (t) =>
+          t.status === 'active' &&
+          (!fault.token || t.accessToken === fault.token) &&
+          (!fault.appId || t.appId === fault.appId) &&
+          (!fault.advertiserId || t.advertiserIds.includes(fault.advertiserId)),
+      );
+      if (hit.length === 0) throw new RangeError('revokeToken matched no active token');
+      for (const token of hit) Object.assign(token, { status: 'revoked', revokedBy: fault.by });
+      return { revoked: hit.length };
+    }
+    case 'expireToken': {
+      const token = mustFind(state.tokens, fault.token, 'token');
+      token.status = 'expired';
+      return { expired: 1 };
+    }
+    case 'removeAdvertiser': {
+      const tokens = [...state.tokens.values()].filter(
+        (t) =>
+          t.advertiserIds.includes(fault.advertiserId) && (!fault.token || t.accessToken === fault.token),
+      );
+      if (tokens.length === 0)
+        throw new RangeError(`no authorization covers advertiser ${fault.advertiserId}`);
+      for (const token of tokens)
+        token.advertiserIds = token.advertiserIds.filter((id) => id !== fault.advertiserId);
+      return { removedFrom: tokens.length };
+    }
+    case 'deleteAdvertiser':
+      mustFind(state.advertisers, fault.advertiserId, 'advertiser').deleted = true;
+      return { deleted: 1 };
+    case 'withdrawPermission': {
+      const advertisers = fault.advertiserId
+        ? [mustFind(state.advertisers, fault.advertiserId, 'advertiser')]
+        : [...state.advertisers.values()];
+      for (const a of advertisers)
+        state.withdrawnPermissions.add(`${a.advertiserId} ${fault.path}:${fault.method}`);
+      return { withdrawn: advertisers.length };
+    }
+    case 'rotateSecret': {
+      const app = mustFind(state.apps, fault.appId, 'app');
+      app.secret = fault.secret ?? newSecret();
+      return { appId: app.appId, secret: app.secret };
+    }
+    case 'appTokenMismatch':
+      mustFind(state.tokens, fault.token, 'token').appMismatch = true;
+      return { token: 'marked' };
+    case 'suspendAccount':
+      mustFind(state.advertisers, fault.advertiserId, 'advertiser').status = fault.status;
+      return { status: fault.status };
+  }
+}
+
+function mustFind<T>(map: Map<string, T>, key: string, what: string): T {
+  const found = map.get(key);
+  if (!found) throw new RangeError(`unknown ${what} ${key}`);
+  return found;
+}

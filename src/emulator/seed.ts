@@ -1,0 +1,111 @@
+import { createIdFactory, randomToken } from './ids.ts';
+import type { EmulatedAdvertiser, EmulatorState, Tier } from './state.ts';
+
+const BRANDS = [
+  'Northwind Outdoor',
+  'Bluebird Coffee',
+  'Lumen Skincare',
+  'Pixel Forge Games',
+  'Harbor Fitness',
+  'Maple & Moss Home',
+  'Nova Mobile',
+  'Cedar Pet Supply',
+  'Orbit Travel',
+  'Sunny Side Snacks',
+  'Atlas Footwear',
+  'Velvet Beauty',
+  'Copper Kettle Kitchen',
+  'Tidewater Apparel',
+  'Brightpath Learning',
+  'Summit Audio',
+  'Meadow Organics',
+  'Quartz Jewelry',
+  'Trailhead Bikes',
+  'Fable Books',
+  'Ember Candles',
+  'Glacier Water Co',
+  'Riverstone Realty',
+  'Kite Finance',
+  'Zephyr Fans',
+];
+const MARKETS = [
+  ['USD', 'America/New_York'],
+  ['USD', 'America/Los_Angeles'],
+  ['GBP', 'Europe/London'],
+  ['EUR', 'Europe/Berlin'],
+  ['JPY', 'Asia/Tokyo'],
+] as const;
+
+/** The built-in seeds. */
+export type SeedName = 'demo' | 'empty';
+
+/**
+ * Fills `state` with the demo world: a production app and a sandbox app, five authorizations over
+ * 25 advertisers. Deterministic: the same seed gives the same ids, names and tokens... except tokens,
+ * which are random so a leaked one never works elsewhere; find them with GET /__control/state.
+ */
+export function seedDemo(state: EmulatorState, options: { now: number; tier: Tier }): void {
+  const ids = createIdFactory('adwarden-demo');
+  const production = {
+    appId: ids.next('71'),
+    secret: randomToken(20),
+    name: 'Acme Agency Monitor',
+    environment: 'production' as const,
+  };
+  const sandbox = {
+    appId: ids.next('72'),
+    secret: randomToken(20),
+    name: 'Acme Agency Sandbox',
+    environment: 'sandbox' as const,
+  };
+  for (const app of [production, sandbox]) {
+    state.apps.set(app.appId, {
+      ...app,
+      tier: options.tier,
+      redirectUris: [
+        'http://127.0.0.1:7420/oauth/tiktok/callback',
+        'http://localhost:7420/oauth/tiktok/callback',
+      ],
+    });
+  }
+  const advertisers: EmulatedAdvertiser[] = BRANDS.map((name, index) => {
+    const [currency, timezone] = MARKETS[index % MARKETS.length]!;
+    return {
+      advertiserId: ids.next('7'),
+      name,
+      appIds: [index >= 22 ? sandbox.appId : production.appId],
+      status: 'STATUS_ENABLE',
+      currency,
+      timezone,
+      company: `${name} Ltd`,
+      balance: 500 + ((index * 7919) % 9500),
+      ownerBcId: index % 3 === 0 ? null : ids.next('69'),
+      role: 'ROLE_ADVERTISER',
+      createTime: options.now - (400 + index * 13) * 86_400_000,
+      deleted: false,
+    };
+  });
+  for (const advertiser of advertisers) state.advertisers.set(advertiser.advertiserId, advertiser);
+  // Five authorizations: four on the production app (5-6 advertisers each), one on the sandbox app.
+  const groups = [
+    advertisers.slice(0, 6),
+    advertisers.slice(6, 11),
+    advertisers.slice(11, 17),
+    advertisers.slice(17, 22),
+    advertisers.slice(22),
+  ];
+  groups.forEach((group, index) => {
+    const app = index === 4 ? sandbox : production;
+    const accessToken = randomToken(20);
+    state.tokens.set(accessToken, {
+      accessToken,
+      appId: app.appId,
+      environment: app.environment,
+      regime: 'advertiser',
+      advertiserIds: group.map((a) => a.advertiserId),
+      scope: [4, 10, 200, 700, 800, 802],
+      status: 'active',
+      issuedAt: options.now - (30 + index) * 86_400_000,
+    });
+  });
+}

@@ -1,0 +1,272 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ApiRoute } from './api-route.ts';
+import type { EmulatorClock } from './clock.ts';
+import { registerControlRoutes } from './control.ts';
+import { ApiFailure, type Envelope, fail, ok } from './envelope.ts';
+import type { ActiveFault } from './faults.ts';
+import type { createIdFactory } from './ids.ts';
+import { consentPage, denyConsent, grantConsent } from './portal.ts';
+import type { RateLimiter } from './rate-limits.ts';
+import type { createRequestLog } from './request-log.ts';
+import { ADVERTISER_ROUTES } from './routes/advertiser.ts';
+import { OAUTH_ROUTES } from './routes/oauth.ts';
+import type { EmulatedToken, EmulatorState, Environment } from './state.ts';
+
+/** Everything the server shares with the control API. */
+export interface EmulatorRuntime {
+  state: EmulatorState;
+  clock: EmulatorClock;
+  limiter: RateLimiter;
+  log: ReturnType<typeof createRequestLog>;
+  faults: ActiveFault[];
+  ids: ReturnType<typeof createIdFactory>;
+  random: () => number;
+  baseUrl: () => string;
+  nextFaultId: () => number;
+}
+
+const ROUTES: ApiRoute[] = [...OAUTH_ROUTES, ...ADVERTISER_ROUTES];
+const API_PREFIX = '/open_api/v1.3';
+
+/** Builds the emulator's HTTP server (not listening). */
+export function buildEmulatorServer(runtime: EmulatorRuntime): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 600 * 1024 * 1024, keepAliveTimeout: 65_000 });
+  // The consent page posts an HTML form; repeated keys (advertiser_ids) become arrays.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, text, done) => {
+      const form: Record<string, string | string[]> = {};
+      for (const [key, value] of new URLSearchParams(String(text))) {
+        const existing = form[key];
+        form[key] =
+          existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      }
+      done(null, form);
+    },
+  );
+  app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain').send('404 page not found'));
+  app.setErrorHandler((error: { code?: string; statusCode?: number; message: string }, _request, reply) => {
+    // Body parse errors on API paths come back as TikTok does: HTTP 200 with a parameter error.
+    if (error.code?.startsWith('FST_ERR_CTP') || error.statusCode === 400) {
+      return reply.code(200).send(fail(40002, `Invalid request body: ${error.message}`, runtime.clock.now()));
+    }
+    return reply.code(500).type('text/plain').send('internal emulator error');
+  });
+
+  for (const environment of ['production', 'sandbox'] as const) {
+    const prefix = environment === 'sandbox' ? `/sandbox${API_PREFIX}` : API_PREFIX;
+    for (const route of ROUTES) {
+      app.route({
+        method: route.method,
+        url: `${prefix}${route.path}`,
+        handler: (request, reply) =>
+          handleApiCall(runtime, route, environmentOf(request, environment), request, reply),
+      });
+    }
+  }
+  registerPortal(app, runtime);
+  registerControlRoutes(app, runtime);
+  return app;
+}
+
+function environmentOf(request: FastifyRequest, byPath: Environment): Environment {
+  return byPath === 'sandbox' || /^sandbox/i.test(request.headers.host ?? '') ? 'sandbox' : 'production';
+}
+
+async function handleApiCall(
+  runtime: EmulatorRuntime,
+  route: ApiRoute,
+  environment: Environment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const now = runtime.clock.now();
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+    string,
+    unknown
+  >;
+  const advertiserId =
+    typeof query.advertiser_id === 'string'
+      ? query.advertiser_id
+      : typeof body.advertiser_id === 'string'
+        ? body.advertiser_id
+        : null;
+  const entry = {
+    at: new Date(now).toISOString(),
+    method: route.method,
+    path: route.path,
+    environment,
+    appId: null as string | null,
+    advertiserId,
+    code: null as number | null,
+    httpStatus: 200,
+    fault: null as string | null,
+  };
+  const send = (envelope: Envelope) => {
+    entry.code = envelope.code;
+    runtime.log.add(entry);
+    return reply.code(200).send(envelope);
+  };
+
+  const fault = pickFault(runtime, route.path, now);
+  if (fault) {
+    entry.fault = fault.type;
+    if (fault.type === 'connectionReset') {
+      entry.httpStatus = 0;
+      runtime.log.add(entry);
+      request.raw.socket.destroy();
+      return reply.hijack();
+    }
+    if (fault.type === 'gatewayHtml') {
+      entry.httpStatus = fault.status;
+      runtime.log.add(entry);
+      return reply
+        .code(fault.status)
+        .type('text/html')
+        .send(
+          `<html><head><title>${fault.status} Bad Gateway</title></head><body><center><h1>${fault.status} Bad Gateway</h1></center><hr><center>nginx</center></body></html>`,
+        );
+    }
+    if (fault.type === 'outage')
+      return send(fail(fault.code, fault.message ?? 'Internal service error. Please retry later.', now));
+    if (fault.type === 'slow') await sleep(fault.delayMs);
+  }
+
+  let token: EmulatedToken | undefined;
+  try {
+    if (route.auth === 'token') {
+      token = authenticate(runtime.state, request.headers['access-token'], environment);
+      entry.appId = token.appId;
+      if (token.appMismatch)
+        throw new ApiFailure(40000, "The app_id is inconsistent with the token's app information.");
+    } else {
+      entry.appId = typeof body.app_id === 'string' ? body.app_id : null;
+    }
+    if (environment === 'sandbox' && route.sandbox === false)
+      throw new ApiFailure(40009, `${route.path} is not supported in the sandbox environment.`);
+    const app = entry.appId ? runtime.state.apps.get(entry.appId) : undefined;
+    if (app) {
+      const admission = runtime.limiter.admit(
+        {
+          appId: app.appId,
+          tier: app.tier,
+          environment,
+          path: route.path,
+          advertiserId: advertiserId ?? undefined,
+        },
+        now,
+      );
+      if (!admission.ok) throw new ApiFailure(admission.code, admission.message);
+    }
+    const data = await route.handle({
+      state: runtime.state,
+      now,
+      environment,
+      token,
+      app,
+      query,
+      body,
+      request,
+      ids: runtime.ids,
+      baseUrl: runtime.baseUrl(),
+    });
+    const envelope = ok(data, now);
+    if (fault?.type === 'truncatedJson') {
+      entry.code = 0;
+      runtime.log.add(entry);
+      const text = JSON.stringify(envelope);
+      return reply
+        .code(200)
+        .type('application/json')
+        .send(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+    }
+    return send(envelope);
+  } catch (error) {
+    if (error instanceof ApiFailure) return send(fail(error.code, error.message, now));
+    throw error;
+  }
+}
+
+function authenticate(
+  state: EmulatorState,
+  header: string | string[] | undefined,
+  environment: Environment,
+): EmulatedToken {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value)
+    throw new ApiFailure(
+      40104,
+      'Access token is null, you should set it in http header with key Access-Token.',
+    );
+  const token = state.tokens.get(value);
+  if (!token || token.environment !== environment || token.status === 'revoked') {
+    throw new ApiFailure(40105, 'Access token is incorrect or has been revoked.');
+  }
+  if (token.status === 'expired') throw new ApiFailure(40102, 'Access token has expired.');
+  return token;
+}
+
+function pickFault(runtime: EmulatorRuntime, path: string, now: number) {
+  runtime.faults.splice(
+    0,
+    runtime.faults.length,
+    ...runtime.faults.filter((f) => f.until === null || f.until > now),
+  );
+  for (const active of runtime.faults) {
+    if (active.fault.paths && !active.fault.paths.includes(path)) continue;
+    if (runtime.random() < active.fault.rate) return active.fault;
+  }
+  return undefined;
+}
+
+function registerPortal(app: FastifyInstance, runtime: EmulatorRuntime) {
+  app.get('/portal/auth', (request, reply) => {
+    const query = request.query as { app_id?: string; state?: string; redirect_uri?: string };
+    if (!query.app_id || !query.redirect_uri)
+      return reply.code(400).type('text/plain').send('app_id and redirect_uri are required');
+    return reply
+      .type('text/html')
+      .send(
+        consentPage(
+          runtime.state,
+          { app_id: query.app_id, state: query.state, redirect_uri: query.redirect_uri },
+          '/portal/auth',
+        ),
+      );
+  });
+  app.post('/portal/auth', (request, reply) => {
+    const form = request.body as Record<string, string | string[] | undefined>;
+    const single = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+    const redirectUri = single(form.redirect_uri);
+    const appId = single(form.app_id);
+    if (!redirectUri || !appId)
+      return reply.code(400).type('text/plain').send('app_id and redirect_uri are required');
+    const stateParam = single(form.state) || undefined;
+    if (single(form.decision) === 'cancel') return reply.redirect(denyConsent(redirectUri, stateParam), 302);
+    const ids =
+      form.advertiser_ids === undefined
+        ? []
+        : Array.isArray(form.advertiser_ids)
+          ? form.advertiser_ids
+          : [form.advertiser_ids];
+    try {
+      const environment = runtime.state.apps.get(appId)?.environment ?? 'production';
+      return reply.redirect(
+        grantConsent(
+          runtime.state,
+          { appId, redirectUri, state: stateParam, advertiserIds: ids, environment },
+          runtime.clock.now(),
+        ),
+        302,
+      );
+    } catch (error) {
+      return reply
+        .code(400)
+        .type('text/plain')
+        .send((error as Error).message);
+    }
+  });
+}

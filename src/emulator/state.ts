@@ -1,0 +1,88 @@
+/** Production and sandbox are separate worlds: a token from one is unknown (40105) in the other. */
+export type Environment = 'production' | 'sandbox';
+
+/** TikTok's rate tiers, plus `none` to switch limits off (benchmarks). */
+export type Tier = 'basic' | 'advanced' | 'premium' | 'ultimate' | 'none';
+
+export interface EmulatedApp {
+  appId: string;
+  secret: string;
+  name: string;
+  environment: Environment;
+  tier: Tier;
+  redirectUris: string[];
+}
+
+export interface EmulatedAdvertiser {
+  advertiserId: string;
+  name: string;
+  /** Apps whose consent page lists this advertiser (the person can grant it to them). */
+  appIds: string[];
+  status: string;
+  currency: string;
+  timezone: string;
+  company: string;
+  balance: number;
+  ownerBcId: string | null;
+  role: string;
+  createTime: number;
+  deleted: boolean;
+}
+
+export interface EmulatedToken {
+  accessToken: string;
+  appId: string;
+  environment: Environment;
+  regime: 'advertiser' | 'tt_user';
+  advertiserIds: string[];
+  scope: number[];
+  status: 'active' | 'revoked' | 'expired';
+  revokedBy?: 'user' | 'bc_admin' | 'app';
+  issuedAt: number;
+  /** tt_user only. */
+  expiresAt?: number;
+  refreshToken?: string;
+  refreshExpiresAt?: number;
+  openId?: string;
+  /** "app_id is inconsistent with the token" is answered while this is set. */
+  appMismatch?: boolean;
+}
+
+export interface AuthorizationCode {
+  code: string;
+  appId: string;
+  environment: Environment;
+  advertiserIds: string[];
+  redirectUri: string;
+  issuedAt: number;
+  used: boolean;
+  regime: 'advertiser' | 'tt_user';
+}
+
+/** Everything the emulator knows. Plain data; routes and the control API mutate it. */
+export interface EmulatorState {
+  apps: Map<string, EmulatedApp>;
+  advertisers: Map<string, EmulatedAdvertiser>;
+  tokens: Map<string, EmulatedToken>;
+  authCodes: Map<string, AuthorizationCode>;
+  /** `${advertiserId} ${PATH}:${METHOD}` pairs the advertiser no longer grants. */
+  withdrawnPermissions: Set<string>;
+}
+
+/** An empty world. */
+export function createState(): EmulatorState {
+  return {
+    apps: new Map(),
+    advertisers: new Map(),
+    tokens: new Map(),
+    authCodes: new Map(),
+    withdrawnPermissions: new Set(),
+  };
+}
+
+/** The advertisers a token can still reach: granted, not deleted. */
+export function reachableAdvertisers(state: EmulatorState, token: EmulatedToken): EmulatedAdvertiser[] {
+  return token.advertiserIds
+    .map((id) => state.advertisers.get(id))
+    .filter((a): a is EmulatedAdvertiser => !!a && !a.deleted);
+}
