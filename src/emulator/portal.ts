@@ -1,7 +1,7 @@
 import { randomToken } from './ids.ts';
 import type { EmulatorState, Environment } from './state.ts';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Issues an auth code for the consent a person gave and returns the redirect TikTok would send. */
 export function grantConsent(
@@ -66,15 +66,15 @@ export function consentPage(
   const rows = advertisers
     .map(
       (a) =>
-        `<li><label><input type="checkbox" name="advertiser_ids" value="${escape(a.advertiserId)}" checked> ${escape(a.name)} <small>(${escape(a.advertiserId)})</small></label></li>`,
+        `<li><label><input type="checkbox" name="advertiser_ids" value="${escapeHtml(a.advertiserId)}" checked> ${escapeHtml(a.name)} <small>(${escapeHtml(a.advertiserId)})</small></label></li>`,
     )
     .join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorize ${escape(app?.name ?? 'app')} – TikTok for Business (emulator)</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorize ${escapeHtml(app?.name ?? 'app')} – TikTok for Business (emulator)</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}li{list-style:none;margin:.4rem 0}button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}</style></head>
-<body><h1>${escape(app?.name ?? 'Unknown app')} wants to access your TikTok ad accounts</h1>
+<body><h1>${escapeHtml(app?.name ?? 'Unknown app')} wants to access your TikTok ad accounts</h1>
 <p>Choose the advertisers to authorize. This page is served by the adwarden emulator.</p>
-<form method="post" action="${escape(action)}">
-<input type="hidden" name="app_id" value="${escape(query.app_id)}"><input type="hidden" name="state" value="${escape(query.state ?? '')}"><input type="hidden" name="redirect_uri" value="${escape(query.redirect_uri)}">
+<form method="post" action="${escapeHtml(action)}">
+<input type="hidden" name="app_id" value="${escapeHtml(query.app_id)}"><input type="hidden" name="state" value="${escapeHtml(query.state ?? '')}"><input type="hidden" name="redirect_uri" value="${escapeHtml(query.redirect_uri)}">
 <ul>${rows || '<li>No advertisers are available for this app.</li>'}</ul>
 <button type="submit" name="decision" value="authorize">Authorize</button><button type="submit" name="decision" value="cancel">Cancel</button>
 </form></body></html>`;
