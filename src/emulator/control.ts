@@ -4,6 +4,7 @@ import { applyStateFault, FaultSchema, isRequestFault } from './faults.ts';
 import { randomToken } from './ids.ts';
 import { grantConsent } from './portal.ts';
 import type { EmulatorRuntime } from './server.ts';
+import { issueAdvertiserToken } from './state.ts';
 
 const TokenRequest = z.strictObject({ app_id: z.string(), advertiser_ids: z.array(z.string()).optional() });
 const AuthorizeRequest = z.strictObject({
@@ -67,18 +68,13 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
       .filter((a) => a.appIds.includes(appRecord.appId))
       .map((a) => a.advertiserId);
     const advertiserIds = parsed.data.advertiser_ids ?? offered;
-    const accessToken = randomToken(20);
-    state.tokens.set(accessToken, {
-      accessToken,
-      appId: appRecord.appId,
-      environment: appRecord.environment,
-      regime: 'advertiser',
+    const token = issueAdvertiserToken(state, {
+      app: appRecord,
       advertiserIds,
-      scope: [4, 10, 200],
-      status: 'active',
-      issuedAt: runtime.clock.now(),
+      accessToken: randomToken(20),
+      now: runtime.clock.now(),
     });
-    return { access_token: accessToken, advertiser_ids: advertiserIds };
+    return { access_token: token.accessToken, advertiser_ids: token.advertiserIds };
   });
 
   app.post('/__control/authorize', (request, reply) => {

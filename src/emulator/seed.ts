@@ -1,5 +1,5 @@
 import { createIdFactory, randomToken } from './ids.ts';
-import type { EmulatedAdvertiser, EmulatorState, Tier } from './state.ts';
+import { type EmulatedAdvertiser, type EmulatorState, issueAdvertiserToken, type Tier } from './state.ts';
 
 const BRANDS = [
   'Northwind Outdoor',
@@ -96,16 +96,11 @@ export function seedDemo(state: EmulatorState, options: { now: number; tier: Tie
   ];
   groups.forEach((group, index) => {
     const app = index === 4 ? sandbox : production;
-    const accessToken = randomToken(20);
-    state.tokens.set(accessToken, {
-      accessToken,
-      appId: app.appId,
-      environment: app.environment,
-      regime: 'advertiser',
+    issueAdvertiserToken(state, {
+      app,
       advertiserIds: group.map((a) => a.advertiserId),
-      scope: [4, 10, 200, 700, 800, 802],
-      status: 'active',
-      issuedAt: options.now - (30 + index) * 86_400_000,
+      accessToken: randomToken(20),
+      now: options.now - (30 + index) * 86_400_000,
     });
   });
 }

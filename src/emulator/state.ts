@@ -80,6 +80,33 @@ export function createState(): EmulatorState {
   };
 }
 
+/** The scope TikTok grants in the emulator: numeric permission ids, as TikTok returns them. */
+export const DEFAULT_SCOPE: readonly number[] = [4, 10, 200, 700, 800, 802];
+
+/** Issues a long-lived advertiser (Marketing API) token for `app` covering `advertiserIds`. */
+export function issueAdvertiserToken(
+  state: EmulatorState,
+  input: {
+    app: Pick<EmulatedApp, 'appId' | 'environment'>;
+    advertiserIds: string[];
+    accessToken: string;
+    now: number;
+  },
+): EmulatedToken {
+  const token: EmulatedToken = {
+    accessToken: input.accessToken,
+    appId: input.app.appId,
+    environment: input.app.environment,
+    regime: 'advertiser',
+    advertiserIds: [...input.advertiserIds],
+    scope: [...DEFAULT_SCOPE],
+    status: 'active',
+    issuedAt: input.now,
+  };
+  state.tokens.set(token.accessToken, token);
+  return token;
+}
+
 /** The advertisers a token can still reach: granted, not deleted. */
 export function reachableAdvertisers(state: EmulatorState, token: EmulatedToken): EmulatedAdvertiser[] {
   return token.advertiserIds

@@ -2,7 +2,7 @@ import type { ApiRoute, CallContext } from '../api-route.ts';
 import { ApiFailure } from '../envelope.ts';
 import { randomToken } from '../ids.ts';
 import { requiredString } from '../params.ts';
-import { reachableAdvertisers } from '../state.ts';
+import { issueAdvertiserToken, reachableAdvertisers } from '../state.ts';
 
 const AUTH_CODE_TTL_MS = 3_600_000;
 
@@ -44,22 +44,17 @@ export const OAUTH_ROUTES: ApiRoute[] = [
         );
       }
       code.used = true;
-      const accessToken = randomToken(20);
-      context.state.tokens.set(accessToken, {
-        accessToken,
-        appId: app.appId,
-        environment: app.environment,
-        regime: 'advertiser',
-        advertiserIds: [...code.advertiserIds],
-        scope: [4, 10, 200, 700, 800, 802],
-        status: 'active',
-        issuedAt: context.now,
+      const token = issueAdvertiserToken(context.state, {
+        app,
+        advertiserIds: code.advertiserIds,
+        accessToken: randomToken(20),
+        now: context.now,
       });
       const returnIds = context.body.return_advertiser_ids !== false;
       return {
-        access_token: accessToken,
-        scope: [4, 10, 200, 700, 800, 802],
-        ...(returnIds ? { advertiser_ids: [...code.advertiserIds] } : {}),
+        access_token: token.accessToken,
+        scope: token.scope,
+        ...(returnIds ? { advertiser_ids: [...token.advertiserIds] } : {}),
       };
     },
   },
