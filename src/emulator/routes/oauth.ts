@@ -6,7 +6,10 @@ import { issueAdvertiserToken, reachableAdvertisers } from '../state.ts';
 
 const AUTH_CODE_TTL_MS = 3_600_000;
 
-function appFor(context: CallContext, appId: string, secret: string) {
+// OAuth calls carry the app's credentials: in the JSON body (exchange, revoke) or the query (advertiser/get).
+function appFrom(context: CallContext, source: Record<string, unknown>) {
+  const appId = requiredString(source, 'app_id');
+  const secret = requiredString(source, 'secret');
   const app = context.state.apps.get(appId);
   if (!app || app.environment !== context.environment || app.secret !== secret) {
     throw new ApiFailure(
@@ -24,11 +27,7 @@ export const OAUTH_ROUTES: ApiRoute[] = [
     path: '/oauth2/access_token/',
     auth: 'app',
     handle(context) {
-      const app = appFor(
-        context,
-        requiredString(context.body, 'app_id'),
-        requiredString(context.body, 'secret'),
-      );
+      const app = appFrom(context, context.body);
       const code = context.state.authCodes.get(requiredString(context.body, 'auth_code'));
       if (!code || code.appId !== app.appId || code.regime !== 'advertiser') {
         throw new ApiFailure(
@@ -64,11 +63,7 @@ export const OAUTH_ROUTES: ApiRoute[] = [
     auth: 'token',
     sandbox: false,
     handle(context) {
-      const app = appFor(
-        context,
-        requiredString(context.query, 'app_id'),
-        requiredString(context.query, 'secret'),
-      );
+      const app = appFrom(context, context.query);
       if (context.token!.appId !== app.appId)
         throw new ApiFailure(40000, "The app_id is inconsistent with the token's app information.");
       return {
@@ -84,11 +79,7 @@ export const OAUTH_ROUTES: ApiRoute[] = [
     path: '/oauth2/revoke_token/',
     auth: 'app',
     handle(context) {
-      const app = appFor(
-        context,
-        requiredString(context.body, 'app_id'),
-        requiredString(context.body, 'secret'),
-      );
+      const app = appFrom(context, context.body);
       const token = context.state.tokens.get(requiredString(context.body, 'access_token'));
       if (!token || token.appId !== app.appId || token.status !== 'active') {
         throw new ApiFailure(40105, 'Access token is incorrect or has been revoked.');
