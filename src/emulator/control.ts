@@ -3,15 +3,21 @@ import { z } from 'zod';
 import { applyStateFault, FaultSchema, isRequestFault } from './faults.ts';
 import { randomToken } from './ids.ts';
 import { grantConsent } from './portal.ts';
+import { issueTtUserToken } from './routes/tt-user.ts';
 import type { EmulatorRuntime } from './server.ts';
 import { issueAdvertiserToken } from './state.ts';
 
-const TokenRequest = z.strictObject({ app_id: z.string(), advertiser_ids: z.array(z.string()).optional() });
+const TokenRequest = z.strictObject({
+  app_id: z.string(),
+  advertiser_ids: z.array(z.string()).optional(),
+  regime: z.enum(['advertiser', 'tt_user']).default('advertiser'),
+});
 const AuthorizeRequest = z.strictObject({
   app_id: z.string(),
   redirect_uri: z.string().url(),
   state: z.string().optional(),
   advertiser_ids: z.array(z.string()).optional(),
+  regime: z.enum(['advertiser', 'tt_user']).default('advertiser'),
 });
 const ClockRequest = z.strictObject({
   advanceMs: z.number().int().min(0).optional(),
@@ -64,6 +70,15 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
     if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
     const appRecord = state.apps.get(parsed.data.app_id);
     if (!appRecord) return reply.code(404).send({ error: `unknown app_id ${parsed.data.app_id}` });
+    if (parsed.data.regime === 'tt_user') {
+      const pair = issueTtUserToken(state, appRecord, runtime.clock.now());
+      return {
+        access_token: pair.accessToken,
+        refresh_token: pair.refreshToken,
+        open_id: pair.openId,
+        advertiser_ids: [],
+      };
+    }
     const offered = [...state.advertisers.values()]
       .filter((a) => a.appIds.includes(appRecord.appId))
       .map((a) => a.advertiserId);
@@ -80,7 +95,7 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
   app.post('/__control/authorize', (request, reply) => {
     const parsed = AuthorizeRequest.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
-    const { app_id, redirect_uri, state: stateParam, advertiser_ids } = parsed.data;
+    const { app_id, redirect_uri, state: stateParam, advertiser_ids, regime } = parsed.data;
     try {
       const environment = state.apps.get(app_id)?.environment ?? 'production';
       return {
@@ -92,6 +107,7 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
             state: stateParam,
             advertiserIds: advertiser_ids,
             environment,
+            regime,
           },
           runtime.clock.now(),
         ),
@@ -115,7 +131,10 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
       return { id, type: fault.type };
     }
     try {
-      return { type: fault.type, ...applyStateFault(state, fault, () => randomToken(20)) };
+      return {
+        type: fault.type,
+        ...applyStateFault(state, fault, () => randomToken(20), runtime.clock.now()),
+      };
     } catch (error) {
       return reply.code(404).send({ error: (error as Error).message });
     }

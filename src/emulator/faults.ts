@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { applyDeliveryFault, DELIVERY_FAULTS } from './faults-delivery.ts';
 import type { EmulatorState } from './state.ts';
 
 const window = {
@@ -59,6 +60,7 @@ export const FaultSchema = z.discriminatedUnion('type', [
       .enum(['STATUS_LIMIT', 'STATUS_DISABLE', 'STATUS_CONFIRM_FAIL', 'STATUS_ENABLE'])
       .default('STATUS_LIMIT'),
   }),
+  ...DELIVERY_FAULTS,
 ]);
 
 /** A validated fault. */
@@ -92,8 +94,15 @@ export function applyStateFault(
   state: EmulatorState,
   fault: Exclude<Fault, RequestFault>,
   newSecret: () => string,
+  now: number,
 ): Record<string, unknown> {
   switch (fault.type) {
+    case 'rejectAd':
+    case 'exceedBudget':
+    case 'videoProcessing':
+    case 'failVideo':
+    case 'restoreDelivery':
+      return applyDeliveryFault(state, fault, now);
     case 'revokeToken': {
       if (!fault.token && !fault.appId && !fault.advertiserId)
         throw new RangeError('revokeToken needs token, appId or advertiserId');

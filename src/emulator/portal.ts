@@ -12,6 +12,8 @@ export function grantConsent(
     state?: string;
     advertiserIds?: string[];
     environment: Environment;
+    /** `tt_user`: a TikTok account holder's consent (no advertisers). @default 'advertiser' */
+    regime?: 'advertiser' | 'tt_user';
   },
   now: number,
 ): string {
@@ -23,7 +25,8 @@ export function grantConsent(
   const offered = [...state.advertisers.values()]
     .filter((a) => a.appIds.includes(app.appId) && !a.deleted)
     .map((a) => a.advertiserId);
-  const chosen = input.advertiserIds ?? offered;
+  const regime = input.regime ?? 'advertiser';
+  const chosen = regime === 'tt_user' ? [] : (input.advertiserIds ?? offered);
   const unknown = chosen.filter((id) => !offered.includes(id));
   if (unknown.length > 0) throw new RangeError(`advertisers not offered to this app: ${unknown.join(', ')}`);
   const code = randomToken(16);
@@ -35,7 +38,7 @@ export function grantConsent(
     redirectUri: input.redirectUri,
     issuedAt: now,
     used: false,
-    regime: 'advertiser',
+    regime,
   });
   const target = new URL(input.redirectUri);
   target.searchParams.set('auth_code', code);

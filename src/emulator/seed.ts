@@ -1,4 +1,5 @@
 import { createIdFactory, randomToken } from './ids.ts';
+import { seedCampaigns } from './seed-ads.ts';
 import { type EmulatedAdvertiser, type EmulatorState, issueAdvertiserToken, type Tier } from './state.ts';
 
 const BRANDS = [
@@ -41,8 +42,9 @@ export type SeedName = 'demo' | 'empty';
 
 /**
  * Fills `state` with the demo world: a production app and a sandbox app, five authorizations over
- * 25 advertisers. Deterministic: the same seed gives the same ids, names and tokens... except tokens,
- * which are random so a leaked one never works elsewhere; find them with GET /__control/state.
+ * 25 advertisers in two Business Centers, each with campaigns, ad groups, ads and videos.
+ * Deterministic ids and names; tokens and secrets are random so a leaked one works nowhere else
+ * (read them from GET /__control/state).
  */
 export function seedDemo(state: EmulatorState, options: { now: number; tier: Tier }): void {
   const ids = createIdFactory('adwarden-demo');
@@ -68,6 +70,15 @@ export function seedDemo(state: EmulatorState, options: { now: number; tier: Tie
       ],
     });
   }
+  const centers = ['Acme Agency Business Center', 'Acme EMEA Business Center'].map((name, index) => ({
+    bcId: ids.next('69'),
+    name,
+    company: index === 0 ? 'Acme Agency Inc' : 'Acme Agency EMEA Ltd',
+    currency: index === 0 ? 'USD' : 'EUR',
+    timezone: index === 0 ? 'America/New_York' : 'Europe/Berlin',
+    createTime: options.now - (900 - index * 200) * 86_400_000,
+  }));
+  for (const center of centers) state.businessCenters.set(center.bcId, center);
   const advertisers: EmulatedAdvertiser[] = BRANDS.map((name, index) => {
     const [currency, timezone] = MARKETS[index % MARKETS.length]!;
     return {
@@ -79,13 +90,16 @@ export function seedDemo(state: EmulatorState, options: { now: number; tier: Tie
       timezone,
       company: `${name} Ltd`,
       balance: 500 + ((index * 7919) % 9500),
-      ownerBcId: index % 3 === 0 ? null : ids.next('69'),
+      ownerBcId: index % 3 === 0 ? null : centers[index % 2]!.bcId,
       role: 'ROLE_ADVERTISER',
       createTime: options.now - (400 + index * 13) * 86_400_000,
       deleted: false,
     };
   });
-  for (const advertiser of advertisers) state.advertisers.set(advertiser.advertiserId, advertiser);
+  for (const advertiser of advertisers) {
+    state.advertisers.set(advertiser.advertiserId, advertiser);
+    seedCampaigns(state, advertiser, ids, options.now);
+  }
   // Five authorizations: four on the production app (5-6 advertisers each), one on the sandbox app.
   const groups = [
     advertisers.slice(0, 6),

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ApiRoute } from './api-route.ts';
 import type { EmulatorClock } from './clock.ts';
@@ -9,8 +10,14 @@ import type { createIdFactory } from './ids.ts';
 import { consentPage, denyConsent, grantConsent } from './portal.ts';
 import type { RateLimiter } from './rate-limits.ts';
 import type { createRequestLog } from './request-log.ts';
+import { ACCOUNT_ROUTES } from './routes/account.ts';
+import { AD_CREATE_ROUTES } from './routes/ad-create.ts';
 import { ADVERTISER_ROUTES } from './routes/advertiser.ts';
+import { DELIVERY_ROUTES } from './routes/delivery.ts';
 import { OAUTH_ROUTES } from './routes/oauth.ts';
+import { REPORT_ROUTES } from './routes/report.ts';
+import { TT_USER_ROUTES } from './routes/tt-user.ts';
+import { VIDEO_ROUTES } from './routes/video.ts';
 import type { EmulatedToken, EmulatorState, Environment } from './state.ts';
 
 /** Everything the server shares with the control API. */
@@ -26,12 +33,34 @@ export interface EmulatorRuntime {
   nextFaultId: () => number;
 }
 
-const ROUTES: ApiRoute[] = [...OAUTH_ROUTES, ...ADVERTISER_ROUTES];
+const ROUTES: ApiRoute[] = [
+  ...OAUTH_ROUTES,
+  ...TT_USER_ROUTES,
+  ...ADVERTISER_ROUTES,
+  ...ACCOUNT_ROUTES,
+  ...DELIVERY_ROUTES,
+  ...AD_CREATE_ROUTES,
+  ...VIDEO_ROUTES,
+  ...REPORT_ROUTES,
+];
+/** TikTok's recommended maximum video size is 500 MB. */
+const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
 const API_PREFIX = '/open_api/v1.3';
 
 /** Builds the emulator's HTTP server (not listening). */
 export function buildEmulatorServer(runtime: EmulatorRuntime): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 600 * 1024 * 1024, keepAliveTimeout: 65_000 });
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, keepAliveTimeout: 65_000 });
+  // Video uploads: fields become body values, the file a { filename, data } pair.
+  app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50 },
+    async onFile(part) {
+      (part as unknown as { value: unknown }).value = {
+        filename: part.filename,
+        data: await part.toBuffer(),
+      };
+    },
+  });
   // The consent page posts an HTML form; repeated keys (advertiser_ids) become arrays.
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -48,6 +77,10 @@ export function buildEmulatorServer(runtime: EmulatorRuntime): FastifyInstance {
   );
   app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain').send('404 page not found'));
   app.setErrorHandler((error: { code?: string; statusCode?: number; message: string }, _request, reply) => {
+    if (error.code === 'FST_REQ_FILE_TOO_LARGE')
+      return reply
+        .code(200)
+        .send(fail(40907, 'The file size exceeds the limit of 500 MB.', runtime.clock.now()));
     // Body parse errors on API paths come back as TikTok does: HTTP 200 with a parameter error.
     if (error.code?.startsWith('FST_ERR_CTP') || error.statusCode === 400) {
       return reply.code(200).send(fail(40002, `Invalid request body: ${error.message}`, runtime.clock.now()));
@@ -67,6 +100,12 @@ export function buildEmulatorServer(runtime: EmulatorRuntime): FastifyInstance {
     }
   }
   registerPortal(app, runtime);
+  // Cover, preview and avatar URLs the API hands out resolve to small placeholder files.
+  app.get('/__media/*', (request, reply) => {
+    const path = (request.params as { '*': string })['*'];
+    const type = path.endsWith('.mp4') ? 'video/mp4' : path.endsWith('.png') ? 'image/png' : 'image/jpeg';
+    return reply.type(type).send(Buffer.alloc(64));
+  });
   registerControlRoutes(app, runtime);
   return app;
 }
@@ -138,12 +177,13 @@ async function handleApiCall(
   let token: EmulatedToken | undefined;
   try {
     if (route.auth === 'token') {
-      token = authenticate(runtime.state, request.headers['access-token'], environment);
+      token = authenticate(runtime.state, request.headers['access-token'], environment, now);
       entry.appId = token.appId;
       if (token.appMismatch)
         throw new ApiFailure(40000, "The app_id is inconsistent with the token's app information.");
     } else {
-      entry.appId = typeof body.app_id === 'string' ? body.app_id : null;
+      const named = body.app_id ?? body.client_id;
+      entry.appId = typeof named === 'string' ? named : null;
     }
     if (environment === 'sandbox' && route.sandbox === false)
       throw new ApiFailure(40009, `${route.path} is not supported in the sandbox environment.`);
@@ -194,6 +234,7 @@ function authenticate(
   state: EmulatorState,
   header: string | string[] | undefined,
   environment: Environment,
+  now: number,
 ): EmulatedToken {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value)
@@ -205,7 +246,8 @@ function authenticate(
   if (!token || token.environment !== environment || token.status === 'revoked') {
     throw new ApiFailure(40105, 'Access token is incorrect or has been revoked.');
   }
-  if (token.status === 'expired') throw new ApiFailure(40102, 'Access token has expired.');
+  if (token.status === 'expired' || (token.expiresAt !== undefined && now >= token.expiresAt))
+    throw new ApiFailure(40102, 'Access token has expired.');
   return token;
 }
 

@@ -1,3 +1,12 @@
+import type {
+  EmulatedAd,
+  EmulatedAdGroup,
+  EmulatedBusinessCenter,
+  EmulatedCampaign,
+  EmulatedVideo,
+  VideoProcessing,
+} from './ads-model.ts';
+
 /** Production and sandbox are separate worlds: a token from one is unknown (40105) in the other. */
 export type Environment = 'production' | 'sandbox';
 
@@ -46,6 +55,30 @@ export interface EmulatedToken {
   openId?: string;
   /** "app_id is inconsistent with the token" is answered while this is set. */
   appMismatch?: boolean;
+  /** The person who authorized (what /user/info/ describes). */
+  authorizer: Authorizer;
+}
+
+/** The person behind a token. */
+export interface Authorizer {
+  coreUserId: string;
+  displayName: string;
+  email: string;
+}
+
+const PEOPLE = ['Dana Whitfield', 'Sam Okafor', 'Priya Raman', 'Lena Kovacs', 'Marco Silva', 'Yuki Tanaka'];
+
+/** A stable, made-up person for a token (TikTok masks the email address the same way). */
+export function authorizerFor(seed: string): Authorizer {
+  let hash = 0;
+  for (const char of seed) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  const displayName = PEOPLE[hash % PEOPLE.length]!;
+  const first = displayName.split(' ')[0]!.toLowerCase();
+  return {
+    coreUserId: `68${String(hash).padStart(17, '0')}`.slice(0, 19),
+    displayName,
+    email: `${first[0]}***${first.at(-1)}@example.com`,
+  };
 }
 
 export interface AuthorizationCode {
@@ -67,6 +100,12 @@ export interface EmulatorState {
   authCodes: Map<string, AuthorizationCode>;
   /** `${advertiserId} ${PATH}:${METHOD}` pairs the advertiser no longer grants. */
   withdrawnPermissions: Set<string>;
+  campaigns: Map<string, EmulatedCampaign>;
+  adGroups: Map<string, EmulatedAdGroup>;
+  ads: Map<string, EmulatedAd>;
+  videos: Map<string, EmulatedVideo>;
+  businessCenters: Map<string, EmulatedBusinessCenter>;
+  videoProcessing: VideoProcessing;
 }
 
 /** An empty world. */
@@ -77,6 +116,12 @@ export function createState(): EmulatorState {
     tokens: new Map(),
     authCodes: new Map(),
     withdrawnPermissions: new Set(),
+    campaigns: new Map(),
+    adGroups: new Map(),
+    ads: new Map(),
+    videos: new Map(),
+    businessCenters: new Map(),
+    videoProcessing: { delayMs: 20_000, fail: false },
   };
 }
 
@@ -91,6 +136,7 @@ export function issueAdvertiserToken(
     advertiserIds: string[];
     accessToken: string;
     now: number;
+    authorizer?: Authorizer;
   },
 ): EmulatedToken {
   const token: EmulatedToken = {
@@ -102,6 +148,7 @@ export function issueAdvertiserToken(
     scope: [...DEFAULT_SCOPE],
     status: 'active',
     issuedAt: input.now,
+    authorizer: input.authorizer ?? authorizerFor(input.accessToken),
   };
   state.tokens.set(token.accessToken, token);
   return token;

@@ -1,0 +1,178 @@
+import type { EmulatedAd } from '../ads-model.ts';
+import type { ApiRoute } from '../api-route.ts';
+import { ApiFailure } from '../envelope.ts';
+import { jsonArrayParam, pageOf, paging, requiredString } from '../params.ts';
+import { hashOf } from '../seed-ads.ts';
+import { authorizedAdvertiser } from './advertiser.ts';
+
+const DAY_MS = 86_400_000;
+const LEVELS = {
+  AUCTION_ADVERTISER: 'advertiser_id',
+  AUCTION_CAMPAIGN: 'campaign_id',
+  AUCTION_ADGROUP: 'adgroup_id',
+  AUCTION_AD: 'ad_id',
+} as const;
+type Level = keyof typeof LEVELS;
+const ID_DIMENSIONS = ['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id'];
+const TIME_DIMENSIONS = ['stat_time_day'];
+
+interface Counts {
+  spend: number;
+  impressions: number;
+  clicks: number;
+  reach: number;
+  conversion: number;
+  video_play_actions: number;
+}
+
+const ratio = (n: number, d: number, scale = 1) => (d === 0 ? '-' : ((n / d) * scale).toFixed(2));
+/** Every metric, as strings the way TikTok sends them; "-" where it has no value. */
+const METRICS: Record<string, (c: Counts) => string> = {
+  spend: (c) => c.spend.toFixed(2),
+  impressions: (c) => String(c.impressions),
+  clicks: (c) => String(c.clicks),
+  reach: (c) => String(c.reach),
+  conversion: (c) => String(c.conversion),
+  video_play_actions: (c) => String(c.video_play_actions),
+  ctr: (c) => ratio(c.clicks, c.impressions, 100),
+  cpc: (c) => ratio(c.spend, c.clicks),
+  cpm: (c) => ratio(c.spend, c.impressions, 1000),
+  cost_per_conversion: (c) => ratio(c.spend, c.conversion),
+  conversion_rate: (c) => ratio(c.conversion, c.clicks, 100),
+};
+
+/** One ad's numbers for one UTC day: deterministic, so repeated reports agree. */
+function adDay(ad: EmulatedAd, day: number, today: number): Counts {
+  const delivering = ad.operationStatus === 'ENABLE' && /DELIVERY_OK$/.test(ad.secondaryStatus);
+  if (!delivering || day > today || day + DAY_MS <= ad.createTime) return zero();
+  const h = hashOf(`${ad.adId}:${day}`);
+  const impressions = 2_000 + (h % 48_000);
+  const clicks = Math.round(impressions * (0.004 + ((h >> 8) % 20) / 1000));
+  return {
+    impressions,
+    clicks,
+    reach: Math.round(impressions * 0.78),
+    video_play_actions: Math.round(impressions * 0.62),
+    conversion: Math.round(clicks * (0.02 + ((h >> 16) % 8) / 100)),
+    spend: Math.round(impressions * (0.004 + ((h >> 4) % 8) / 1000) * 100) / 100,
+  };
+}
+
+function add(into: Counts, from: Counts): void {
+  for (const key of Object.keys(into) as Array<keyof Counts>) into[key] += from[key];
+  into.spend = Math.round(into.spend * 100) / 100;
+}
+
+function parseDate(value: unknown, name: string): number {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))
+    throw new ApiFailure(40002, `${name}: Not a valid date, expected YYYY-MM-DD.`);
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  if (Number.isNaN(ms)) throw new ApiFailure(40002, `${name}: Not a valid date, expected YYYY-MM-DD.`);
+  return ms;
+}
+
+/** Synchronous BASIC reports over the seeded ads: consistent across levels, metrics as strings. */
+export const REPORT_ROUTES: ApiRoute[] = [
+  {
+    method: 'GET',
+    path: '/report/integrated/get/',
+    auth: 'token',
+    handle(context) {
+      const { query, state, now } = context;
+      const reportType = requiredString(query, 'report_type');
+      if (reportType !== 'BASIC')
+        throw new ApiFailure(
+          40002,
+          `report_type: The emulator serves BASIC reports only, not ${reportType}.`,
+        );
+      const advertiserId = requiredString(query, 'advertiser_id');
+      authorizedAdvertiser(context, advertiserId, 'GET', '/report/integrated/get/');
+      const level = (typeof query.data_level === 'string' ? query.data_level : 'AUCTION_ADVERTISER') as Level;
+      if (!(level in LEVELS))
+        throw new ApiFailure(40002, `data_level: Must be one of ${Object.keys(LEVELS).join(', ')}.`);
+      const dimensions = jsonArrayParam(query, 'dimensions', { required: true })!;
+      const unknown = dimensions.filter((d) => !ID_DIMENSIONS.includes(d) && !TIME_DIMENSIONS.includes(d));
+      if (unknown.length > 0) throw new ApiFailure(40002, `dimensions: Unsupported dimension ${unknown[0]}.`);
+      const idDimension = LEVELS[level];
+      if (!dimensions.includes(idDimension))
+        throw new ApiFailure(40002, `dimensions: ${level} reports need the ${idDimension} dimension.`);
+      const metrics = jsonArrayParam(query, 'metrics') ?? ['spend', 'impressions'];
+      const badMetric = metrics.find((m) => !(m in METRICS));
+      if (badMetric) throw new ApiFailure(40002, `metrics: Unsupported metric ${badMetric}.`);
+      const daily = dimensions.includes('stat_time_day');
+      const lifetime = query.query_lifetime === 'true' || query.query_lifetime === true;
+      let start = 0;
+      let end = 0;
+      if (!lifetime) {
+        start = parseDate(query.start_date, 'start_date');
+        end = parseDate(query.end_date, 'end_date');
+        if (end < start) throw new ApiFailure(40002, 'end_date: Must not be earlier than start_date.');
+        if (daily && (end - start) / DAY_MS + 1 > 30)
+          throw new ApiFailure(
+            40002,
+            'The time range between start_date and end_date cannot exceed 30 days when stat_time_day is a dimension.',
+          );
+      } else if (daily) {
+        throw new ApiFailure(40002, 'query_lifetime cannot be used with the stat_time_day dimension.');
+      }
+      const today = Math.floor(now / DAY_MS) * DAY_MS;
+      const ads = [...state.ads.values()].filter((ad) => ad.advertiserId === advertiserId);
+      if (lifetime) {
+        start = Math.min(today, ...ads.map((ad) => Math.floor(ad.createTime / DAY_MS) * DAY_MS));
+        end = today;
+      }
+      const days: number[] = [];
+      for (let day = start; day <= end; day += DAY_MS) days.push(day);
+      const rows = ads.length * days.length;
+      if (rows * metrics.length > 2_000_000)
+        throw new ApiFailure(
+          40067,
+          'Your query is too large, please reduce the query size (e.g. fewer metrics or time range) and retry after a while.',
+        );
+
+      const groups = new Map<string, { dims: Record<string, string>; counts: Counts }>();
+      const total = zero();
+      for (const ad of ads) {
+        const ids: Record<string, string> = {
+          advertiser_id: advertiserId,
+          campaign_id: ad.campaignId,
+          adgroup_id: ad.adgroupId,
+          ad_id: ad.adId,
+        };
+        for (const day of daily ? days : [start]) {
+          const dims: Record<string, string> = {};
+          for (const d of dimensions)
+            dims[d] =
+              d === 'stat_time_day' ? `${new Date(day).toISOString().slice(0, 10)} 00:00:00` : ids[d]!;
+          const key = JSON.stringify(dims);
+          const counts = daily ? adDay(ad, day, today) : sumDays(ad, days, today);
+          const group = groups.get(key) ?? { dims, counts: zero() };
+          add(group.counts, counts);
+          add(total, counts);
+          groups.set(key, group);
+        }
+      }
+      const rendered = [...groups.values()].map(({ dims, counts }) => ({
+        dimensions: dims,
+        metrics: Object.fromEntries(metrics.map((m) => [m, METRICS[m]!(counts)])),
+      }));
+      const { page, pageSize } = paging(query, 1000);
+      return {
+        ...pageOf(rendered, page, pageSize),
+        ...(query.enable_total_metrics === 'true'
+          ? { total_metrics: Object.fromEntries(metrics.map((m) => [m, METRICS[m]!(total)])) }
+          : {}),
+      };
+    },
+  },
+];
+
+function zero(): Counts {
+  return { spend: 0, impressions: 0, clicks: 0, reach: 0, conversion: 0, video_play_actions: 0 };
+}
+
+function sumDays(ad: EmulatedAd, days: number[], today: number): Counts {
+  const sum = zero();
+  for (const day of days) add(sum, adDay(ad, day, today));
+  return sum;
+}
