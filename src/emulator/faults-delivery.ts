@@ -132,13 +132,9 @@ export function applyDeliveryFault(
       const video = state.videos.get(fault.videoId);
       if (!video) throw new RangeError(`unknown video ${fault.videoId}`);
       video.failed = true;
-      const groups = new Set<string>();
-      const ads = mark(
-        state.ads.values(),
-        (ad) => ad.videoId === video.videoId && (groups.add(ad.adgroupId), true),
-        'AD_STATUS_TRANSCODING_FAIL',
-        now,
-      );
+      const users = [...state.ads.values()].filter((ad) => ad.videoId === video.videoId);
+      const groups = new Set(users.map((ad) => ad.adgroupId));
+      const ads = mark(users, () => true, 'AD_STATUS_TRANSCODING_FAIL', now);
       for (const id of groups) {
         const group = state.adGroups.get(id);
         if (group)

@@ -140,11 +140,12 @@ function getRoute(level: Level): ApiRoute {
       const { page, pageSize } = paging(context.query, 1000);
       const fields = jsonArrayParam(context.query, 'fields');
       const filtering = jsonObjectParam(context.query, 'filtering') ?? {};
+      // Everything the emulator seeds is AUCTION; other buying types are empty, as in TikTok.
       const buyingTypes = strings(filtering, 'buying_types');
+      if (buyingTypes && !buyingTypes.includes('AUCTION')) return pageOf([], page, pageSize);
       const items = listOf(context, level)
         .filter((item) => item.advertiserId === advertiserId)
         .map((item) => settle(item, context.now))
-        .filter((item) => !buyingTypes || buyingTypes.includes('AUCTION'))
         .filter((item) => matches(level, item, filtering));
       const result = pageOf(items, page, pageSize);
       return {
