@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { applyStateFault, FaultSchema, isRequestFault } from './faults.ts';
+import { applyStateFault, clearFaults, FaultSchema, isRequestFault } from './faults.ts';
 import { randomToken } from './ids.ts';
 import { grantConsent } from './portal.ts';
 import { issueTtUserToken } from './routes/tt-user.ts';
+import { loadScenario, parseScenario, ScenarioError } from './scenario.ts';
+import { startScenario } from './scenario-runner.ts';
 import type { EmulatorRuntime } from './server.ts';
 import { issueAdvertiserToken } from './state.ts';
 
@@ -141,11 +143,7 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
   });
 
   app.delete('/__control/faults', () => {
-    const cleared = runtime.faults.length;
-    runtime.faults.length = 0;
-    state.withdrawnPermissions.clear();
-    for (const token of state.tokens.values()) token.appMismatch = false;
-    return { cleared };
+    return { cleared: clearFaults(runtime.faults, state) };
   });
 
   app.get('/__control/requests', () => ({ requests: runtime.log.list() }));
@@ -159,6 +157,41 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
     if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
     if (parsed.data.advanceMs !== undefined) runtime.clock.advance(parsed.data.advanceMs);
     if (parsed.data.speed !== undefined) runtime.clock.setSpeed(parsed.data.speed);
+    runtime.scenario?.tick();
     return { now: new Date(runtime.clock.now()).toISOString(), speed: runtime.clock.speed };
   });
+
+  app.get('/__control/scenario', () => scenarioStatus(runtime));
+  app.post('/__control/scenario', async (request, reply) => {
+    const body = request.body as { name?: unknown } | unknown[] | null;
+    try {
+      const scenario =
+        body && !Array.isArray(body) && typeof body.name === 'string' && !('steps' in body)
+          ? await loadScenario(body.name)
+          : parseScenario(body, 'request body');
+      runtime.scenario?.stop();
+      runtime.scenario = startScenario(runtime, scenario);
+      return scenarioStatus(runtime);
+    } catch (error) {
+      if (error instanceof ScenarioError)
+        return reply.code(400).send({ error: error.message, problems: error.problems });
+      throw error;
+    }
+  });
+  app.delete('/__control/scenario', () => {
+    runtime.scenario?.stop();
+    return { stopped: runtime.scenario !== null };
+  });
+}
+
+function scenarioStatus(runtime: EmulatorRuntime) {
+  const run = runtime.scenario;
+  if (!run) return null;
+  return {
+    name: run.name,
+    description: run.description,
+    started_at: new Date(run.startedAt).toISOString(),
+    finished: run.steps.every((s) => s.status === 'done' || s.status === 'failed'),
+    steps: run.steps,
+  };
 }

@@ -2,7 +2,10 @@ import { createEmulatorClock, type EmulatorClock } from './clock.ts';
 import { createIdFactory } from './ids.ts';
 import { createRateLimiter } from './rate-limits.ts';
 import { createRequestLog, type LoggedRequest } from './request-log.ts';
+import { loadScenario, parseScenario, type Scenario } from './scenario.ts';
+import { type ScenarioRun, startScenario } from './scenario-runner.ts';
 import { seedDemo } from './seed.ts';
+import { loadSeedFile, type SeedFile, seedFromFile } from './seed-file.ts';
 import { buildEmulatorServer, type EmulatorRuntime } from './server.ts';
 import { createState, type Tier } from './state.ts';
 
@@ -12,8 +15,12 @@ export interface EmulatorOptions {
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
-  /** @default 'demo' */
-  seed?: 'demo' | 'empty';
+  /** `demo`, `empty`, a seed file's path, or its parsed content. @default 'demo' */
+  seed?: 'demo' | 'empty' | string | SeedFile;
+  /** A scenario to start once listening: a shipped name, a file path, or a scenario object. */
+  scenario?: string | Scenario | unknown[];
+  /** How long uploaded videos take to transcode (emulator time). @default 20000 */
+  videoProcessingMs?: number;
   /** Rate tier of the seeded apps; `none` switches limits off. @default 'basic' */
   tier?: Tier;
   /** Emulator time at start (epoch ms). @default the real time */
@@ -41,6 +48,21 @@ export interface EmulatorControl {
   clearFaults(): Promise<{ cleared: number }>;
   requests(): Promise<LoggedRequest[]>;
   clearRequests(): Promise<void>;
+  /** Starts a scenario (shipped name, file path or scenario object), replacing any running one. */
+  startScenario(scenario: string | Scenario | unknown[]): Promise<ScenarioStatus>;
+  /** The running (or last) scenario and how each step went. */
+  scenario(): Promise<ScenarioStatus | null>;
+  /** Moves the emulator clock forward (due scenario steps run at once). */
+  advanceClock(ms: number): Promise<{ now: string }>;
+}
+
+/** What GET /__control/scenario returns. */
+export interface ScenarioStatus {
+  name: string;
+  description: string;
+  started_at: string;
+  finished: boolean;
+  steps: ScenarioRun['steps'];
 }
 
 /** What GET /__control/state returns. */
@@ -95,8 +117,18 @@ export interface Emulator {
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const clock = createEmulatorClock({ start: options.startTime, speed: options.speed });
   const state = createState();
-  if ((options.seed ?? 'demo') === 'demo')
-    seedDemo(state, { now: clock.now(), tier: options.tier ?? 'basic' });
+  const seed = options.seed ?? 'demo';
+  const seedOptions = { now: clock.now(), tier: options.tier ?? 'basic' };
+  if (seed === 'demo') seedDemo(state, seedOptions);
+  else if (typeof seed === 'object') seedFromFile(state, seed, seedOptions);
+  else if (seed !== 'empty') seedFromFile(state, await loadSeedFile(seed), seedOptions);
+  if (options.videoProcessingMs !== undefined) state.videoProcessing.delayMs = options.videoProcessingMs;
+  const initialScenario =
+    options.scenario === undefined
+      ? undefined
+      : typeof options.scenario === 'string'
+        ? await loadScenario(options.scenario)
+        : parseScenario(options.scenario);
   let origin = '';
   let faultId = 0;
   const runtime: EmulatorRuntime = {
@@ -109,10 +141,13 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     random: options.random ?? Math.random,
     baseUrl: () => origin,
     nextFaultId: () => ++faultId,
+    consentRequests: [],
+    scenario: null,
   };
   const app = buildEmulatorServer(runtime);
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   origin = address.replace('[::1]', 'localhost');
+  if (initialScenario) runtime.scenario = startScenario(runtime, initialScenario);
 
   const call = async <T>(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown): Promise<T> => {
     const response = await app.inject({ method, url, payload: payload as never });
@@ -141,7 +176,18 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       clearRequests: async () => {
         await call('DELETE', '/__control/requests');
       },
+      startScenario: async (scenario) => {
+        const parsed = typeof scenario === 'string' ? await loadScenario(scenario) : parseScenario(scenario);
+        runtime.scenario?.stop();
+        runtime.scenario = startScenario(runtime, parsed);
+        return call('GET', '/__control/scenario');
+      },
+      scenario: () => call('GET', '/__control/scenario'),
+      advanceClock: (ms) => call('POST', '/__control/clock', { advanceMs: ms }),
     },
-    close: () => app.close(),
+    close: async () => {
+      runtime.scenario?.stop();
+      await app.close();
+    },
   };
 }

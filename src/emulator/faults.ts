@@ -24,6 +24,12 @@ export const FaultSchema = z.discriminatedUnion('type', [
     status: z.number().int().min(500).max(599).default(502),
     ...window,
   }),
+  z.strictObject({
+    type: z.literal('throttle'),
+    /** 40100 (app QPS/QPM/QPD) or 40133 (advertiser per path). */
+    code: z.union([z.literal(40100), z.literal(40133)]).default(40100),
+    ...window,
+  }),
   z.strictObject({ type: z.literal('connectionReset'), ...window }),
   z.strictObject({ type: z.literal('slow'), delayMs: z.number().int().min(1).max(120_000), ...window }),
   z.strictObject({ type: z.literal('truncatedJson'), ...window }),
@@ -54,6 +60,17 @@ export const FaultSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('appTokenMismatch'), token: z.string() }),
   z.strictObject({
+    type: z.literal('setEnvironment'),
+    /** Moves an app and its tokens to the other environment: what a sandbox app configured as production sees. */
+    appId: z.string(),
+    environment: z.enum(['production', 'sandbox']),
+  }),
+  z.strictObject({
+    type: z.literal('setTier'),
+    appId: z.string(),
+    tier: z.enum(['basic', 'advanced', 'premium', 'ultimate', 'none']),
+  }),
+  z.strictObject({
     type: z.literal('suspendAccount'),
     advertiserId: z.string(),
     status: z
@@ -69,7 +86,7 @@ export type Fault = z.output<typeof FaultSchema>;
 /** The faults that act on requests as they arrive, for a while. */
 export type RequestFault = Extract<
   Fault,
-  { type: 'outage' | 'gatewayHtml' | 'connectionReset' | 'slow' | 'truncatedJson' }
+  { type: 'outage' | 'throttle' | 'gatewayHtml' | 'connectionReset' | 'slow' | 'truncatedJson' }
 >;
 
 /** An active request fault with its end on the emulator clock. */
@@ -79,7 +96,14 @@ export interface ActiveFault {
   until: number | null;
 }
 
-const REQUEST_FAULTS = new Set(['outage', 'gatewayHtml', 'connectionReset', 'slow', 'truncatedJson']);
+const REQUEST_FAULTS = new Set([
+  'outage',
+  'throttle',
+  'gatewayHtml',
+  'connectionReset',
+  'slow',
+  'truncatedJson',
+]);
 
 /** True for faults that act on requests rather than change the world. */
 export function isRequestFault(fault: Fault): fault is RequestFault {
@@ -152,6 +176,20 @@ export function applyStateFault(
     case 'appTokenMismatch':
       mustFind(state.tokens, fault.token, 'token').appMismatch = true;
       return { token: 'marked' };
+    case 'setEnvironment': {
+      const app = mustFind(state.apps, fault.appId, 'app');
+      app.environment = fault.environment;
+      let moved = 0;
+      for (const token of state.tokens.values()) {
+        if (token.appId !== app.appId) continue;
+        token.environment = fault.environment;
+        moved += 1;
+      }
+      return { appId: app.appId, environment: app.environment, tokens: moved };
+    }
+    case 'setTier':
+      mustFind(state.apps, fault.appId, 'app').tier = fault.tier;
+      return { appId: fault.appId, tier: fault.tier };
     case 'suspendAccount':
       mustFind(state.advertisers, fault.advertiserId, 'advertiser').status = fault.status;
       return { status: fault.status };
@@ -162,4 +200,13 @@ function mustFind<T>(map: Map<string, T>, key: string, what: string): T {
   const found = map.get(key);
   if (!found) throw new RangeError(`unknown ${what} ${key}`);
   return found;
+}
+
+/** Ends every request fault and undoes the reversible world faults (withdrawn permissions, app mismatch). */
+export function clearFaults(active: ActiveFault[], state: EmulatorState): number {
+  const cleared = active.length;
+  active.length = 0;
+  state.withdrawnPermissions.clear();
+  for (const token of state.tokens.values()) token.appMismatch = false;
+  return cleared;
 }

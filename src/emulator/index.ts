@@ -5,7 +5,18 @@ export {
   type Emulator,
   type EmulatorControl,
   type EmulatorOptions,
+  type ScenarioStatus,
 } from './create-emulator.ts';
 export { type Fault, FaultSchema } from './faults.ts';
 export type { LoggedRequest } from './request-log.ts';
+export {
+  loadScenario,
+  parseScenario,
+  type Scenario,
+  ScenarioError,
+  type ScenarioStep,
+  SHIPPED_SCENARIOS,
+} from './scenario.ts';
+export type { StepReport } from './scenario-runner.ts';
+export { type SeedFile, SeedFileSchema } from './seed-file.ts';
 export type { Environment, Tier } from './state.ts';

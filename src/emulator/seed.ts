@@ -1,4 +1,5 @@
 import { createIdFactory, randomToken } from './ids.ts';
+import { issueTtUserToken } from './routes/tt-user.ts';
 import { seedCampaigns } from './seed-ads.ts';
 import { type EmulatedAdvertiser, type EmulatorState, issueAdvertiserToken, type Tier } from './state.ts';
 
@@ -117,4 +118,6 @@ export function seedDemo(state: EmulatorState, options: { now: number; tier: Tie
       now: options.now - (30 + index) * 86_400_000,
     });
   });
+  // A TikTok account holder's token (24 h access, 365 d refresh), issued an hour ago.
+  issueTtUserToken(state, production, options.now - 3_600_000);
 }

@@ -18,6 +18,7 @@ import { OAUTH_ROUTES } from './routes/oauth.ts';
 import { REPORT_ROUTES } from './routes/report.ts';
 import { TT_USER_ROUTES } from './routes/tt-user.ts';
 import { VIDEO_ROUTES } from './routes/video.ts';
+import type { ScenarioRun } from './scenario-runner.ts';
 import type { EmulatedToken, EmulatorState, Environment } from './state.ts';
 
 /** Everything the server shares with the control API. */
@@ -31,6 +32,10 @@ export interface EmulatorRuntime {
   random: () => number;
   baseUrl: () => string;
   nextFaultId: () => number;
+  /** Consent pages people opened (GET /portal/auth), newest last; scenarios grant them. */
+  consentRequests: Array<{ appId: string; state?: string; redirectUri: string; granted: boolean }>;
+  /** The scenario running now, if any. */
+  scenario: ScenarioRun | null;
 }
 
 const ROUTES: ApiRoute[] = [
@@ -171,6 +176,21 @@ async function handleApiCall(
     }
     if (fault.type === 'outage')
       return send(fail(fault.code, fault.message ?? 'Internal service error. Please retry later.', now));
+    if (fault.type === 'throttle') {
+      const header = request.headers['access-token'];
+      const appId =
+        runtime.state.tokens.get(Array.isArray(header) ? (header[0] ?? '') : (header ?? ''))?.appId ??
+        String(body.app_id ?? body.client_id ?? 'unknown');
+      return send(
+        fail(
+          fault.code,
+          fault.code === 40100
+            ? `Requests from App (${appId}) are too frequent: QPS reaches QPS limit. Please retry later.`
+            : `Advertiser (${advertiserId ?? 'unknown'})'s QPS reaches QPS limit for current path, request is temporarily restricted.`,
+          now,
+        ),
+      );
+    }
     if (fault.type === 'slow') await sleep(fault.delayMs);
   }
 
@@ -269,6 +289,13 @@ function registerPortal(app: FastifyInstance, runtime: EmulatorRuntime) {
     const query = request.query as { app_id?: string; state?: string; redirect_uri?: string };
     if (!query.app_id || !query.redirect_uri)
       return reply.code(400).type('text/plain').send('app_id and redirect_uri are required');
+    runtime.consentRequests.push({
+      appId: query.app_id,
+      state: query.state,
+      redirectUri: query.redirect_uri,
+      granted: false,
+    });
+    if (runtime.consentRequests.length > 100) runtime.consentRequests.shift();
     return reply
       .type('text/html')
       .send(
