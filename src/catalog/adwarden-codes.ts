@@ -187,6 +187,10 @@ export const ADWARDEN_ERROR_CODES = {
     '`adwarden explain` could not find a TikTok code, response or known message in its input (exit code 1).',
   ADW_EMULATOR_START:
     '`adwarden emulator` could not listen on the given host and port (in use, or not an address of this machine).',
+  ADW_EMULATOR_SEED:
+    '`adwarden emulator --seed FILE`: the seed file is unreadable, not JSON, or does not validate; the message names the field (exit code 2).',
+  ADW_EMULATOR_SCENARIO:
+    '`adwarden emulator --scenario`: no shipped scenario has that name and no such file validates; the message names each bad step (exit code 2).',
   ADW_INTERNAL: 'An unexpected internal error; the log has the details.',
 } as const;
 

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { type Config, loadConfig } from '../config/index.ts';
+import { SHIPPED_SCENARIOS } from '../emulator/scenario.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { type EmulatorCommandOptions, emulatorCommand } from './commands/emulator.ts';
 import { explainCommand } from './commands/explain.ts';
@@ -76,7 +77,12 @@ export function buildProgram(io: CliIo): Command {
     )
     .option('--port <port>', 'port to listen on (0 picks a free one)', '4610')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .addOption(new Option('--seed <seed>', 'initial data').choices(['demo', 'empty']).default('demo'))
+    .option('--seed <seed>', 'initial data: demo, empty, or a seed file (JSON)', 'demo')
+    .option(
+      '--scenario <scenario>',
+      `a timeline of faults to play: ${SHIPPED_SCENARIOS.join(', ')}, or a scenario file (JSON)`,
+    )
+    .option('--speed <factor>', 'run the emulator clock this many times faster than real time', '1')
     .addOption(
       new Option('--tier <tier>', 'rate tier of the seeded apps')
         .choices(['basic', 'advanced', 'premium', 'ultimate', 'none'])

@@ -43,6 +43,7 @@ export interface EmulatorControl {
     redirect_uri: string;
     state?: string;
     advertiser_ids?: string[];
+    regime?: 'advertiser' | 'tt_user';
   }): Promise<{ redirect: string }>;
   fault(fault: Record<string, unknown>): Promise<Record<string, unknown>>;
   clearFaults(): Promise<{ cleared: number }>;

@@ -186,7 +186,7 @@ async function handleApiCall(
           fault.code,
           fault.code === 40100
             ? `Requests from App (${appId}) are too frequent: QPS reaches QPS limit. Please retry later.`
-            : `Advertiser (${advertiserId ?? 'unknown'})'s QPS reaches QPS limit for current path, request is temporarily restricted.`,
+            : `Advertiser (${advertiserId ?? firstListed(query.advertiser_ids)})'s QPS reaches QPS limit for current path, request is temporarily restricted.`,
           now,
         ),
       );
@@ -338,4 +338,14 @@ function registerPortal(app: FastifyInstance, runtime: EmulatorRuntime) {
         .send((error as Error).message);
     }
   });
+}
+
+// The first id of a JSON-array parameter, for messages about "the" advertiser of a batch call.
+function firstListed(raw: unknown): string {
+  try {
+    const ids = JSON.parse(String(raw));
+    return Array.isArray(ids) && ids.length > 0 ? String(ids[0]) : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

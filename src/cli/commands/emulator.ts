@@ -1,4 +1,4 @@
-import { createEmulator } from '../../emulator/index.ts';
+import { createEmulator, loadScenario, type Scenario, ScenarioError } from '../../emulator/index.ts';
 import type { CliIo } from '../io.ts';
 import { UserError } from '../user-error.ts';
 
@@ -6,7 +6,9 @@ import { UserError } from '../user-error.ts';
 export interface EmulatorCommandOptions {
   port: string;
   host: string;
-  seed: 'demo' | 'empty';
+  seed: string;
+  scenario?: string;
+  speed: string;
   tier: 'basic' | 'advanced' | 'premium' | 'ultimate' | 'none';
 }
 
@@ -15,13 +17,26 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: CliIo
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new UserError('ADW_USAGE', `--port ${options.port} is not a port (0-65535)`, 2);
+  const speed = Number(options.speed);
+  if (!(speed > 0) || speed > 1_000_000)
+    throw new UserError('ADW_USAGE', `--speed ${options.speed} is not a positive factor`, 2);
+  const scenario = options.scenario === undefined ? undefined : await scenarioFrom(options.scenario);
   let emulator: Awaited<ReturnType<typeof createEmulator>>;
   try {
-    emulator = await createEmulator({ port, host: options.host, seed: options.seed, tier: options.tier });
+    emulator = await createEmulator({
+      port,
+      host: options.host,
+      seed: options.seed,
+      tier: options.tier,
+      speed,
+      scenario,
+    });
   } catch (error) {
+    const message = (error as Error).message;
+    if (message.startsWith('seed file')) throw new UserError('ADW_EMULATOR_SEED', message, 2);
     throw new UserError(
       'ADW_EMULATOR_START',
-      `the emulator could not listen on ${options.host}:${port}: ${(error as Error).message}`,
+      `the emulator could not listen on ${options.host}:${port}: ${message}`,
     );
   }
   io.stdout(
@@ -31,6 +46,11 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: CliIo
       `  sandbox API:    ${emulator.sandboxUrl}/`,
       `  consent page:   ${emulator.origin}/portal/auth?app_id=…&redirect_uri=…&state=…`,
       `  control API:    ${emulator.origin}/__control/state (seed: ${options.seed}, tier: ${options.tier})`,
+      ...(scenario
+        ? [
+            `  scenario:       ${scenario.name} (${scenario.steps.length} steps) — ${emulator.origin}/__control/scenario`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );
@@ -40,4 +60,13 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: CliIo
     process.once('SIGTERM', stop);
   });
   await emulator.close();
+}
+
+async function scenarioFrom(nameOrPath: string): Promise<Scenario> {
+  try {
+    return await loadScenario(nameOrPath);
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new UserError('ADW_EMULATOR_SCENARIO', error.message, 2);
+    throw error;
+  }
 }
