@@ -9,14 +9,21 @@ const ACTIONS = ['clearFaults', 'authorize', 'advanceClock'] as const;
 const FAULT_TYPES = FaultSchema.options.map((option) => option.shape.type.value);
 
 /** When a step runs: a duration after the scenario starts ("30s", "2m", "1h") or milliseconds. */
-const At = z.union([z.string(), z.number()]).transform((value, context) => {
-  const ms = parseDuration(value);
-  if (ms === undefined) {
-    context.addIssue({ code: 'custom', message: `"${value}" is not a duration like "30s", "2m" or "1h"` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const At = z
+  .union([z.string(), z.number()], {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required: when the step runs, e.g. "30s"'
+        : 'must be a duration like "30s"',
+  })
+  .transform((value, context) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      context.addIssue({ code: 'custom', message: `"${value}" is not a duration like "30s", "2m" or "1h"` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 const Authorize = z.strictObject({
   do: z.literal('authorize'),
