@@ -33,6 +33,7 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: CliIo
     });
   } catch (error) {
     const message = (error as Error).message;
+    if (error instanceof ScenarioError) throw new UserError('ADW_EMULATOR_SCENARIO', message, 2);
     if (message.startsWith('seed file')) throw new UserError('ADW_EMULATOR_SEED', message, 2);
     throw new UserError(
       'ADW_EMULATOR_START',
