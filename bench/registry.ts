@@ -1,4 +1,5 @@
 import { classifyBenchmark } from './classify.bench.ts';
+import { emulatorBenchmark } from './emulator.bench.ts';
 
 /** Options every benchmark takes. */
 export interface BenchOptions {
@@ -12,4 +13,5 @@ export type Benchmark = (options: BenchOptions) => Promise<Record<string, unknow
 /** Every benchmark, by the name `npm run bench -- <name>` takes. */
 export const benchmarks: Record<string, Benchmark> = {
   classify: classifyBenchmark,
+  emulator: emulatorBenchmark,
 };
