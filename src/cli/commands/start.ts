@@ -17,6 +17,7 @@ export function startCommand(config: Config, io: CliIo, version: string): void {
       'The monitoring service and the demo are not part of this build yet. Available now:',
       '  adwarden explain <code | "message" | ->   what a TikTok return code or response means, and what to do',
       '  adwarden doctor                            the effective configuration, secrets redacted',
+      '  adwarden emulator --scenario demo         a TikTok API look-alike playing two minutes of faults',
       '  adwarden --help                            every command',
       '',
       'Try: npx adwarden explain 40100',
