@@ -159,6 +159,32 @@ export const RESPONSE_PROBLEMS = {
     meaning: 'The request failed before any response arrived.',
     causes: ['A network failure between adwarden and TikTok.'],
   },
+  ADW_CIRCUIT_OPEN: {
+    code: 'ADW_CIRCUIT_OPEN',
+    kind: 'transient',
+    title: 'Paused after repeated failures',
+    meaning:
+      'adwarden stopped sending this app’s calls for a moment because the last ones all failed transiently (its circuit breaker is open); it probes again shortly.',
+    causes: ['A TikTok outage or a network problem affecting every call of the app.'],
+    fix: [
+      'Nothing to do: adwarden probes TikTok again after a short pause and resumes when a probe succeeds.',
+      'If it lasts, check TikTok’s API status page and this machine’s network path.',
+    ],
+    action: 'backoff',
+    retry: NEVER,
+    actor: 'nobody',
+  },
+  ADW_ABORTED: {
+    code: 'ADW_ABORTED',
+    kind: 'transient',
+    title: 'Call cancelled',
+    meaning: 'The caller cancelled the call (its AbortSignal fired) before it completed.',
+    causes: ['A shutdown, a caller-side deadline, or a user cancelling.'],
+    fix: ['Nothing to fix in TikTok; run the call again when it is wanted.'],
+    action: 'none',
+    retry: NEVER,
+    actor: 'nobody',
+  },
 } as const satisfies Record<string, ResponseProblem>;
 
 /** The codes of `RESPONSE_PROBLEMS`. */
@@ -173,6 +199,8 @@ export type AdwardenDiagnosisCode =
   | 'ADW_NETWORK_TIMEOUT'
   | 'ADW_NETWORK_RESET'
   | 'ADW_NETWORK_REFUSED'
+  | 'ADW_CIRCUIT_OPEN'
+  | 'ADW_ABORTED'
   | 'ADW_DNS_FAILURE'
   | 'ADW_NETWORK_ERROR';
 

@@ -1,0 +1,137 @@
+import type { FormData } from 'undici';
+import { Secret } from '../vault/secret.ts';
+import { type Call, compose, type Envelope, type ParamValue } from './call.ts';
+import type { TikTokError } from './errors.ts';
+import { createEvents } from './events.ts';
+import type { RateTier } from './limits.ts';
+import { type AccessTokenProvider, authStep, fixedAccessToken, type ParkedCall } from './steps/auth.ts';
+import { breakerStep } from './steps/breaker.ts';
+import { type LimiterFactory, paceStep } from './steps/pace.ts';
+import { retryStep } from './steps/retry.ts';
+import { telemetryStep } from './steps/telemetry.ts';
+import { createTransport, TIKTOK_BASE_URLS } from './transport.ts';
+
+/** Options of `createTikTokClient`. */
+export interface TikTokClientOptions {
+  /** The developer app (needed for OAuth calls and for pacing by app). */
+  appId?: string;
+  secret?: string | Secret;
+  /** @default 'production' */
+  environment?: 'production' | 'sandbox';
+  /** Any API base including `/open_api/v1.3` (the emulator's `url`); default: TikTok's for the environment. */
+  baseUrl?: string;
+  /** A fixed access token; or give `tokenProvider`. */
+  accessToken?: string | Secret;
+  tokenProvider?: AccessTokenProvider;
+  /** The app's rate tier; `none` turns pacing off. @default 'basic' */
+  tier?: RateTier;
+  /** Shared limiter store (e.g. PostgreSQL) so several processes keep to one budget. */
+  limiterFactory?: LimiterFactory;
+  /** Per-request timeout (headers, and between body chunks). @default 30000 */
+  timeoutMs?: number;
+  /** Overall deadline per logical call, retries and waits included. @default 120000 */
+  callDeadlineMs?: number;
+  /** Keep-alive connections. @default 50 */
+  connections?: number;
+  retry?: { maxAttempts?: number; maxRateLimitedAttempts?: number; random?: () => number };
+  breaker?: { threshold?: number; halfOpenAfterMs?: number };
+  /** Called with a call that failed for an auth reason, so a service can replay it after re-auth. */
+  parkFailedCall?: (call: ParkedCall, error: TikTokError) => void;
+  /** Clock (epoch ms). @default Date.now */
+  now?: () => number;
+}
+
+/** Per-call options of `call()`. */
+export interface CallOptions {
+  query?: Record<string, ParamValue>;
+  body?: Record<string, unknown> | FormData;
+  advertiserId?: string;
+  /** For writes: safe to send again after a transient failure (idempotent). Reads are always. */
+  replaySafe?: boolean;
+  /** Overrides the provider's token for this call. */
+  accessToken?: string | Secret;
+  /** OAuth calls carry app credentials instead of a token. */
+  auth?: 'token' | 'none';
+  signal?: AbortSignal;
+  deadlineMs?: number;
+}
+
+/** The pipeline and transport under the typed methods. */
+export function createCore(options: TikTokClientOptions) {
+  const events = createEvents();
+  const now = options.now ?? Date.now;
+  const environment = options.environment ?? 'production';
+  const transport = createTransport({
+    baseUrl: options.baseUrl ?? TIKTOK_BASE_URLS[environment],
+    timeoutMs: options.timeoutMs,
+    connections: options.connections,
+    now,
+  });
+  const appId = options.appId ?? 'unknown-app';
+  const provider =
+    options.tokenProvider ??
+    (options.accessToken !== undefined
+      ? fixedAccessToken(options.accessToken)
+      : {
+          getAccessToken: () =>
+            Promise.reject(new Error('no access token: pass accessToken or tokenProvider')),
+        });
+  const breaker = breakerStep({ appId, events, ...options.breaker });
+  const pipeline = compose(
+    [
+      telemetryStep(events),
+      retryStep({ events, now, ...options.retry }),
+      breaker,
+      paceStep({
+        appId,
+        tier: options.tier ?? 'basic',
+        environment,
+        limiterFactory: options.limiterFactory,
+        events,
+        now,
+      }),
+      authStep({ provider, events, parkFailedCall: options.parkFailedCall }),
+    ],
+    transport.send,
+  );
+  const deadlineMs = options.callDeadlineMs ?? 120_000;
+
+  async function call<T = unknown>(method: 'GET' | 'POST', path: string, opts: CallOptions = {}): Promise<T> {
+    if (!/^\/.*\/$/.test(path))
+      throw new TypeError(`path must start and end with "/" (TikTok needs the trailing slash): ${path}`);
+    const token = opts.accessToken;
+    const request: Call = {
+      method,
+      path,
+      query: opts.query,
+      body: opts.body as Call['body'],
+      advertiserId: opts.advertiserId,
+      replaySafe: method === 'GET' || opts.replaySafe === true,
+      auth: opts.auth ?? 'token',
+      accessToken: token === undefined ? undefined : token instanceof Secret ? token.reveal() : token,
+      signal: opts.signal,
+      deadline: now() + (opts.deadlineMs ?? deadlineMs),
+      attempt: 1,
+      startedAt: performance.now(),
+    };
+    const envelope = (await pipeline(request)) as Envelope<T>;
+    return envelope.data;
+  }
+
+  return {
+    call,
+    events,
+    appId,
+    secret: () => {
+      const secret = options.secret;
+      if (secret === undefined)
+        throw new Error('this call needs the app secret: pass secret to createTikTokClient');
+      return secret instanceof Secret ? secret.reveal() : secret;
+    },
+    breakerState: () => breaker.state(),
+    close: () => transport.close(),
+  };
+}
+
+/** The core the typed methods build on. */
+export type ClientCore = ReturnType<typeof createCore>;

@@ -1,0 +1,55 @@
+import type { Diagnosis } from '../catalog/index.ts';
+
+/** Where a failed call went, for errors and events. Never holds a token or secret. */
+export interface CallSite {
+  method: string;
+  /** The API path, e.g. `/advertiser/info/`. */
+  endpoint: string;
+  advertiserId?: string;
+  appId?: string;
+}
+
+/** A call that failed, with the catalog's diagnosis. Base of both error classes. */
+export class TikTokError extends Error {
+  readonly diagnosis: Diagnosis;
+  readonly requestId?: string;
+  readonly endpoint: string;
+  readonly method: string;
+  readonly advertiserId?: string;
+  readonly appId?: string;
+  /** How many requests were sent for this call (1 when it was not retried). */
+  attempts: number;
+
+  constructor(diagnosis: Diagnosis, site: CallSite, attempts: number) {
+    const where = `${site.method} ${site.endpoint}`;
+    const id = diagnosis.requestId ? `, request_id ${diagnosis.requestId}` : '';
+    super(`${where}: ${diagnosis.code} ${diagnosis.title}${id}`);
+    this.diagnosis = diagnosis;
+    this.requestId = diagnosis.requestId;
+    this.endpoint = site.endpoint;
+    this.method = site.method;
+    this.advertiserId = site.advertiserId;
+    this.appId = site.appId;
+    this.attempts = attempts;
+  }
+
+  /** The TikTok code, or adwarden's `ADW_…` code when TikTok sent none. */
+  get code(): number | string {
+    return this.diagnosis.code;
+  }
+}
+
+/** TikTok answered with an envelope whose `code` is not 0. */
+export class TikTokApiError extends TikTokError {
+  override readonly name = 'TikTokApiError';
+}
+
+/** No usable envelope: a network error, a timeout, an HTTP error page, a body that is not JSON. */
+export class TikTokTransportError extends TikTokError {
+  override readonly name = 'TikTokTransportError';
+}
+
+/** True for both error classes. */
+export function isTikTokError(value: unknown): value is TikTokError {
+  return value instanceof TikTokError;
+}

@@ -1,0 +1,183 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { classify } from '../../catalog/index.ts';
+import type { Call, Step } from '../call.ts';
+import { TikTokError, TikTokTransportError } from '../errors.ts';
+import type { Events } from '../events.ts';
+import {
+  ADVERTISER_PATH_PER_SECOND,
+  APP_BUDGETS,
+  type Budget,
+  ENDPOINT_BUDGETS,
+  type RateTier,
+  SANDBOX_BUDGET,
+} from '../limits.ts';
+
+/** Makes a limiter: in memory by default, or on a shared store (PostgreSQL) for several processes. */
+export type LimiterFactory = (options: {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+}) => RateLimiterAbstract;
+
+/** Pacing settings. */
+export interface PaceOptions {
+  appId: string;
+  tier: RateTier;
+  environment: 'production' | 'sandbox';
+  /** Requests are spaced at this share of the limit, leaving room for clock skew. @default 0.98 */
+  headroom?: number;
+  limiterFactory?: LimiterFactory;
+  now?: () => number;
+  events: Events;
+}
+
+const memoryFactory: LimiterFactory = (options) => new RateLimiterMemory(options);
+const DAY_MS = 86_400_000;
+/** After this many rate-limit answers within a minute with no success, assume the per-minute limit. */
+const MINUTE_SUSPICION = 3;
+/** Rate-limit answers for this long without relief mean the daily limit (fact sheet §4). */
+const DAY_SUSPICION_MS = 10 * 60_000;
+
+/**
+ * Token buckets per app (per second, minute, day), per app+endpoint where TikTok sets a lower limit, and
+ * per advertiser+path. Per-second budgets are spaced evenly (one request every 1/QPS s), so no second
+ * TikTok counts — aligned or not — sees more than its limit. Adapts to what TikTok answers: a 40100/40133
+ * holds the bucket for the next second; repeated ones mean the per-minute limit (5-minute pause); if they
+ * persist, the daily limit — calls then fail fast with `retryAt` = next 00:00 UTC instead of sleeping.
+ */
+export function paceStep(options: PaceOptions): Step {
+  if (options.tier === 'none') return (call, next) => next(call);
+  const factory = options.limiterFactory ?? memoryFactory;
+  const headroom = options.headroom ?? 0.98;
+  const now = options.now ?? Date.now;
+  const prefix = `adw:${options.appId}`;
+  const budgetLimiters = (name: string, budget: Budget) => [
+    factory({ keyPrefix: `${prefix}:${name}:s`, points: 1, duration: 1 / (budget.perSecond * headroom) }),
+    factory({ keyPrefix: `${prefix}:${name}:m`, points: budget.perMinute, duration: 60 }),
+    factory({ keyPrefix: `${prefix}:${name}:d`, points: budget.perDay, duration: 86_400 }),
+  ];
+  const appBudget = options.environment === 'sandbox' ? SANDBOX_BUDGET : APP_BUDGETS[options.tier];
+  const app = budgetLimiters('app', appBudget);
+  const endpoints = new Map(
+    Object.entries(ENDPOINT_BUDGETS).map(([path, budget]) => [path, budgetLimiters(path, budget)]),
+  );
+  const advertiser = factory({
+    keyPrefix: `${prefix}:adv`,
+    points: 1,
+    duration: 1 / (ADVERTISER_PATH_PER_SECOND * headroom),
+  });
+
+  // What TikTok told us: holds per scope, and how long the app has been throttled without relief.
+  const holds = new Map<string, number>();
+  let throttledSince: number | null = null;
+  let recentHits: number[] = [];
+  let parkedUntil = 0;
+
+  async function take(limiter: RateLimiterAbstract, key: string, call: Call): Promise<void> {
+    for (;;) {
+      try {
+        await limiter.consume(key);
+        return;
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        await wait(rejection.msBeforeNext, call);
+      }
+    }
+  }
+
+  async function wait(ms: number, call: Call): Promise<void> {
+    if (now() + ms > call.deadline) throw deadlineError(call);
+    await sleep(Math.max(1, ms), undefined, { signal: call.signal });
+  }
+
+  return async (call, next) => {
+    if (parkedUntil > now()) throw parkedError(call, parkedUntil);
+    const scopes = [`app`, `path:${call.path}`, `adv:${call.advertiserId}:${call.path}`];
+    for (const scope of scopes) {
+      const until = holds.get(scope);
+      if (until !== undefined && until > now()) await wait(until - now(), call);
+    }
+    const endpoint = endpoints.get(call.path);
+    if (endpoint) for (const limiter of endpoint) await take(limiter, 'k', call);
+    for (const limiter of app) await take(limiter, 'k', call);
+    if (call.advertiserId) await take(advertiser, `${call.advertiserId}:${call.path}`, call);
+    try {
+      const envelope = await next(call);
+      throttledSince = null;
+      return envelope;
+    } catch (error) {
+      if (error instanceof TikTokError && error.diagnosis.kind === 'rate_limited') adapt(call, error);
+      throw error;
+    }
+  };
+
+  function adapt(call: Call, error: TikTokError): void {
+    const at = now();
+    const perAdvertiser = error.diagnosis.code === 40133;
+    const scope = perAdvertiser
+      ? `adv:${call.advertiserId}:${call.path}`
+      : endpoints.has(call.path)
+        ? `path:${call.path}`
+        : 'app';
+    recentHits = [...recentHits.filter((t) => at - t < 60_000), at];
+    throttledSince ??= at;
+    let window: 'second' | 'minute' | 'day' = error.diagnosis.details.window ?? 'second';
+    if (!perAdvertiser && window === 'second' && recentHits.length >= MINUTE_SUSPICION) window = 'minute';
+    if (!perAdvertiser && at - throttledSince >= DAY_SUSPICION_MS) window = 'day';
+    let waitMs: number;
+    if (window === 'day') {
+      parkedUntil = Math.floor(at / DAY_MS) * DAY_MS + DAY_MS;
+      waitMs = parkedUntil - at;
+      error.diagnosis.retryAt = new Date(parkedUntil).toISOString();
+    } else {
+      waitMs = window === 'minute' ? 300_000 : 1_000 - (at % 1_000);
+      holds.set(scope, at + waitMs);
+    }
+    error.diagnosis.retryAfterMs = waitMs;
+    options.events.emit('rateLimited', {
+      method: call.method,
+      endpoint: call.path,
+      advertiserId: call.advertiserId,
+      attempt: call.attempt,
+      elapsedMs: performance.now() - call.startedAt,
+      code: error.diagnosis.code,
+      scope: perAdvertiser ? 'advertiser' : scope === 'app' ? 'app' : 'endpoint',
+      window,
+      waitMs,
+      retryAt: error.diagnosis.retryAt,
+    });
+  }
+
+  function parkedError(call: Call, until: number) {
+    const diagnosis = classify(
+      { code: 40100, message: 'QPD limit reached (parked by adwarden until 00:00 UTC)' },
+      {
+        now: now(),
+        endpoint: call.path,
+        advertiserId: call.advertiserId,
+      },
+    );
+    diagnosis.details.window = 'day';
+    diagnosis.retryAt = new Date(until).toISOString();
+    diagnosis.retryAfterMs = until - now();
+    return new TikTokTransportError(
+      diagnosis,
+      { method: call.method, endpoint: call.path, advertiserId: call.advertiserId },
+      call.attempt - 1,
+    );
+  }
+}
+
+/** The error for a call whose deadline passes while it waits for budget. */
+export function deadlineError(call: Call): TikTokTransportError {
+  const diagnosis = classify(
+    { transport: { code: 'ADW_DEADLINE_TIMEOUT' } },
+    { endpoint: call.path, advertiserId: call.advertiserId },
+  );
+  return new TikTokTransportError(
+    diagnosis,
+    { method: call.method, endpoint: call.path, advertiserId: call.advertiserId },
+    call.attempt - 1,
+  );
+}

@@ -1,0 +1,134 @@
+import { FormData, Pool } from 'undici';
+import { classify } from '../catalog/index.ts';
+import type { Call, Envelope, ParamValue } from './call.ts';
+import { TikTokApiError, TikTokTransportError } from './errors.ts';
+
+/** TikTok's API base URLs (fact sheet §1.4). */
+export const TIKTOK_BASE_URLS = {
+  production: 'https://business-api.tiktok.com/open_api/v1.3',
+  sandbox: 'https://sandbox-ads.tiktok.com/open_api/v1.3',
+} as const;
+
+/** Transport settings. */
+export interface TransportOptions {
+  /** API base including `/open_api/v1.3`. */
+  baseUrl: string;
+  /** Keep-alive connections per origin. @default 50 */
+  connections?: number;
+  /** Time to wait for response headers, and between body chunks. @default 30000 */
+  timeoutMs?: number;
+  /** Bodies larger than this are refused (ADW_BODY_TOO_LARGE). @default 32 MiB */
+  maxBodyBytes?: number;
+  /** Clock for diagnoses (retryAt for daily limits). @default Date.now */
+  now?: () => number;
+}
+
+/** Encodes a query the way TikTok reads it: list and object parameters as JSON strings. */
+export function encodeQuery(query: Record<string, ParamValue> | undefined): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** Sends calls over one undici Pool per origin and decodes TikTok's envelope. */
+export function createTransport(options: TransportOptions) {
+  const base = new URL(options.baseUrl.replace(/\/+$/, ''));
+  const prefix = base.pathname;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxBody = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  const now = options.now ?? Date.now;
+  const pool = new Pool(base.origin, {
+    connections: options.connections ?? 50,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
+  const context = (call: Call) => ({ now: now(), endpoint: call.path, advertiserId: call.advertiserId });
+  const site = (call: Call) => ({
+    method: call.method,
+    endpoint: call.path,
+    advertiserId: call.advertiserId,
+  });
+  const transportError = (call: Call, facts: Parameters<typeof classify>[0]) =>
+    new TikTokTransportError(classify(facts, context(call)), site(call), call.attempt);
+
+  async function send(call: Call): Promise<Envelope> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (call.accessToken) headers['access-token'] = call.accessToken;
+    let body: string | FormData | undefined;
+    if (call.body instanceof FormData) body = call.body;
+    else if (call.body) {
+      body = JSON.stringify(call.body);
+      headers['content-type'] = 'application/json';
+    }
+    let status: number;
+    let text: string;
+    try {
+      const response = await pool.request({
+        method: call.method,
+        path: `${prefix}${call.path}${encodeQuery(call.query)}`,
+        headers,
+        body,
+        signal: call.signal,
+      });
+      status = response.statusCode;
+      const declared = Number(response.headers['content-length'] ?? 0);
+      if (declared > maxBody) {
+        response.body.destroy();
+        throw Object.assign(new Error('response too large'), { code: 'RESPONSE_TOO_LARGE' });
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBody) {
+          response.body.destroy();
+          throw Object.assign(new Error('response too large'), { code: 'RESPONSE_TOO_LARGE' });
+        }
+        chunks.push(chunk as Buffer);
+      }
+      text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    } catch (error) {
+      const e = error as { code?: unknown; name?: unknown; message?: unknown };
+      throw transportError(call, { transport: { code: e.code, name: e.name, message: e.message } });
+    }
+    return decode(call, status, text);
+  }
+
+  function decode(call: Call, status: number, text: string): Envelope {
+    if (status === 200 && text.startsWith('{"code":0,')) {
+      // The fast path: a success envelope. Still parsed and checked in full.
+      try {
+        const envelope = JSON.parse(text) as Envelope;
+        if (envelope.code === 0 && 'data' in envelope) return envelope;
+      } catch {}
+    }
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(text);
+    } catch {
+      throw transportError(call, { http: { status, body: text } });
+    }
+    const code = (envelope as { code?: unknown } | null)?.code;
+    if (status === 200 && code === 0) return envelope as Envelope;
+    const diagnosis = classify({ envelope, http: { status, body: text } }, context(call));
+    if (typeof diagnosis.code === 'number') throw new TikTokApiError(diagnosis, site(call), call.attempt);
+    throw new TikTokTransportError(diagnosis, site(call), call.attempt);
+  }
+
+  return {
+    send,
+    origin: base.origin,
+    close: () => pool.close(),
+  };
+}
+
+/** A transport: sends one request of a call and returns the decoded envelope or throws a TikTokError. */
+export type Transport = ReturnType<typeof createTransport>;
