@@ -35,7 +35,8 @@ export function createEvents() {
   const listeners: { [K in keyof ClientEvents]?: Array<Listener<ClientEvents[K]>> } = {};
   return {
     on<K extends keyof ClientEvents>(name: K, listener: Listener<ClientEvents[K]>): () => void {
-      const list = (listeners[name] ??= []) as Array<Listener<ClientEvents[K]>>;
+      if (!listeners[name]) listeners[name] = [];
+      const list = listeners[name] as Array<Listener<ClientEvents[K]>>;
       list.push(listener);
       return () => {
         const index = list.indexOf(listener);
