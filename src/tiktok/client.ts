@@ -33,7 +33,14 @@ export interface TikTokClientOptions {
   callDeadlineMs?: number;
   /** Keep-alive connections. @default 50 */
   connections?: number;
-  retry?: { maxAttempts?: number; maxRateLimitedAttempts?: number; random?: () => number };
+  retry?: {
+    maxAttempts?: number;
+    maxRateLimitedAttempts?: number;
+    random?: () => number;
+    delayScale?: number;
+  };
+  /** Responses larger than this fail with ADW_BODY_TOO_LARGE. @default 32 MiB */
+  maxBodyBytes?: number;
   breaker?: { threshold?: number; halfOpenAfterMs?: number };
   /** Called with a call that failed for an auth reason, so a service can replay it after re-auth. */
   parkFailedCall?: (call: ParkedCall, error: TikTokError) => void;
@@ -65,6 +72,7 @@ export function createCore(options: TikTokClientOptions) {
     baseUrl: options.baseUrl ?? TIKTOK_BASE_URLS[environment],
     timeoutMs: options.timeoutMs,
     connections: options.connections,
+    maxBodyBytes: options.maxBodyBytes,
     now,
   });
   const appId = options.appId ?? 'unknown-app';

@@ -81,7 +81,7 @@ export function createTransport(options: TransportOptions) {
       status = response.statusCode;
       const declared = Number(response.headers['content-length'] ?? 0);
       if (declared > maxBody) {
-        response.body.destroy();
+        discard(response.body);
         throw Object.assign(new Error('response too large'), { code: 'RESPONSE_TOO_LARGE' });
       }
       const chunks: Buffer[] = [];
@@ -89,7 +89,7 @@ export function createTransport(options: TransportOptions) {
       for await (const chunk of response.body) {
         size += (chunk as Buffer).length;
         if (size > maxBody) {
-          response.body.destroy();
+          discard(response.body);
           throw Object.assign(new Error('response too large'), { code: 'RESPONSE_TOO_LARGE' });
         }
         chunks.push(chunk as Buffer);
@@ -132,3 +132,9 @@ export function createTransport(options: TransportOptions) {
 
 /** A transport: sends one request of a call and returns the decoded envelope or throws a TikTokError. */
 export type Transport = ReturnType<typeof createTransport>;
+
+// Drops a body we will not read; a destroyed undici body reports an AbortError nobody needs to see.
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => {});
+  body.destroy();
+}

@@ -11,6 +11,8 @@ export interface RetryOptions {
   maxRateLimitedAttempts?: number;
   /** Jitter source, 0 ≤ r < 1. @default Math.random */
   random?: () => number;
+  /** Multiplies every backoff and poll delay (tests shrink them). @default 1 */
+  delayScale?: number;
   now?: () => number;
   events: Events;
 }
@@ -58,6 +60,7 @@ export function retryStep(options: RetryOptions): Step {
         delayMs = 0;
         break;
     }
+    delayMs = Math.round(delayMs * (options.delayScale ?? 1));
     if (now() + delayMs > call.deadline) return null;
     return { delayMs, kind: diagnosis.kind };
   }
