@@ -1,4 +1,5 @@
 import { classifyBenchmark } from './classify.bench.ts';
+import { clientBenchmark } from './client.bench.ts';
 import { emulatorBenchmark } from './emulator.bench.ts';
 
 /** Options every benchmark takes. */
@@ -13,5 +14,6 @@ export type Benchmark = (options: BenchOptions) => Promise<Record<string, unknow
 /** Every benchmark, by the name `npm run bench -- <name>` takes. */
 export const benchmarks: Record<string, Benchmark> = {
   classify: classifyBenchmark,
+  client: clientBenchmark,
   emulator: emulatorBenchmark,
 };
