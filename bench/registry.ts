@@ -1,6 +1,8 @@
 import { classifyBenchmark } from './classify.bench.ts';
 import { clientBenchmark } from './client.bench.ts';
 import { emulatorBenchmark } from './emulator.bench.ts';
+import { outageBenchmark } from './outage.bench.ts';
+import { pacingBenchmark } from './pacing.bench.ts';
 
 /** Options every benchmark takes. */
 export interface BenchOptions {
@@ -16,4 +18,6 @@ export const benchmarks: Record<string, Benchmark> = {
   classify: classifyBenchmark,
   client: clientBenchmark,
   emulator: emulatorBenchmark,
+  outage: outageBenchmark,
+  pacing: pacingBenchmark,
 };

@@ -8,7 +8,9 @@ export const TRANSIENT_RETRY: RetryPolicy = {
   mode: 'backoff',
   initialDelayMs: 1_000,
   maxDelayMs: 30_000,
-  maxAttempts: 5,
+  // Independent failures (30% during an outage) need this many tries for every call to get through
+  // (0.3^10 ≈ 6e-6); the call's deadline bounds the time spent.
+  maxAttempts: 10,
 };
 
 /** TikTok's rate-limit recovery: next second (QPS), 5 minutes (QPM), then 00:00 UTC (QPD). */

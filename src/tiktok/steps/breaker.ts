@@ -7,7 +7,7 @@ import type { BreakerState, Events } from '../events.ts';
 /** Circuit breaker settings. */
 export interface BreakerOptions {
   appId: string;
-  /** Consecutive transient failures that open the circuit. @default 5 */
+  /** Consecutive transient failures that open the circuit (10 in a row is an outage, not bad luck). @default 10 */
   threshold?: number;
   /** How long the circuit stays open before a half-open probe. @default 5000 */
   halfOpenAfterMs?: number;
@@ -32,14 +32,17 @@ export function breakerStep(options: BreakerOptions): Step & { state(): BreakerS
     error.diagnosis.kind === 'transient' &&
     error.diagnosis.code !== 'ADW_ABORTED' &&
     error.diagnosis.code !== 'ADW_CIRCUIT_OPEN';
+  const halfOpenAfter = options.halfOpenAfterMs ?? 5_000;
+  let openedAt = 0;
   const breaker = circuitBreaker(handleWhen(transient), {
-    halfOpenAfter: options.halfOpenAfterMs ?? 5_000,
-    breaker: new ConsecutiveBreaker(options.threshold ?? 5),
+    halfOpenAfter,
+    breaker: new ConsecutiveBreaker(options.threshold ?? 10),
   });
   let current: BreakerState = 'closed';
   breaker.onStateChange((state) => {
     const next = STATES[state];
     if (next === current) return;
+    if (next === 'open') openedAt = Date.now();
     options.events.emit('breakerStateChange', { appId: options.appId, from: current, to: next });
     current = next;
   });
@@ -52,6 +55,7 @@ export function breakerStep(options: BreakerOptions): Step & { state(): BreakerS
         { transport: { code: 'ADW_CIRCUIT_OPEN' } },
         { endpoint: call.path, advertiserId: call.advertiserId },
       );
+      diagnosis.retryAfterMs = Math.max(1, openedAt + halfOpenAfter - Date.now());
       throw new TikTokTransportError(
         diagnosis,
         { method: call.method, endpoint: call.path, advertiserId: call.advertiserId, appId: options.appId },

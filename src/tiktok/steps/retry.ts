@@ -5,7 +5,7 @@ import type { Events } from '../events.ts';
 
 /** Retry settings; every decision itself comes from the diagnosis. */
 export interface RetryOptions {
-  /** Most requests per call for transient failures (the catalog's own limit applies when lower). @default 4 */
+  /** Most requests per call for transient failures. @default the catalog's limit for the failure (10 for outages) */
   maxAttempts?: number;
   /** Most requests per call while TikTok says "rate limited" (the pace step spaces them). @default 10 */
   maxRateLimitedAttempts?: number;
@@ -32,7 +32,7 @@ interface Plan {
 export function retryStep(options: RetryOptions): Step {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
-  const maxTransient = options.maxAttempts ?? 4;
+  const maxTransient = options.maxAttempts ?? Number.POSITIVE_INFINITY;
   const maxRateLimited = options.maxRateLimitedAttempts ?? 10;
 
   function plan(error: unknown, call: Call, attempt: number): Plan | null {
@@ -40,6 +40,12 @@ export function retryStep(options: RetryOptions): Step {
     const { diagnosis } = error;
     const policy = diagnosis.retry;
     let delayMs: number;
+    if (diagnosis.code === 'ADW_CIRCUIT_OPEN') {
+      // Never sent: safe to send again once the breaker lets a probe through; counts as an attempt.
+      if (attempt >= Math.min(maxTransient, 10)) return null;
+      delayMs = diagnosis.retryAfterMs ?? 1_000;
+      return now() + delayMs > call.deadline ? null : { delayMs, kind: diagnosis.kind };
+    }
     switch (policy.mode) {
       case 'never':
         return null;
