@@ -33,6 +33,7 @@ export { isTikTokError, TikTokApiError, TikTokError, TikTokTransportError } from
 export type { BreakerState, ClientEvents } from './events.ts';
 export { APP_BUDGETS, type RateTier } from './limits.ts';
 export type * from './methods/types.ts';
+export { type PostgresClient, postgresLimiterFactory } from './postgres-limiter.ts';
 export { type AccessTokenProvider, fixedAccessToken, type ParkedCall } from './steps/auth.ts';
 export type { LimiterFactory } from './steps/pace.ts';
 export { TIKTOK_BASE_URLS } from './transport.ts';
