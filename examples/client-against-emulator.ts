@@ -21,7 +21,8 @@ tiktok.on('retry', (e) => console.log(`retry ${e.endpoint} after ${e.code} in ${
 for (const account of await tiktok.getAdvertiserInfo(token.advertiser_ids))
   console.log(`${account.advertiser_id}  ${account.status}  ${account.name}`);
 
-for await (const ad of tiktok.ads(token.advertiser_ids[0]!)) console.log(`ad ${ad.ad_id}: ${ad.secondary_status}`);
+for await (const ad of tiktok.ads(token.advertiser_ids[0]!))
+  console.log(`ad ${ad.ad_id}: ${ad.secondary_status}`);
 
 // Someone revokes the authorization in TikTok: the error says what happened and what to do.
 await emulator.control.fault({ type: 'revokeToken', token: token.access_token });
