@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClientEvents, isTikTokError, type TikTokError } from '../../src/index.ts';
-import { clientAndEmulator } from './helpers.ts';
+import type { ClientEvents } from '../../src/index.ts';
+import { clientAndEmulator, failure } from './helpers.ts';
 
 let t: Awaited<ReturnType<typeof clientAndEmulator>>;
 beforeAll(async () => {
   t = await clientAndEmulator({ videoProcessingMs: 5_000, speed: 50 });
 });
 afterAll(() => t.close());
-
-async function failure(promise: Promise<unknown>): Promise<TikTokError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isTikTokError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function record<K extends keyof ClientEvents>(name: K) {
   const seen: Array<ClientEvents[K]> = [];

@@ -1,5 +1,10 @@
 import { createEmulator, type EmulatorOptions } from '../../src/emulator/index.ts';
-import { createTikTokClient, type TikTokClientOptions } from '../../src/index.ts';
+import {
+  createTikTokClient,
+  isTikTokError,
+  type TikTokClientOptions,
+  type TikTokError,
+} from '../../src/index.ts';
 
 /** An emulator and a client for its production app, talking over real HTTP. */
 export async function clientAndEmulator(
@@ -24,4 +29,15 @@ export async function clientAndEmulator(
     await emulator.close();
   };
   return { emulator, world, app, token, client, close };
+}
+
+/** The TikTokError a call fails with (fails the test when it succeeds or throws something else). */
+export async function failure(promise: Promise<unknown>): Promise<TikTokError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isTikTokError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
 }

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ClientEvents, isTikTokError, type TikTokError } from '../../src/index.ts';
-import { clientAndEmulator } from './helpers.ts';
-
-async function failure(promise: Promise<unknown>): Promise<TikTokError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isTikTokError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+import type { ClientEvents } from '../../src/index.ts';
+import { clientAndEmulator, failure } from './helpers.ts';
 
 describe('client: pacing', () => {
   it('keeps 60 concurrent calls within the app tier: not one 40100', async () => {
