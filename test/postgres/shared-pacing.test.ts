@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
@@ -16,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('pacing on a shared PostgreSQL store', () => {
-  it('keeps two clients of one app within the app’s limit together', async () => {
+  it('keeps clients of one app within the app’s limit together, in one process and across two', async () => {
     const emulator = await createEmulator({ seed: 'demo', tier: 'basic' });
     const world = await emulator.control.state();
     const app = world.apps.find((a) => a.environment === 'production')!;
@@ -37,6 +40,24 @@ describe('pacing on a shared PostgreSQL store', () => {
       const codes = (await emulator.control.requests()).map((r) => r.code);
       expect(codes).toHaveLength(24);
       expect(codes.filter((c) => c !== 0)).toEqual([]);
+
+      // And across processes: a second Node process paces on the same table while this one calls too.
+      await emulator.control.clearRequests();
+      const worker = fileURLToPath(new URL('./pacing-worker.ts', import.meta.url));
+      const other = promisify(execFile)(process.execPath, [
+        worker,
+        config.databaseUrl!.reveal(),
+        table,
+        emulator.url,
+        app.app_id,
+        token.access_token,
+        '15',
+      ]);
+      await Promise.all(Array.from({ length: 15 }, () => clients[0]!.getUserInfo()));
+      await other;
+      const both = (await emulator.control.requests()).map((r) => r.code);
+      expect(both).toHaveLength(30);
+      expect(both.filter((c) => c !== 0)).toEqual([]);
     } finally {
       await Promise.all(clients.map((c) => c.close()));
       await emulator.close();
