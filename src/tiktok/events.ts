@@ -1,5 +1,7 @@
 import type { Diagnosis } from '../catalog/index.ts';
 
+import type { Call } from './call.ts';
+
 interface CallEvent {
   method: string;
   endpoint: string;
@@ -23,6 +25,17 @@ export interface ClientEvents {
   };
   breakerStateChange: { appId: string; from: BreakerState; to: BreakerState };
   authFailure: CallEvent & { code: number | string; diagnosis: Diagnosis; requestId?: string };
+}
+
+/** The part every per-call event shares: where the call went, which attempt, time since it started. */
+export function callEvent(call: Call): CallEvent {
+  return {
+    method: call.method,
+    endpoint: call.path,
+    advertiserId: call.advertiserId,
+    attempt: call.attempt,
+    elapsedMs: performance.now() - call.startedAt,
+  };
 }
 
 /** Circuit breaker states as the client reports them. */

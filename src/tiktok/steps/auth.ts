@@ -1,7 +1,7 @@
 import { isSecret, type Secret } from '../../vault/secret.ts';
 import type { Call, Step } from '../call.ts';
 import { TikTokError } from '../errors.ts';
-import type { Events } from '../events.ts';
+import { callEvent, type Events } from '../events.ts';
 
 /** Where access tokens come from: a fixed token by default, the service's vault later. */
 export interface AccessTokenProvider {
@@ -47,16 +47,12 @@ export function authStep(options: {
     } catch (error) {
       if (error instanceof TikTokError && AUTH_KINDS.has(error.diagnosis.kind)) {
         options.events.emit('authFailure', {
-          method: call.method,
-          endpoint: call.path,
-          advertiserId: call.advertiserId,
-          attempt: call.attempt,
-          elapsedMs: performance.now() - call.startedAt,
+          ...callEvent(call),
           code: error.code,
           diagnosis: error.diagnosis,
           requestId: error.requestId,
         });
-        if (options.parkFailedCall && !(call.body instanceof FormData) && !isUndiciForm(call.body)) {
+        if (options.parkFailedCall && !isForm(call.body)) {
           options.parkFailedCall(
             {
               method: call.method,
@@ -75,6 +71,9 @@ export function authStep(options: {
   };
 }
 
-function isUndiciForm(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && typeof (body as FormData).append === 'function';
+// Uploads (undici's or the global FormData) are not parked: their bytes are not kept for a replay.
+function isForm(body: unknown): boolean {
+  return (
+    typeof body === 'object' && body !== null && typeof (body as { append?: unknown }).append === 'function'
+  );
 }

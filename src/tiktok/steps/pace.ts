@@ -3,7 +3,7 @@ import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rat
 import { classify } from '../../catalog/index.ts';
 import type { Call, Step } from '../call.ts';
 import { TikTokError, TikTokTransportError } from '../errors.ts';
-import type { Events } from '../events.ts';
+import { callEvent, type Events } from '../events.ts';
 import {
   ADVERTISER_PATH_PER_SECOND,
   APP_BUDGETS,
@@ -136,11 +136,7 @@ export function paceStep(options: PaceOptions): Step {
     }
     error.diagnosis.retryAfterMs = waitMs;
     options.events.emit('rateLimited', {
-      method: call.method,
-      endpoint: call.path,
-      advertiserId: call.advertiserId,
-      attempt: call.attempt,
-      elapsedMs: performance.now() - call.startedAt,
+      ...callEvent(call),
       code: error.diagnosis.code,
       scope: perAdvertiser ? 'advertiser' : scope === 'app' ? 'app' : 'endpoint',
       window,

@@ -1,7 +1,7 @@
 import { DelegateBackoff, handleWhen, type IRetryBackoffContext, retry } from 'cockatiel';
 import type { Call, Step } from '../call.ts';
 import { TikTokError } from '../errors.ts';
-import type { Events } from '../events.ts';
+import { callEvent, type Events } from '../events.ts';
 
 /** Retry settings; every decision itself comes from the diagnosis. */
 export interface RetryOptions {
@@ -99,11 +99,7 @@ export function retryStep(options: RetryOptions): Step {
         const error = (event as { error?: unknown }).error ?? lastError;
         const p = decide(error, attempt);
         options.events.emit('retry', {
-          method: call.method,
-          endpoint: call.path,
-          advertiserId: call.advertiserId,
-          attempt,
-          elapsedMs: performance.now() - call.startedAt,
+          ...callEvent({ ...call, attempt }),
           code: error instanceof TikTokError ? error.code : 'unknown',
           kind: p?.kind ?? 'unknown',
           delayMs: event.delay,
