@@ -14,6 +14,8 @@ export interface Config {
   readonly databaseUrl: Secret | null;
   /** 32-byte sealing key (base64); null means embedded mode's key file. @default null */
   readonly secretKey: Secret | null;
+  /** Earlier sealing keys that still open values sealed before a rotation. @default [] */
+  readonly previousSecretKeys: readonly Secret[];
   readonly log: {
     /** @default 'info' */
     readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

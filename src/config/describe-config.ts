@@ -8,6 +8,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl ? redactUrl(config.databaseUrl.reveal()) : null,
     secretKey: config.secretKey ? '[redacted]' : null,
+    previousSecretKeys: config.previousSecretKeys.map(() => '[redacted]'),
     log: { ...config.log },
     server: { ...config.server },
     tiktok: config.tiktok ? { ...config.tiktok, appSecret: '[redacted]' } : null,

@@ -58,6 +58,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     dataDir: resolve(cwd, raw.dataDir),
     databaseUrl: raw.databaseUrl ? new Secret(raw.databaseUrl) : null,
     secretKey: raw.secretKey ? new Secret(raw.secretKey.trim()) : null,
+    previousSecretKeys: (raw.previousSecretKeys ?? []).map((key) => new Secret(key)),
     log: { level: raw.log.level },
     server: {
       host: raw.server.host,

@@ -46,6 +46,16 @@ export const RawConfigSchema = z.strictObject({
   dataDir: z.string().min(1, 'must not be empty').default('./.adwarden'),
   databaseUrl: postgresUrl.optional(),
   secretKey: sealingKey.optional(),
+  previousSecretKeys: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(sealingKey))
+    .optional(),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
   server: z
     .strictObject({

@@ -30,6 +30,13 @@ export const SETTINGS: readonly SettingSource[] = [
       '32-byte key, base64, that seals tokens and secrets at rest. Embedded mode creates a key file when unset.',
   },
   {
+    key: 'previousSecretKeys',
+    env: 'ADWARDEN_PREVIOUS_SECRET_KEYS',
+    secret: true,
+    describe:
+      'Earlier sealing keys, comma-separated base64; they keep opening old values until "adwarden keys rotate" re-seals them.',
+  },
+  {
     key: 'log.level',
     env: 'ADWARDEN_LOG_LEVEL',
     describe: 'fatal, error, warn, info, debug, trace or silent.',

@@ -14,6 +14,8 @@ const TokenRequest = z.strictObject({
   advertiser_ids: z.array(z.string()).optional(),
   regime: z.enum(['advertiser', 'tt_user']).default('advertiser'),
 });
+const RedirectUriRequest = z.strictObject({ app_id: z.string(), redirect_uri: z.string().url() });
+
 const AuthorizeRequest = z.strictObject({
   app_id: z.string(),
   redirect_uri: z.string().url(),
@@ -92,6 +94,20 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
       now: runtime.clock.now(),
     });
     return { access_token: token.accessToken, advertiser_ids: token.advertiserIds };
+  });
+
+  // What a developer does in TikTok's portal: add a redirect URI to the app (TikTok allows up to 10).
+  app.post('/__control/redirect-uris', (request, reply) => {
+    const parsed = RedirectUriRequest.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
+    const target = state.apps.get(parsed.data.app_id);
+    if (!target) return reply.code(404).send({ error: `unknown app_id ${parsed.data.app_id}` });
+    if (!target.redirectUris.includes(parsed.data.redirect_uri)) {
+      if (target.redirectUris.length >= 10)
+        return reply.code(400).send({ error: 'an app has at most 10 redirect URIs' });
+      target.redirectUris.push(parsed.data.redirect_uri);
+    }
+    return { app_id: target.appId, redirect_uris: target.redirectUris };
   });
 
   app.post('/__control/authorize', (request, reply) => {

@@ -45,6 +45,8 @@ export interface EmulatorControl {
     advertiser_ids?: string[];
     regime?: 'advertiser' | 'tt_user';
   }): Promise<{ redirect: string }>;
+  /** Adds a redirect URI to an app, as a developer does in TikTok's portal. */
+  allowRedirectUri(appId: string, redirectUri: string): Promise<{ app_id: string; redirect_uris: string[] }>;
   fault(fault: Record<string, unknown>): Promise<Record<string, unknown>>;
   clearFaults(): Promise<{ cleared: number }>;
   requests(): Promise<LoggedRequest[]>;
@@ -170,6 +172,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
           ...(advertiserIds ? { advertiser_ids: advertiserIds } : {}),
         }),
       authorize: (input) => call('POST', '/__control/authorize', input),
+      allowRedirectUri: (appId, redirectUri) =>
+        call('POST', '/__control/redirect-uris', { app_id: appId, redirect_uri: redirectUri }),
       fault: (fault) => call('POST', '/__control/faults', fault),
       clearFaults: () => call('DELETE', '/__control/faults'),
       requests: async () =>

@@ -1,0 +1,339 @@
+import type { Kysely } from 'kysely';
+import type { Diagnosis } from '../catalog/index.ts';
+import {
+  type ConnectionRow,
+  connectionsStore,
+  type Database,
+  oauthStore,
+  parkedCallsStore,
+} from '../db/index.ts';
+import { hashNonce, newNonce, REAUTH_LINK_TTL_MS, type Verification, verifyToken } from '../oauth/index.ts';
+import { AUTH_KINDS, type CallOptions, isTikTokError } from '../tiktok/index.ts';
+import type { AppsService } from './apps-service.ts';
+import { advertiserView, connectionView, eventView, parkedView, tokenView } from './connection-views.ts';
+import { ServiceError } from './service-error.ts';
+import type { TokensService } from './tokens-service.ts';
+
+// Account statuses that stop delivery (TikTok's advertiser/info `status`).
+const BLOCKED_ACCOUNT =
+  /^STATUS_(LIMIT|DISABLE|SELF_SERVICE_UNAUDITED|CONTRACT_PENDING|PENDING_CONFIRM|CONFIRM_FAIL)/;
+
+/** Connections: list, show, verify, re-auth links, revoke, and calls made on a connection's behalf. */
+export function connectionsService(deps: {
+  db: Kysely<Database>;
+  apps: AppsService;
+  tokens: TokensService;
+  publicUrl: () => string;
+  maxTokenAgeMs: number | null;
+  now: () => number;
+}) {
+  const store = () => connectionsStore(deps.db);
+  const now = () => new Date(deps.now());
+
+  async function require(id: string): Promise<ConnectionRow> {
+    const connection = await store().get(id);
+    if (!connection)
+      throw new ServiceError(
+        'ADW_NOT_FOUND',
+        `no connection ${id}; list them with: adwarden connections list`,
+      );
+    return connection;
+  }
+
+  /** Marks the connection as needing re-auth and its token revoked (kept for audit, never used again). */
+  async function markNeedsReauth(id: string, reason: string, detail: Record<string, unknown>): Promise<void> {
+    await deps.db.transaction().execute(async (trx) => {
+      const s = connectionsStore(trx);
+      await s.replaceToken(id, { status: 'revoked', reason, now: now() });
+      await s.update(id, { status: 'needs_reauth', status_reason: reason }, now());
+      await s.addEvent(id, 'needs_reauth', { reason, ...detail }, now());
+    });
+  }
+
+  async function probe(connection: ConnectionRow, earlier: Diagnosis | null): Promise<Verification> {
+    const token = await deps.tokens.accessToken(connection.id);
+    const own = await deps.apps.clientFor(connection.app_id);
+    const advertisers = await store().advertisers(connection.id);
+    const options = (extra: Partial<CallOptions> = {}): CallOptions => ({
+      accessToken: token,
+      deadlineMs: 30_000,
+      ...extra,
+    });
+    return verifyToken(
+      {
+        environment: own.app.environment,
+        regime: connection.regime,
+        async listAdvertisers() {
+          const data = await own.client.call<{
+            list: Array<{ advertiser_id: string | number; advertiser_name: string }>;
+          }>(
+            'GET',
+            '/oauth2/advertiser/get/',
+            options({ query: { app_id: own.app.app_id, secret: own.secret.reveal() } }),
+          );
+          return data.list.map((a) => ({ advertiserId: String(a.advertiser_id), name: a.advertiser_name }));
+        },
+        async whoAmI(where) {
+          const { client } = where === 'same' ? own : await deps.apps.clientFor(connection.app_id, true);
+          return client.call('GET', '/user/info/', options());
+        },
+      },
+      { storedAdvertiserIds: advertisers.filter((a) => a.granted).map((a) => a.advertiser_id), earlier },
+    );
+  }
+
+  // Account facts for the advertisers still granted, ≤100 per call (production only: the sandbox lacks it).
+  async function refreshAccountFacts(
+    connection: ConnectionRow,
+    ids: string[],
+  ): Promise<{ calls: number; blocked: string[] }> {
+    const { client, app } = await deps.apps.clientFor(connection.app_id);
+    if (app.environment !== 'production' || connection.regime !== 'advertiser' || ids.length === 0)
+      return { calls: 0, blocked: [] };
+    const token = await deps.tokens.accessToken(connection.id);
+    const blocked: string[] = [];
+    let calls = 0;
+    for (let i = 0; i < ids.length; i += 100) {
+      calls++;
+      const data = await client.call<{ list: Array<Record<string, unknown>> }>('GET', '/advertiser/info/', {
+        query: { advertiser_ids: ids.slice(i, i + 100) },
+        accessToken: token,
+        deadlineMs: 30_000,
+      });
+      const facts = data.list.map((a) => ({
+        advertiserId: String(a.advertiser_id),
+        name: String(a.name ?? a.advertiser_id),
+        status: typeof a.status === 'string' ? a.status : null,
+        currency: typeof a.currency === 'string' ? a.currency : null,
+        timezone: typeof a.timezone === 'string' ? a.timezone : null,
+        bcId: typeof a.owner_bc_id === 'string' && a.owner_bc_id ? a.owner_bc_id : null,
+      }));
+      blocked.push(
+        ...facts
+          .filter((f) => f.status && BLOCKED_ACCOUNT.test(f.status))
+          .map((f) => `${f.advertiserId} (${f.status})`),
+      );
+      await store().updateAdvertiserFacts(connection.id, facts, now());
+    }
+    return { calls, blocked };
+  }
+
+  return {
+    require,
+    markNeedsReauth,
+    async list() {
+      return (await store().list()).map((c) => connectionView(c, deps.maxTokenAgeMs));
+    },
+    async show(id: string) {
+      await require(id);
+      const summary = (await store().list()).find((c) => c.id === id)!;
+      const [advertisers, tokens, parked] = await Promise.all([
+        store().advertisers(id),
+        store().tokens(id),
+        parkedCallsStore(deps.db).list(id),
+      ]);
+      return {
+        ...connectionView(summary, deps.maxTokenAgeMs),
+        advertiser_list: advertisers.map(advertiserView),
+        tokens: tokens.map(tokenView),
+        parked_calls: parked.map(parkedView),
+      };
+    },
+    async history(id: string) {
+      await require(id);
+      return (await store().history(id)).map(eventView);
+    },
+    /**
+     * Verifies the connection's token live and applies the verdict: healthy, degraded, or needs re-auth.
+     * `earlier` is the error that prompted the check, explained when the token turns out fine.
+     */
+    async check(id: string, earlier: Diagnosis | null = null) {
+      let connection = await require(id);
+      if (connection.status === 'needs_reauth' || connection.status === 'revoked') {
+        return {
+          connection_id: id,
+          status: connection.status,
+          live: false,
+          summary: `${connection.status_reason ?? 'The token was revoked'}. The stored token is not used again; ${connection.status === 'revoked' ? 'connect the advertiser again' : `send the owner a re-auth link (adwarden connections reauth-link ${id})`}.`,
+          diagnosis: null,
+          verification: null,
+        };
+      }
+      const verification = await probe(connection, earlier);
+      let apiCalls = verification.apiCalls;
+      const at = now();
+      const reasonFor = (v: Verification) => v.summary;
+      if (verification.granted) await store().syncAdvertisers(id, verification.granted, at);
+      if (verification.needsReauth) {
+        await markNeedsReauth(id, reasonFor(verification), { verification: verification.status });
+      } else if (verification.status === 'valid' || verification.status === 'advertiser_removed') {
+        const granted = (verification.granted ?? []).map((g) => g.advertiserId);
+        const facts = await refreshAccountFacts(connection, granted).catch(() => ({
+          calls: 0,
+          blocked: [] as string[],
+        }));
+        apiCalls += facts.calls;
+        const degraded = verification.status === 'advertiser_removed' || facts.blocked.length > 0;
+        const reason =
+          verification.status === 'advertiser_removed'
+            ? verification.summary
+            : facts.blocked.length > 0
+              ? `Accounts that cannot deliver: ${facts.blocked.join(', ')}.`
+              : null;
+        await store().update(
+          id,
+          { status: degraded ? 'degraded' : 'healthy', status_reason: reason, last_ok_at: at },
+          at,
+        );
+      } else if (verification.status === 'app_secret_rotated') {
+        await store().update(id, { status: 'degraded', status_reason: verification.summary }, at);
+      }
+      await store().update(id, { last_check_at: at }, at);
+      await store().recordCheck({
+        connectionId: id,
+        at,
+        outcome: verification.status,
+        code: typeof verification.diagnosis?.code === 'number' ? verification.diagnosis.code : null,
+        kind: verification.diagnosis?.kind ?? null,
+        detail: { summary: verification.summary, removed: verification.removed },
+        apiCalls,
+      });
+      await store().addEvent(
+        id,
+        'checked',
+        { outcome: verification.status, summary: verification.summary },
+        at,
+      );
+      connection = await require(id);
+      const d = verification.diagnosis;
+      return {
+        connection_id: id,
+        status: connection.status,
+        live: true,
+        summary: verification.summary,
+        verification: {
+          status: verification.status,
+          needs_reauth: verification.needsReauth,
+          token_environment: verification.tokenEnvironment ?? null,
+          removed_advertisers: verification.removed,
+        },
+        diagnosis: d
+          ? {
+              kind: d.kind,
+              code: d.code,
+              title: d.title,
+              fix: d.fix,
+              action: d.action,
+              request_id: d.requestId ?? null,
+            }
+          : null,
+        api_calls: apiCalls,
+        checked_at: at.toISOString(),
+      };
+    },
+    /** A durable link for the owner: each visit starts a fresh OAuth consent bound to this connection. */
+    async reauthLink(id: string) {
+      const connection = await require(id);
+      if (connection.status === 'revoked')
+        throw new ServiceError(
+          'ADW_CONFLICT',
+          `connection ${id} was revoked on purpose; connect the advertiser again instead`,
+        );
+      const nonce = newNonce();
+      const at = now();
+      const expiresAt = new Date(at.getTime() + REAUTH_LINK_TTL_MS);
+      await oauthStore(deps.db).saveReauthLink({
+        token_hash: hashNonce(nonce),
+        connection_id: id,
+        created_at: at,
+        expires_at: expiresAt,
+        used_at: null,
+      });
+      await store().addEvent(id, 'reauth_link_created', { expires_at: expiresAt.toISOString() }, at);
+      return {
+        connection_id: id,
+        url: `${deps.publicUrl()}/reauth/${nonce}`,
+        expires_at: expiresAt.toISOString(),
+        owner_contact: connection.owner_contact,
+      };
+    },
+    /** Revokes the token at TikTok and marks the connection revoked. */
+    async revoke(id: string) {
+      const connection = await require(id);
+      const active = await store().activeToken(id);
+      let tiktok = 'no active token to revoke at TikTok';
+      if (active) {
+        const { client, app, secret } = await deps.apps.clientFor(connection.app_id);
+        const token = deps.tokens.open(active, 'access_token');
+        try {
+          if (connection.regime === 'tt_user') {
+            await client.call('POST', '/tt_user/oauth2/revoke/', {
+              auth: 'none',
+              body: { client_id: app.app_id, client_secret: secret.reveal(), access_token: token.reveal() },
+            });
+          } else {
+            await client.revokeToken(token);
+          }
+          tiktok = 'revoked at TikTok';
+        } catch (error) {
+          if (!(isTikTokError(error) && error.diagnosis.kind === 'auth_invalid')) throw error;
+          tiktok = 'TikTok already considered it revoked';
+        }
+      }
+      await deps.db.transaction().execute(async (trx) => {
+        const s = connectionsStore(trx);
+        await s.replaceToken(id, { status: 'revoked', reason: 'revoked by an operator', now: now() });
+        await s.update(id, { status: 'revoked', status_reason: 'Revoked by an operator.' }, now());
+        await s.addEvent(id, 'revoked', { tiktok }, now());
+      });
+      return { connection_id: id, status: 'revoked' as const, tiktok };
+    },
+    /**
+     * Calls TikTok with this connection's token. A call failing for an auth reason is parked and
+     * replayed once the connection is repaired (reads always; writes only when `replaySafe`).
+     */
+    async call<T = unknown>(
+      id: string,
+      method: 'GET' | 'POST',
+      path: string,
+      options: CallOptions = {},
+      { park = true }: { park?: boolean } = {},
+    ): Promise<T> {
+      const connection = await require(id);
+      const { client } = await deps.apps.clientFor(connection.app_id);
+      try {
+        const accessToken = await deps.tokens.accessToken(id);
+        return await client.call<T>(method, path, { ...options, accessToken });
+      } catch (error) {
+        const authFailure = isTikTokError(error) && AUTH_KINDS.has(error.diagnosis.kind);
+        const needsReauth = error instanceof ServiceError && error.code === 'ADW_NEEDS_REAUTH';
+        if (
+          park &&
+          (authFailure || needsReauth) &&
+          !(options.body && typeof (options.body as { append?: unknown }).append === 'function')
+        ) {
+          await parkedCallsStore(deps.db).park({
+            connectionId: id,
+            advertiserId: options.advertiserId ?? null,
+            method,
+            path,
+            query: (options.query as Record<string, unknown>) ?? null,
+            body: (options.body as Record<string, unknown>) ?? null,
+            replaySafe: method === 'GET' || options.replaySafe === true,
+            errorCode: isTikTokError(error) && typeof error.code === 'number' ? error.code : null,
+            now: now(),
+          });
+          await store().addEvent(
+            id,
+            'call_parked',
+            { method, path, code: isTikTokError(error) ? error.code : 'ADW_NEEDS_REAUTH' },
+            now(),
+          );
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+export type ConnectionsService = ReturnType<typeof connectionsService>;

@@ -1,0 +1,144 @@
+import type { Config } from '../config/index.ts';
+import {
+  apiKeysStore,
+  appsStore,
+  type DatabaseHandle,
+  type DataDirLock,
+  lockDataDir,
+  migrateToLatest,
+  openDatabase,
+} from '../db/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { TikTokClientOptions } from '../tiktok/index.ts';
+import { ensureAdminToken, hashApiKey } from './access.ts';
+import { appsService } from './apps-service.ts';
+import { connectFlow } from './connect-flow.ts';
+import { connectionsService } from './connections-service.ts';
+import { keyRingSource } from './key-ring-source.ts';
+import { keyRotation } from './key-rotation.ts';
+import { tokensService } from './tokens-service.ts';
+
+/** Options of `createServices`. */
+export interface ServicesOptions {
+  /** The command that holds the data dir (named to a second process that tries to open it). */
+  command: string;
+  logger: Logger;
+  /** @default Date.now */
+  now?: () => number;
+  /** An open database to use instead of the configured one (tests); it is not locked or closed here. */
+  database?: DatabaseHandle;
+  /** Client settings for every TikTok app (tests shorten retries). */
+  clientOptions?: Partial<TikTokClientOptions>;
+}
+
+/**
+ * The composition root: takes the data dir (embedded mode), opens and migrates the database,
+ * loads the key ring, and wires the services. Close it to release everything.
+ * @throws DataDirLockedError (ADW_DATA_DIR_LOCKED), SecretKeyRequiredError, KeyFileError, database errors.
+ */
+export async function createServices(config: Config, options: ServicesOptions) {
+  const now = options.now ?? Date.now;
+  const log = options.logger;
+  let lock: DataDirLock | null = null;
+  let database: DatabaseHandle | null = options.database ?? null;
+  try {
+    if (!database && !config.databaseUrl) lock = lockDataDir(config.dataDir, options.command);
+    const source = keyRingSource(config);
+    for (const warning of source.warnings) log.warn(warning);
+    database ??= await openDatabase(
+      config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+    );
+    const migration = await migrateToLatest(database.db as never);
+    if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');
+    const db = database.db;
+    await ensureAdminToken(config.dataDir, apiKeysStore(db), new Date(now()));
+
+    let publicUrl = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
+    const urls = { publicUrl: () => publicUrl };
+    const keyRing = () => source.ring();
+    const apps = appsService({
+      store: appsStore(db),
+      keyRing,
+      ...urls,
+      now,
+      clientOptions: options.clientOptions,
+    });
+    let connections: ReturnType<typeof connectionsService> | undefined;
+    const tokens = tokensService({
+      db,
+      keyRing,
+      apps,
+      now,
+      onRefreshRejected: (id, code, message) =>
+        connections!.markNeedsReauth(
+          id,
+          `The refresh token was refused (${code}: ${message}); the owner must authorize again.`,
+          { code },
+        ),
+      onRefreshed: async (id, expiresAt) => {
+        log.info({ connection: id, expiresAt: new Date(expiresAt).toISOString() }, 'tt_user token refreshed');
+      },
+    });
+    connections = connectionsService({
+      db,
+      apps,
+      tokens,
+      ...urls,
+      maxTokenAgeMs: config.monitor.maxTokenAgeMs,
+      now,
+    });
+    const connect = connectFlow({ db, apps, tokens, connections, ...urls, now });
+    const keys = keyRotation({
+      db,
+      source,
+      onRing: () => log.info({ activeKey: source.ring().activeKeyId }, 'key ring changed'),
+    });
+
+    if (config.tiktok) {
+      const t = config.tiktok;
+      const { created } = await apps.register({
+        app_id: t.appId,
+        secret: t.appSecret.reveal(),
+        environment: t.environment,
+        base_url: t.baseUrl ?? undefined,
+        rate_tier: t.rateTier,
+      });
+      log.info({ app: t.appId, created }, 'TikTok app from the configuration registered');
+    }
+
+    const handle = database;
+    return {
+      config,
+      log,
+      now,
+      database: handle,
+      apps,
+      tokens,
+      connections,
+      connect,
+      keys,
+      /** Sets the URL people reach the service at, once it listens (links, redirect URIs). */
+      setPublicUrl(url: string) {
+        if (!config.server.publicUrl) publicUrl = url.replace(/\/+$/, '');
+        lock?.setUrl(url);
+      },
+      publicUrl: urls.publicUrl,
+      /** The API key with this value, if it is live. */
+      async authenticate(key: string) {
+        return apiKeysStore(handle.db).use(hashApiKey(key), new Date(now()));
+      },
+      async close() {
+        await apps.close();
+        if (!options.database) await handle.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    if (database && !options.database) await database.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
+}
+
+/** Everything the server and commands use. */
+export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,0 +1,33 @@
+export {
+  type DataDirLock,
+  DataDirLockedError,
+  type LockHolder,
+  lockDataDir,
+  readLockHolder,
+} from './data-dir-lock.ts';
+export { MIGRATION_NAMES, type MigrationReport, migrateToLatest } from './migrations.ts';
+export {
+  type DatabaseHandle,
+  type DatabaseLocation,
+  openDatabase,
+  pgliteDirectory,
+} from './open-database.ts';
+export { PGliteDialect } from './pglite-dialect.ts';
+export type * from './schema.ts';
+export { type ApiKeysStore, apiKeysStore } from './stores/api-keys-store.ts';
+export { type AppsStore, appsStore, type NewApp } from './stores/apps-store.ts';
+export {
+  type AdvertiserFacts,
+  type ConnectionSummary,
+  type ConnectionsStore,
+  connectionsStore,
+} from './stores/connections-store.ts';
+export { newId } from './stores/ids.ts';
+export { type OAuthStore, oauthStore, type StateRejection } from './stores/oauth-store.ts';
+export { type ParkedCallsStore, parkedCallsStore } from './stores/parked-calls-store.ts';
+export {
+  SEALED_COLUMNS,
+  type SealedValue,
+  type SealedValuesStore,
+  sealedValuesStore,
+} from './stores/sealed-values-store.ts';

@@ -1,0 +1,171 @@
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+
+// Migrations are code, in order, never edited once released: add a new one instead.
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-connections-and-vault': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        create table tiktok_apps (
+          app_id text primary key,
+          name text not null,
+          environment text not null check (environment in ('production', 'sandbox')),
+          secret_sealed text not null,
+          base_url text,
+          redirect_uri text not null,
+          rate_tier text not null check (rate_tier in ('basic', 'advanced', 'premium', 'ultimate')),
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now()
+        )`.execute(db);
+      await sql`
+        create table connections (
+          id text primary key,
+          app_id text not null references tiktok_apps (app_id),
+          regime text not null check (regime in ('advertiser', 'tt_user')),
+          status text not null check (status in ('pending', 'healthy', 'degraded', 'needs_reauth', 'revoked')),
+          status_reason text,
+          scopes jsonb not null default '[]',
+          owner_contact text,
+          labels jsonb not null default '{}',
+          open_id text,
+          created_at timestamptz not null default now(),
+          updated_at timestamptz not null default now(),
+          last_check_at timestamptz,
+          last_ok_at timestamptz,
+          refresh_lease_until timestamptz
+        )`.execute(db);
+      await sql`
+        create table connection_tokens (
+          id text primary key,
+          connection_id text not null references connections (id) on delete cascade,
+          access_sealed text not null,
+          refresh_sealed text,
+          access_expires_at timestamptz,
+          refresh_expires_at timestamptz,
+          issued_at timestamptz not null,
+          status text not null check (status in ('active', 'revoked', 'superseded')),
+          ended_at timestamptz,
+          end_reason text
+        )`.execute(db);
+      await sql`create unique index connection_tokens_one_active on connection_tokens (connection_id) where status = 'active'`.execute(
+        db,
+      );
+      await sql`
+        create table advertisers (
+          connection_id text not null references connections (id) on delete cascade,
+          advertiser_id text not null,
+          name text not null,
+          status text,
+          currency text,
+          timezone text,
+          bc_id text,
+          granted boolean not null default true,
+          removed_at timestamptz,
+          updated_at timestamptz not null default now(),
+          primary key (connection_id, advertiser_id)
+        )`.execute(db);
+      await sql`create index advertisers_by_id on advertisers (advertiser_id)`.execute(db);
+      await sql`
+        create table checks (
+          id integer generated always as identity primary key,
+          connection_id text not null references connections (id) on delete cascade,
+          at timestamptz not null,
+          outcome text not null,
+          code integer,
+          kind text,
+          detail jsonb not null default '{}',
+          api_calls integer not null default 0
+        )`.execute(db);
+      await sql`create index checks_by_connection on checks (connection_id, at desc)`.execute(db);
+      await sql`
+        create table connection_events (
+          id integer generated always as identity primary key,
+          connection_id text not null references connections (id) on delete cascade,
+          at timestamptz not null,
+          type text not null,
+          detail jsonb not null default '{}'
+        )`.execute(db);
+      await sql`create index connection_events_by_connection on connection_events (connection_id, id)`.execute(
+        db,
+      );
+      await sql`
+        create table oauth_states (
+          nonce_hash text primary key,
+          app_id text not null references tiktok_apps (app_id),
+          purpose text not null check (purpose in ('connect', 'reauth')),
+          regime text not null check (regime in ('advertiser', 'tt_user')),
+          connection_id text references connections (id) on delete cascade,
+          owner_contact text,
+          created_at timestamptz not null,
+          expires_at timestamptz not null,
+          used_at timestamptz
+        )`.execute(db);
+      await sql`
+        create table reauth_links (
+          token_hash text primary key,
+          connection_id text not null references connections (id) on delete cascade,
+          created_at timestamptz not null,
+          expires_at timestamptz not null,
+          used_at timestamptz
+        )`.execute(db);
+      await sql`
+        create table parked_calls (
+          id text primary key,
+          connection_id text not null references connections (id) on delete cascade,
+          advertiser_id text,
+          method text not null check (method in ('GET', 'POST')),
+          path text not null,
+          query jsonb,
+          body jsonb,
+          replay_safe boolean not null,
+          error_code integer,
+          parked_at timestamptz not null,
+          status text not null check (status in ('pending', 'replayed', 'failed', 'skipped')),
+          finished_at timestamptz,
+          result text
+        )`.execute(db);
+      await sql`create index parked_calls_pending on parked_calls (connection_id) where status = 'pending'`.execute(
+        db,
+      );
+      await sql`
+        create table api_keys (
+          id text primary key,
+          name text not null,
+          key_hash text not null unique,
+          scopes jsonb not null default '[]',
+          created_at timestamptz not null default now(),
+          last_used_at timestamptz,
+          revoked_at timestamptz
+        )`.execute(db);
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Names of every migration this version knows, in order. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
+/** What `migrateToLatest` did. */
+export interface MigrationReport {
+  applied: string[];
+  current: string | null;
+}
+
+/**
+ * Brings the schema up to date. Safe to run from several processes at once (Kysely takes a lock).
+ * @throws Error naming the migration that failed; nothing after it runs.
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'adwarden_migrations' });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  const failed = results.find((r) => r.status === 'Error');
+  if (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`, { cause: error });
+  }
+  const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const all = await migrator.getMigrations();
+  const done = all.filter((m) => m.executedAt);
+  return { applied, current: done.at(-1)?.name ?? null };
+}

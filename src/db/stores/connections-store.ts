@@ -1,0 +1,277 @@
+import { type Kysely, sql } from 'kysely';
+import type {
+  AdvertiserRow,
+  ConnectionRow,
+  ConnectionStatus,
+  ConnectionTokensTable,
+  Database,
+  EventRow,
+  Regime,
+  TokenRow,
+} from '../schema.ts';
+import { json } from './ids.ts';
+
+/** An advertiser as a grant or `/advertiser/info/` describes it. */
+export interface AdvertiserFacts {
+  advertiserId: string;
+  name: string;
+  status?: string | null;
+  currency?: string | null;
+  timezone?: string | null;
+  bcId?: string | null;
+}
+
+/** A connection as listed: the row plus what people ask about first. */
+export interface ConnectionSummary extends ConnectionRow {
+  advertiser_count: number;
+  access_expires_at: Date | null;
+  refresh_expires_at: Date | null;
+  token_issued_at: Date | null;
+}
+
+/** Connections, their tokens (sealed), advertisers, checks and history. Pass a transaction to group writes. */
+export function connectionsStore(db: Kysely<Database>) {
+  return {
+    async insert(input: {
+      id: string;
+      appId: string;
+      regime: Regime;
+      status: ConnectionStatus;
+      scopes: Array<number | string>;
+      ownerContact: string | null;
+      openId: string | null;
+      now: Date;
+    }): Promise<void> {
+      await db
+        .insertInto('connections')
+        .values({
+          id: input.id,
+          app_id: input.appId,
+          regime: input.regime,
+          status: input.status,
+          status_reason: null,
+          scopes: json(input.scopes),
+          owner_contact: input.ownerContact,
+          labels: json({}),
+          open_id: input.openId,
+          created_at: input.now,
+          updated_at: input.now,
+          last_check_at: null,
+          last_ok_at: null,
+          refresh_lease_until: null,
+        })
+        .execute();
+    },
+    async get(id: string): Promise<ConnectionRow | undefined> {
+      return db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async list(): Promise<ConnectionSummary[]> {
+      const rows = await db
+        .selectFrom('connections as c')
+        .leftJoin('connection_tokens as t', (join) =>
+          join.onRef('t.connection_id', '=', 'c.id').on('t.status', '=', 'active'),
+        )
+        .selectAll('c')
+        .select([
+          't.access_expires_at',
+          't.refresh_expires_at',
+          't.issued_at as token_issued_at',
+          sql<number>`(select count(*)::int from advertisers a where a.connection_id = c.id and a.granted)`.as(
+            'advertiser_count',
+          ),
+        ])
+        .orderBy('c.created_at')
+        .orderBy('c.id')
+        .execute();
+      return rows;
+    },
+    async update(
+      id: string,
+      changes: Partial<
+        Pick<
+          ConnectionRow,
+          'status' | 'status_reason' | 'scopes' | 'last_check_at' | 'last_ok_at' | 'open_id'
+        >
+      >,
+      now: Date,
+    ): Promise<void> {
+      const { scopes, ...rest } = changes;
+      await db
+        .updateTable('connections')
+        .set({ ...rest, ...(scopes ? { scopes: json(scopes) } : {}), updated_at: now })
+        .where('id', '=', id)
+        .execute();
+    },
+    async activeToken(connectionId: string): Promise<TokenRow | undefined> {
+      return db
+        .selectFrom('connection_tokens')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+    },
+    async tokens(connectionId: string): Promise<TokenRow[]> {
+      return db
+        .selectFrom('connection_tokens')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .orderBy('issued_at')
+        .execute();
+    },
+    /** Ends the active token (revoked or superseded; kept for audit) and, when given, stores the next one. */
+    async replaceToken(
+      connectionId: string,
+      end: { status: 'revoked' | 'superseded'; reason: string; now: Date },
+      next?: ConnectionTokensTable,
+    ): Promise<void> {
+      await db
+        .updateTable('connection_tokens')
+        .set({ status: end.status, ended_at: end.now, end_reason: end.reason })
+        .where('connection_id', '=', connectionId)
+        .where('status', '=', 'active')
+        .execute();
+      if (next) await db.insertInto('connection_tokens').values(next).execute();
+    },
+    /** Takes the refresh lease unless someone else holds an unexpired one. */
+    async takeRefreshLease(connectionId: string, now: Date, until: Date): Promise<boolean> {
+      const taken = await db
+        .updateTable('connections')
+        .set({ refresh_lease_until: until })
+        .where('id', '=', connectionId)
+        .where((eb) => eb.or([eb('refresh_lease_until', 'is', null), eb('refresh_lease_until', '<=', now)]))
+        .executeTakeFirst();
+      return taken.numUpdatedRows === 1n;
+    },
+    async releaseRefreshLease(connectionId: string): Promise<void> {
+      await db
+        .updateTable('connections')
+        .set({ refresh_lease_until: null })
+        .where('id', '=', connectionId)
+        .execute();
+    },
+    async advertisers(connectionId: string): Promise<AdvertiserRow[]> {
+      return db
+        .selectFrom('advertisers')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .orderBy('advertiser_id')
+        .execute();
+    },
+    /**
+     * Makes the stored advertisers match a grant: new and still-granted ones upserted, ones that
+     * dropped out marked not granted (kept, with when). Returns the ids that dropped out.
+     */
+    async syncAdvertisers(
+      connectionId: string,
+      granted: readonly AdvertiserFacts[],
+      now: Date,
+    ): Promise<string[]> {
+      const before = await this.advertisers(connectionId);
+      if (granted.length > 0) {
+        await db
+          .insertInto('advertisers')
+          .values(
+            granted.map((a) => ({
+              connection_id: connectionId,
+              advertiser_id: a.advertiserId,
+              name: a.name,
+              status: a.status ?? null,
+              currency: a.currency ?? null,
+              timezone: a.timezone ?? null,
+              bc_id: a.bcId ?? null,
+              granted: true,
+              removed_at: null,
+              updated_at: now,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['connection_id', 'advertiser_id']).doUpdateSet((eb) => ({
+              name: eb.ref('excluded.name'),
+              granted: true,
+              removed_at: null,
+              updated_at: now,
+            })),
+          )
+          .execute();
+      }
+      const keep = new Set(granted.map((a) => a.advertiserId));
+      const dropped = before
+        .filter((a) => a.granted && !keep.has(a.advertiser_id))
+        .map((a) => a.advertiser_id);
+      if (dropped.length > 0) {
+        await db
+          .updateTable('advertisers')
+          .set({ granted: false, removed_at: now, updated_at: now })
+          .where('connection_id', '=', connectionId)
+          .where('advertiser_id', 'in', dropped)
+          .execute();
+      }
+      return dropped;
+    },
+    /** Stores account facts from `/advertiser/info/`. */
+    async updateAdvertiserFacts(
+      connectionId: string,
+      facts: readonly AdvertiserFacts[],
+      now: Date,
+    ): Promise<void> {
+      for (const a of facts) {
+        await db
+          .updateTable('advertisers')
+          .set({
+            name: a.name,
+            status: a.status ?? null,
+            currency: a.currency ?? null,
+            timezone: a.timezone ?? null,
+            bc_id: a.bcId ?? null,
+            updated_at: now,
+          })
+          .where('connection_id', '=', connectionId)
+          .where('advertiser_id', '=', a.advertiserId)
+          .execute();
+      }
+    },
+    async recordCheck(check: {
+      connectionId: string;
+      at: Date;
+      outcome: string;
+      code: number | null;
+      kind: string | null;
+      detail: Record<string, unknown>;
+      apiCalls: number;
+    }): Promise<void> {
+      await db
+        .insertInto('checks')
+        .values({
+          connection_id: check.connectionId,
+          at: check.at,
+          outcome: check.outcome,
+          code: check.code,
+          kind: check.kind,
+          detail: json(check.detail),
+          api_calls: check.apiCalls,
+        })
+        .execute();
+    },
+    async addEvent(
+      connectionId: string,
+      type: string,
+      detail: Record<string, unknown>,
+      at: Date,
+    ): Promise<void> {
+      await db
+        .insertInto('connection_events')
+        .values({ connection_id: connectionId, type, detail: json(detail), at })
+        .execute();
+    },
+    async history(connectionId: string): Promise<EventRow[]> {
+      return db
+        .selectFrom('connection_events')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .orderBy('id')
+        .execute();
+    },
+  };
+}
+
+export type ConnectionsStore = ReturnType<typeof connectionsStore>;

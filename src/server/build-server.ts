@@ -1,0 +1,108 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import packageJson from '../../package.json' with { type: 'json' };
+import { isServiceError, SERVICE_ERRORS, type Services } from '../app/index.ts';
+import { isTikTokError } from '../tiktok/index.ts';
+import { apiRoutes } from './routes/api-routes.ts';
+import { oauthRoutes } from './routes/oauth-routes.ts';
+
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  // OAuth callbacks carry codes and states in the URL: never send it on as a referrer.
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+/**
+ * The HTTP service: health, the OAuth routes and the JSON API. Built apart from listening, so tests
+ * use `inject()`; `serve` calls `listen()`.
+ */
+export function buildServer(services: Services): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    return payload;
+  });
+  // Logged by route pattern, never by raw URL: callback URLs hold auth codes and states.
+  app.addHook('onResponse', async (request, reply) => {
+    services.log.debug(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'http request',
+    );
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const key = match ? await services.authenticate(match[1]!) : undefined;
+    if (!key) {
+      return reply.code(401).send({
+        error: {
+          code: 'ADW_UNAUTHORIZED',
+          message:
+            'send an API key as "Authorization: Bearer <key>" (the local admin token is in the data dir\'s admin-token file)',
+        },
+      });
+    }
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    if (isServiceError(error)) {
+      return reply
+        .code(SERVICE_ERRORS[error.code])
+        .send({ error: { code: error.code, message: error.message, ...error.details } });
+    }
+    if (isTikTokError(error)) {
+      const d = error.diagnosis;
+      return reply.code(502).send({
+        error: {
+          code: 'ADW_TIKTOK_FAILED',
+          message: `TikTok answered ${d.code}: ${d.title}`,
+          diagnosis: {
+            kind: d.kind,
+            code: d.code,
+            title: d.title,
+            fix: d.fix,
+            request_id: d.requestId ?? null,
+          },
+        },
+      });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply
+        .code(status)
+        .send({ error: { code: 'ADW_BAD_REQUEST', message: (error as Error).message } });
+    }
+    services.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    return reply
+      .code(500)
+      .send({ error: { code: 'ADW_INTERNAL', message: 'internal error; see the service log' } });
+  });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    reply
+      .code(404)
+      .send({
+        error: { code: 'ADW_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+      }),
+  );
+
+  app.get('/healthz', async () => ({
+    status: 'ok',
+    version: packageJson.version,
+    database: services.database.kind,
+  }));
+  oauthRoutes(app, services);
+  apiRoutes(app, services);
+  return app;
+}

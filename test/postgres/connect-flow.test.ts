@@ -1,0 +1,3 @@
+import { connectFlowSuite } from '../service/connect-flow.suite.ts';
+
+connectFlowSuite('postgres');

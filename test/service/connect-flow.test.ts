@@ -1,0 +1,3 @@
+import { connectFlowSuite } from './connect-flow.suite.ts';
+
+connectFlowSuite('pglite');

@@ -1,0 +1,149 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { createServices, type Services } from '../../src/app/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { type DatabaseHandle, openDatabase } from '../../src/db/index.ts';
+import { createLogger } from '../../src/log/index.ts';
+import { buildServer } from '../../src/server/index.ts';
+import { Secret } from '../../src/vault/secret.ts';
+import { startEmulator } from '../emulator/helpers.ts';
+
+/** Which database a suite runs on. */
+export type Engine = 'pglite' | 'postgres';
+
+/** A fresh database: in-memory PGlite, or a private schema in the PostgreSQL of DATABASE_URL. */
+export async function freshDatabase(engine: Engine): Promise<DatabaseHandle & { url?: string }> {
+  if (engine === 'pglite') return openDatabase({ memory: true });
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error('the PostgreSQL suite needs DATABASE_URL');
+  const schema = `t_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const handle = await openDatabase({ databaseUrl: new Secret(url.toString()) });
+  return { ...handle, url: url.toString() };
+}
+
+/** Emulator + adwarden service on real HTTP, with the emulator's production app registered. */
+export async function startStack(engine: Engine = 'pglite', options: { sandboxApp?: boolean } = {}) {
+  const tiktok = await startEmulator();
+  const dataDir = mkdtempSync(join(tmpdir(), 'adwarden-stack-'));
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  });
+  const database = await freshDatabase(engine);
+  const config = loadConfig({
+    env: {
+      ADWARDEN_DATA_DIR: dataDir,
+      ADWARDEN_PORT: '0',
+      ...(engine === 'postgres'
+        ? { ADWARDEN_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'), DATABASE_URL: database.url! }
+        : {}),
+    },
+  });
+  const services: Services = await createServices(config, {
+    command: 'test',
+    logger,
+    database,
+    clientOptions: { retry: { maxAttempts: 2, delayScale: 0.01 } },
+  });
+  const server = buildServer(services);
+  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  services.setPublicUrl(address);
+  const callback = `${address}/oauth/tiktok/callback`;
+  const app = options.sandboxApp ? tiktok.sandbox : tiktok.production;
+  await tiktok.emulator.control.allowRedirectUri(app.app_id, callback);
+  await services.apps.register({
+    app_id: app.app_id,
+    secret: app.secret,
+    environment: app.environment,
+    base_url: app.environment === 'sandbox' ? tiktok.emulator.sandboxUrl : tiktok.emulator.url,
+    redirect_uri: callback,
+  });
+
+  /** A person at a browser: follows redirects by hand so each hop can be checked. */
+  async function visit(url: string) {
+    const response = await fetch(url, { redirect: 'manual' });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      html: await response.text(),
+    };
+  }
+
+  /** Opens a connect or re-auth link, consents on the emulator's page, and lands on our callback. */
+  async function consent(startUrl: string, choice: { advertiserIds?: string[]; cancel?: boolean } = {}) {
+    const start = await visit(startUrl);
+    if (start.status !== 302 || !start.location)
+      throw new Error(`expected a redirect to TikTok, got ${start.status}: ${start.html}`);
+    const portal = new URL(start.location);
+    await visit(portal.toString()); // the person sees the consent page
+    const form = new URLSearchParams({
+      app_id: portal.searchParams.get('app_id') ?? '',
+      state: portal.searchParams.get('state') ?? '',
+      redirect_uri: portal.searchParams.get('redirect_uri') ?? '',
+      decision: choice.cancel ? 'cancel' : 'authorize',
+    });
+    for (const id of choice.advertiserIds ?? []) form.append('advertiser_ids', id);
+    const granted = await fetch(`${portal.origin}/portal/auth`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
+    const back = granted.headers.get('location');
+    if (granted.status !== 302 || !back)
+      throw new Error(`consent failed: ${granted.status} ${await granted.text()}`);
+    return { redirect: back, page: await visit(back) };
+  }
+
+  const adminToken = (await import('../../src/app/index.ts')).readAdminToken(dataDir)!.reveal();
+  async function api(method: 'GET' | 'POST', path: string, body?: unknown) {
+    const response = await fetch(`${address}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${adminToken}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, text, body: JSON.parse(text) };
+  }
+
+  return {
+    tiktok,
+    emulator: tiktok.emulator,
+    app,
+    services,
+    server,
+    address,
+    dataDir,
+    database,
+    lines,
+    adminToken,
+    visit,
+    consent,
+    api,
+    async close() {
+      await server.close();
+      await services.close();
+      await database.close();
+      await tiktok.emulator.close();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
