@@ -90,11 +90,9 @@ export function buildServer(services: Services): FastifyInstance {
   });
 
   app.setNotFoundHandler(async (request, reply) =>
-    reply
-      .code(404)
-      .send({
-        error: { code: 'ADW_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
-      }),
+    reply.code(404).send({
+      error: { code: 'ADW_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+    }),
   );
 
   app.get('/healthz', async () => ({
