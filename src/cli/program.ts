@@ -7,6 +7,7 @@ import { type EmulatorCommandOptions, emulatorCommand } from './commands/emulato
 import { explainCommand } from './commands/explain.ts';
 import { startCommand } from './commands/start.ts';
 import type { CliIo } from './io.ts';
+import { addServiceCommands } from './manage-program.ts';
 
 /** adwarden's version, from package.json. */
 export const VERSION: string = packageJson.version;
@@ -15,6 +16,7 @@ export const VERSION: string = packageJson.version;
 interface GlobalOptions {
   config?: string;
   logLevel?: string;
+  url?: string;
 }
 
 /** Builds the `adwarden` command tree. Commands load the configuration only when they need it. */
@@ -23,6 +25,7 @@ export function buildProgram(io: CliIo): Command {
     .description('Keeps TikTok API for Business integrations healthy.')
     .version(VERSION, '-v, --version', 'print the version')
     .option('--config <file>', 'JSON config file (also ADWARDEN_CONFIG)')
+    .option('--url <url>', 'the running service management commands talk to (also ADWARDEN_URL)')
     .addOption(
       new Option('--log-level <level>', 'log level').choices([
         'fatal',
@@ -44,7 +47,10 @@ export function buildProgram(io: CliIo): Command {
       env: io.env,
       cwd: io.cwd,
       configFile: globals.config,
-      flags: globals.logLevel ? [{ key: 'log.level', value: globals.logLevel, flag: '--log-level' }] : [],
+      flags: [
+        ...(globals.logLevel ? [{ key: 'log.level', value: globals.logLevel, flag: '--log-level' }] : []),
+        ...(globals.url ? [{ key: 'cli.url', value: globals.url, flag: '--url' }] : []),
+      ],
     });
   };
 
@@ -95,5 +101,6 @@ export function buildProgram(io: CliIo): Command {
     .description('serve when a TikTok app is configured, otherwise run the demo (what `npm start` runs)')
     .action(() => startCommand(config(), io, VERSION));
 
+  addServiceCommands(program, config, io);
   return program;
 }

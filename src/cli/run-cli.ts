@@ -26,6 +26,11 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       io.stderr(`adwarden: ${error.message}\n`);
       return error.exitCode;
     }
+    const code = (error as { code?: unknown } | null)?.code;
+    if (error instanceof Error && typeof code === 'string' && code.startsWith('ADW_')) {
+      io.stderr(`adwarden: ${error.message} (${code})\n`);
+      return EXIT.failure;
+    }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(
       `adwarden: internal error (ADW_INTERNAL): ${message}\nPlease report it with the command you ran.\n`,

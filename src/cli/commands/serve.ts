@@ -1,0 +1,39 @@
+import { createServices } from '../../app/index.ts';
+import type { Config } from '../../config/index.ts';
+import { createLogger } from '../../log/index.ts';
+import { buildServer } from '../../server/index.ts';
+import type { CliIo } from '../io.ts';
+
+/** `adwarden serve`: the HTTP service until SIGINT/SIGTERM. Never seeds demo data. */
+export async function serveCommand(config: Config, options: { port?: string }, io: CliIo): Promise<void> {
+  const logger = createLogger({ level: config.log.level, base: { command: 'serve' } });
+  const services = await createServices(config, { command: 'serve', logger });
+  const app = buildServer(services);
+  const port = options.port === undefined ? config.server.port : Number(options.port);
+  try {
+    const address = await app.listen({ port, host: config.server.host });
+    services.setPublicUrl(address);
+    const apps = await services.apps.list();
+    io.stdout(
+      [
+        `adwarden is serving at ${address} (${services.database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
+        apps.length > 0
+          ? `Connect an advertiser: ${apps.map((a) => a.connect_url).join('  ')}`
+          : 'No TikTok app is registered yet: adwarden apps add --app-id <id> --secret - (reads the secret from standard input)',
+        'Stop with Ctrl+C.',
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.stderr('adwarden: stopping…\n');
+  await app.close();
+  await services.close();
+}

@@ -1,0 +1,109 @@
+import { type Command, Option } from 'commander';
+import type { Config } from '../config/index.ts';
+import { appsCommands, connectionsCommands, keysCommands } from './commands/manage.ts';
+import { migrateCommand } from './commands/migrate.ts';
+import { serveCommand } from './commands/serve.ts';
+import type { CliIo } from './io.ts';
+
+const json = ['--json', 'print JSON'] as const;
+
+/** `serve`, `migrate`, `apps`, `connections` and `keys`: the service and what manages it. */
+export function addServiceCommands(program: Command, config: () => Config, io: CliIo): void {
+  program
+    .command('serve')
+    .description(
+      'start the HTTP service: health, connect/re-auth routes and the JSON API (never seeds demo data)',
+    )
+    .option('--port <port>', 'port to listen on (0 picks a free one); default ADWARDEN_PORT or 7420')
+    .action((options: { port?: string }) => {
+      if (options.port !== undefined && !/^\d{1,5}$/.test(options.port)) {
+        program.error(`error: --port must be a number from 0 to 65535, got "${options.port}"`, {
+          exitCode: 2,
+        });
+      }
+      return serveCommand(config(), options, io);
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date (serve also does this at start)')
+    .option(...json)
+    .action((options: { json?: boolean }) => migrateCommand(config(), options, io));
+
+  const apps = program.command('apps').description('TikTok developer apps adwarden connects through');
+  apps
+    .command('add')
+    .description('register an app, or update it (e.g. a rotated secret)')
+    .requiredOption('--app-id <id>', "the app id from TikTok's developer portal")
+    .requiredOption(
+      '--secret <secret>',
+      'the app secret, or - to read it from standard input (keeps it out of shell history)',
+    )
+    .option('--name <name>', 'a name for people')
+    .addOption(
+      new Option('--environment <environment>', 'production or sandbox').choices(['production', 'sandbox']),
+    )
+    .option('--base-url <url>', "API base URL (default: TikTok's for the environment)")
+    .option('--redirect-uri <url>', 'OAuth redirect URI (default: <public URL>/oauth/tiktok/callback)')
+    .addOption(
+      new Option('--rate-tier <tier>', "the app's rate tier").choices([
+        'basic',
+        'advanced',
+        'premium',
+        'ultimate',
+      ]),
+    )
+    .option(...json)
+    .action((options) => appsCommands.add(config(), options, io));
+  apps
+    .command('list')
+    .description('list registered apps')
+    .option(...json)
+    .action((o) => appsCommands.list(config(), o, io));
+  apps
+    .command('show')
+    .argument('<app-id>')
+    .description('show one app')
+    .option(...json)
+    .action((id: string, o) => appsCommands.show(config(), id, o, io));
+
+  const connections = program
+    .command('connections')
+    .description('authorized advertisers and TikTok accounts');
+  connections
+    .command('list')
+    .description('id, status, app, advertisers, regime, expiries, last check')
+    .option(...json)
+    .action((o) => connectionsCommands.list(config(), o, io));
+  const byId = [
+    ['show', 'advertisers, tokens (dates only) and parked calls', connectionsCommands.show],
+    ['check', 'verify the token now, live, and say what is wrong', connectionsCommands.check],
+    [
+      'reauth-link',
+      'print a link for the owner to authorize again (repairs this same connection)',
+      connectionsCommands.reauthLink,
+    ],
+    ['revoke', 'revoke the token at TikTok and mark the connection revoked', connectionsCommands.revoke],
+    ['history', 'everything that happened to the connection', connectionsCommands.history],
+  ] as const;
+  for (const [name, description, run] of byId) {
+    connections
+      .command(name)
+      .argument('<id>', 'connection id (see connections list)')
+      .description(description)
+      .option(...json)
+      .action((id: string, o) => run(config(), id, o, io));
+  }
+
+  const keys = program.command('keys').description('the keys that seal tokens and secrets at rest');
+  keys
+    .command('rotate')
+    .description('re-seal every secret with a new key; an interrupted rotation resumes')
+    .option(...json)
+    .action((o) => keysCommands.rotate(config(), o, io));
+  keys
+    .command('status')
+    .description('active key and what each key seals')
+    .option(...json)
+    .action((o) => keysCommands.status(config(), o, io));
+}
