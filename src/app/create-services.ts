@@ -2,6 +2,7 @@ import type { Config } from '../config/index.ts';
 import {
   apiKeysStore,
   appsStore,
+  connectionsStore,
   type DatabaseHandle,
   type DataDirLock,
   lockDataDir,
@@ -76,7 +77,9 @@ export async function createServices(config: Config, options: ServicesOptions) {
           { code },
         ),
       onRefreshed: async (id, expiresAt) => {
-        log.info({ connection: id, expiresAt: new Date(expiresAt).toISOString() }, 'tt_user token refreshed');
+        const accessExpiresAt = new Date(expiresAt).toISOString();
+        log.info({ connection: id, accessExpiresAt }, 'tt_user token refreshed');
+        await connectionsStore(db).addEvent(id, 'token_refreshed', { access_expires_at: accessExpiresAt }, new Date(now()));
       },
     });
     connections = connectionsService({

@@ -31,9 +31,12 @@ export async function freshDatabase(engine: Engine): Promise<DatabaseHandle & { 
 }
 
 /** Emulator + adwarden service on real HTTP, with the emulator's production app registered. */
-export async function startStack(engine: Engine = 'pglite', options: { sandboxApp?: boolean } = {}) {
+export async function startStack(
+  engine: Engine = 'pglite',
+  options: { sandboxApp?: boolean; now?: () => number; dataDir?: string } = {},
+) {
   const tiktok = await startEmulator();
-  const dataDir = mkdtempSync(join(tmpdir(), 'adwarden-stack-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'adwarden-stack-'));
   const lines: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -57,6 +60,7 @@ export async function startStack(engine: Engine = 'pglite', options: { sandboxAp
   const services: Services = await createServices(config, {
     command: 'test',
     logger,
+    now: options.now,
     database,
     clientOptions: { retry: { maxAttempts: 2, delayScale: 0.01 } },
   });
