@@ -56,12 +56,13 @@ export function appsService(deps: {
   clientOptions?: Partial<Parameters<typeof createTikTokClient>[0]>;
 }) {
   const clients = new Map<string, { client: TikTokClient; sealed: string; baseUrl: string }>();
+  const redirectUriOf = (app: AppRow) => app.redirect_uri ?? `${deps.publicUrl()}/oauth/tiktok/callback`;
   const view = (app: AppRow): AppView => ({
     app_id: app.app_id,
     name: app.name,
     environment: app.environment,
     base_url: effectiveBaseUrl(app),
-    redirect_uri: app.redirect_uri,
+    redirect_uri: redirectUriOf(app),
     rate_tier: app.rate_tier,
     connect_url: `${deps.publicUrl()}/connect/tiktok?app=${app.app_id}`,
     created_at: app.created_at.toISOString(),
@@ -101,7 +102,7 @@ export function appsService(deps: {
           environment: a.environment,
           secret_sealed: sealed,
           base_url: a.base_url?.replace(/\/+$/, '') ?? null,
-          redirect_uri: a.redirect_uri ?? `${deps.publicUrl()}/oauth/tiktok/callback`,
+          redirect_uri: a.redirect_uri ?? null,
           rate_tier: a.rate_tier,
         },
         new Date(deps.now()),
@@ -116,6 +117,8 @@ export function appsService(deps: {
       return view(await require(appId));
     },
     require,
+    /** Where TikTok sends people back: the app's own redirect URI, or this service's callback. */
+    redirectUriOf,
     /**
      * The app's client (or, with `other`, the same app's client for the other environment, used to
      * tell where a token was issued). Rebuilt when the app's secret or URL changes.

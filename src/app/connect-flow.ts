@@ -61,7 +61,7 @@ export function connectFlow(deps: {
       regime: input.regime,
       appId: app.app_id,
       state: nonce,
-      redirectUri: app.redirect_uri,
+      redirectUri: deps.apps.redirectUriOf(app),
     });
   }
 
@@ -74,7 +74,7 @@ export function connectFlow(deps: {
   > {
     const { client, app } = await deps.apps.clientFor(appId);
     if (regime === 'tt_user') {
-      const t = await client.exchangeTtUserCode(code, app.redirect_uri);
+      const t = await client.exchangeTtUserCode(code, deps.apps.redirectUriOf(app));
       return { ...t, advertiserIds: [], scopes: t.scope, openId: t.openId };
     }
     const grant = await client.exchangeAuthCode(code);

@@ -79,7 +79,12 @@ export async function createServices(config: Config, options: ServicesOptions) {
       onRefreshed: async (id, expiresAt) => {
         const accessExpiresAt = new Date(expiresAt).toISOString();
         log.info({ connection: id, accessExpiresAt }, 'tt_user token refreshed');
-        await connectionsStore(db).addEvent(id, 'token_refreshed', { access_expires_at: accessExpiresAt }, new Date(now()));
+        await connectionsStore(db).addEvent(
+          id,
+          'token_refreshed',
+          { access_expires_at: accessExpiresAt },
+          new Date(now()),
+        );
       },
     });
     connections = connectionsService({

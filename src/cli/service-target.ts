@@ -109,7 +109,8 @@ export async function send<T>(
   const { status, body: answer } = await target.request(method, path, body);
   if (status >= 400) {
     const error = (answer as { error?: { code?: string; message?: string } }).error;
-    throw new UserError(error?.code ?? 'ADW_API_ERROR', error?.message ?? `the service answered ${status}`);
+    const code = error?.code ?? 'ADW_API_ERROR';
+    throw new UserError(code, `${error?.message ?? `the service answered ${status}`} (${code})`);
   }
   return answer as T;
 }

@@ -19,8 +19,14 @@ describe('lockDataDir', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(DataDirLockedError);
-    expect((error as Error).message).toMatch(new RegExp(`"adwarden serve" \\(pid ${process.pid}.*serving http://127.0.0.1:7420`));
-    expect(readLockHolder(dataDir)).toMatchObject({ pid: process.pid, command: 'serve', url: 'http://127.0.0.1:7420' });
+    expect((error as Error).message).toMatch(
+      new RegExp(`"adwarden serve" \\(pid ${process.pid}.*serving http://127.0.0.1:7420`),
+    );
+    expect(readLockHolder(dataDir)).toMatchObject({
+      pid: process.pid,
+      command: 'serve',
+      url: 'http://127.0.0.1:7420',
+    });
     lock.release();
     expect(readLockHolder(dataDir)).toBeNull();
     lockDataDir(dataDir, 'migrate').release();
@@ -31,7 +37,10 @@ describe('lockDataDir', () => {
     const child = spawn(process.execPath, ['-e', '0']);
     const deadPid = child.pid!;
     await new Promise((resolve) => child.on('exit', resolve));
-    writeFileSync(join(dataDir, 'adwarden.lock'), JSON.stringify({ pid: deadPid, host: (await import('node:os')).hostname(), command: 'serve' }));
+    writeFileSync(
+      join(dataDir, 'adwarden.lock'),
+      JSON.stringify({ pid: deadPid, host: (await import('node:os')).hostname(), command: 'serve' }),
+    );
     expect(readLockHolder(dataDir)).toBeNull();
     const lock = lockDataDir(dataDir, 'serve');
     expect(JSON.parse(readFileSync(lock.path, 'utf8')).pid).toBe(process.pid);

@@ -12,7 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
           environment text not null check (environment in ('production', 'sandbox')),
           secret_sealed text not null,
           base_url text,
-          redirect_uri text not null,
+          redirect_uri text,
           rate_tier text not null check (rate_tier in ('basic', 'advanced', 'premium', 'ultimate')),
           created_at timestamptz not null default now(),
           updated_at timestamptz not null default now()

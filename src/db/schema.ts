@@ -12,7 +12,8 @@ export interface TikTokAppsTable {
   environment: 'production' | 'sandbox';
   secret_sealed: string;
   base_url: string | null;
-  redirect_uri: string;
+  /** Null: the service's public URL + `/oauth/tiktok/callback`, whatever it is at the time. */
+  redirect_uri: string | null;
   rate_tier: 'basic' | 'advanced' | 'premium' | 'ultimate';
   created_at: CreatedAt;
   updated_at: Timestamp;

@@ -15,7 +15,9 @@ describe('tt_user tokens', () => {
   afterAll(() => stack?.close());
 
   it('connects a TikTok account holder with 24-hour access and 365-day refresh expiries', async () => {
-    const url = new URL(await stack.services.connect.startConnect({ appId: stack.app.app_id, regime: 'tt_user' }));
+    const url = new URL(
+      await stack.services.connect.startConnect({ appId: stack.app.app_id, regime: 'tt_user' }),
+    );
     expect(url.pathname).toBe('/v2/auth/authorize/');
     expect(url.searchParams.get('client_key')).toBe(stack.app.app_id);
     const { redirect } = await stack.emulator.control.authorize({
@@ -37,10 +39,14 @@ describe('tt_user tokens', () => {
 
   it('refreshes ahead of expiry once, even when several calls need the token at the same moment', async () => {
     offset = 23.8 * 3_600_000;
-    const results = await Promise.all([1, 2, 3].map(() => stack.services.connections.call(id, 'GET', '/user/info/')));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => stack.services.connections.call(id, 'GET', '/user/info/')),
+    );
     expect(results).toHaveLength(3);
     const shown = (await stack.api('GET', `/api/v1/connections/${id}`)).body.connection;
-    expect(shown.tokens.map((t: { status: string; end_reason: string | null }) => [t.status, t.end_reason])).toEqual([
+    expect(
+      shown.tokens.map((t: { status: string; end_reason: string | null }) => [t.status, t.end_reason]),
+    ).toEqual([
       ['superseded', 'refreshed'],
       ['active', null],
     ]);
@@ -50,10 +56,15 @@ describe('tt_user tokens', () => {
 
   it('turns a refused refresh (40107) into needs re-auth', async () => {
     const world = await stack.emulator.control.state();
-    const live = world.tokens.filter((t) => t.regime === 'tt_user' && t.status === 'active' && t.app_id === stack.app.app_id);
-    for (const t of live) await stack.emulator.control.fault({ type: 'revokeToken', token: t.access_token, by: 'user' });
+    const live = world.tokens.filter(
+      (t) => t.regime === 'tt_user' && t.status === 'active' && t.app_id === stack.app.app_id,
+    );
+    for (const t of live)
+      await stack.emulator.control.fault({ type: 'revokeToken', token: t.access_token, by: 'user' });
     offset = 47.9 * 3_600_000;
-    await expect(stack.services.connections.call(id, 'GET', '/user/info/')).rejects.toMatchObject({ code: 'ADW_NEEDS_REAUTH' });
+    await expect(stack.services.connections.call(id, 'GET', '/user/info/')).rejects.toMatchObject({
+      code: 'ADW_NEEDS_REAUTH',
+    });
     const connection = (await stack.api('GET', `/api/v1/connections/${id}`)).body.connection;
     expect(connection.status).toBe('needs_reauth');
     expect(connection.status_reason).toMatch(/refresh token was refused \(40107/);
@@ -88,7 +99,12 @@ describe('key rotation', () => {
     }
 
     const resumed = (await stack.api('POST', '/api/v1/keys/rotate')).body;
-    expect(resumed).toMatchObject({ started_new_key: false, resumed: true, resealed: 2, retired_keys: [before.active_key] });
+    expect(resumed).toMatchObject({
+      started_new_key: false,
+      resumed: true,
+      resealed: 2,
+      retired_keys: [before.active_key],
+    });
     const after = await stack.services.keys.status();
     expect(after.sealed_by_key).toEqual({ [midway.active_key]: 4 });
     expect(keyFile()).toMatchObject({ active: { id: midway.active_key }, previous: [] });
