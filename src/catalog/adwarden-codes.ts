@@ -219,6 +219,30 @@ export const ADWARDEN_ERROR_CODES = {
     '`adwarden emulator --seed FILE`: the seed file is unreadable, not JSON, or does not validate; the message names the field (exit code 2).',
   ADW_EMULATOR_SCENARIO:
     '`adwarden emulator --scenario`: no shipped scenario has that name and no such file validates; the message names each bad step (exit code 2).',
+  ADW_DATA_DIR_LOCKED:
+    'Another live adwarden process holds the data dir (one process per data dir); the message names its command, pid and URL. Management commands talk to it instead.',
+  ADW_SECRET_KEY_REQUIRED:
+    'DATABASE_URL is set but ADWARDEN_SECRET_KEY is not: processes sharing a PostgreSQL database must seal with the same key.',
+  ADW_KEY_FILE_INVALID:
+    'The key file in the data dir cannot be read or parsed; it is never overwritten. Restore it from the backup taken with the data dir.',
+  ADW_VAULT_OPEN_FAILED:
+    'A sealed value cannot be opened: sealed with a key the key ring lacks, moved to another row or purpose, or altered.',
+  ADW_NEEDS_REAUTH:
+    'The connection has no usable token: the owner must authorize again through a re-auth link (`adwarden connections reauth-link <id>`).',
+  ADW_NOT_FOUND: 'No such app, connection, link or route.',
+  ADW_INVALID_INPUT: 'A request body or command input does not validate; the message lists each field and why.',
+  ADW_CONFLICT: 'The request does not fit the current state, e.g. a used or expired re-auth link.',
+  ADW_UNAUTHORIZED: 'The API needs `Authorization: Bearer <key>` with a live API key or the local admin token.',
+  ADW_BAD_REQUEST: 'The HTTP request itself is malformed (e.g. a body that is not JSON).',
+  ADW_TIKTOK_FAILED: 'TikTok (or the emulator) refused or failed a call the service made; the diagnosis says why.',
+  ADW_NO_CREDENTIALS:
+    'A management command has a service URL but no API key: set ADWARDEN_API_KEY, or run it where the data dir holds the admin-token file.',
+  ADW_SERVICE_UNREACHABLE: 'A management command could not reach the service URL, or what answered is not adwarden.',
+  ADW_API_ERROR: 'The service answered an error without a code of its own.',
+  ADW_UNRECOGNIZED:
+    '`classify()` got nothing to go on: no return code, no known message, no HTTP or network facts (kind unknown).',
+  ADW_DEADLINE_TIMEOUT:
+    "A call's overall deadline passed while it waited for rate budget; diagnosed as ADW_NETWORK_TIMEOUT (transient).",
   ADW_INTERNAL: 'An unexpected internal error; the log has the details.',
 } as const;
 
