@@ -230,14 +230,18 @@ export const ADWARDEN_ERROR_CODES = {
   ADW_NEEDS_REAUTH:
     'The connection has no usable token: the owner must authorize again through a re-auth link (`adwarden connections reauth-link <id>`).',
   ADW_NOT_FOUND: 'No such app, connection, link or route.',
-  ADW_INVALID_INPUT: 'A request body or command input does not validate; the message lists each field and why.',
+  ADW_INVALID_INPUT:
+    'A request body or command input does not validate; the message lists each field and why.',
   ADW_CONFLICT: 'The request does not fit the current state, e.g. a used or expired re-auth link.',
-  ADW_UNAUTHORIZED: 'The API needs `Authorization: Bearer <key>` with a live API key or the local admin token.',
+  ADW_UNAUTHORIZED:
+    'The API needs `Authorization: Bearer <key>` with a live API key or the local admin token.',
   ADW_BAD_REQUEST: 'The HTTP request itself is malformed (e.g. a body that is not JSON).',
-  ADW_TIKTOK_FAILED: 'TikTok (or the emulator) refused or failed a call the service made; the diagnosis says why.',
+  ADW_TIKTOK_FAILED:
+    'TikTok (or the emulator) refused or failed a call the service made; the diagnosis says why.',
   ADW_NO_CREDENTIALS:
     'A management command has a service URL but no API key: set ADWARDEN_API_KEY, or run it where the data dir holds the admin-token file.',
-  ADW_SERVICE_UNREACHABLE: 'A management command could not reach the service URL, or what answered is not adwarden.',
+  ADW_SERVICE_UNREACHABLE:
+    'A management command could not reach the service URL, or what answered is not adwarden.',
   ADW_API_ERROR: 'The service answered an error without a code of its own.',
   ADW_UNRECOGNIZED:
     '`classify()` got nothing to go on: no return code, no known message, no HTTP or network facts (kind unknown).',
