@@ -168,19 +168,7 @@ export function connectFlow(deps: {
       const connectionId = state.connection_id ?? newId('con');
       await deps.db.transaction().execute(async (trx) => {
         const s = connectionsStore(trx);
-        if (state.connection_id) {
-          await s.replaceToken(
-            connectionId,
-            { status: 'superseded', reason: 'owner authorized again', now: at },
-            deps.tokens.seal(connectionId, grant, at),
-          );
-          await s.update(
-            connectionId,
-            { status: 'pending', status_reason: null, scopes: grant.scopes, open_id: grant.openId },
-            at,
-          );
-          await s.addEvent(connectionId, 'reauthorized', { advertisers: grant.advertiserIds.length }, at);
-        } else {
+        if (!state.connection_id) {
           await s.insert({
             id: connectionId,
             appId: state.app_id,
@@ -191,18 +179,24 @@ export function connectFlow(deps: {
             openId: grant.openId,
             now: at,
           });
-          await s.replaceToken(
+        }
+        // On re-auth the old token (revoked, or still active) stays for audit; the new one takes over.
+        const end = { status: 'superseded' as const, reason: 'owner authorized again', now: at };
+        await s.replaceToken(connectionId, end, deps.tokens.seal(connectionId, grant, at));
+        if (state.connection_id) {
+          await s.update(
             connectionId,
-            { status: 'superseded', reason: 'new', now: at },
-            deps.tokens.seal(connectionId, grant, at),
-          );
-          await s.addEvent(
-            connectionId,
-            'connected',
-            { app_id: state.app_id, regime: state.regime, advertisers: grant.advertiserIds.length },
+            { status: 'pending', status_reason: null, scopes: grant.scopes, open_id: grant.openId },
             at,
           );
         }
+        const event = state.connection_id ? 'reauthorized' : 'connected';
+        await s.addEvent(
+          connectionId,
+          event,
+          { app_id: state.app_id, regime: state.regime, advertisers: grant.advertiserIds.length },
+          at,
+        );
         await s.syncAdvertisers(
           connectionId,
           grant.advertiserIds.map((id) => ({ advertiserId: id, name: id })),
