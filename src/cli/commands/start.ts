@@ -14,7 +14,7 @@ export async function startCommand(config: Config, io: CliIo, version: string): 
     return serveCommand(config, {}, io);
   }
   const configured =
-    'No TikTok app is configured (set ADWARDEN_TIKTOK_APP_ID and ADWARDEN_TIKTOK_APP_SECRET, or run adwarden apps add, to connect a real one).';
+    'No TikTok app is configured: set ADWARDEN_TIKTOK_APP_ID and ADWARDEN_TIKTOK_APP_SECRET for npm start to serve it, or register apps with adwarden apps add and run adwarden serve.';
   io.stdout(
     [
       `adwarden ${version}`,
