@@ -129,6 +129,12 @@ export function connectFlowSuite(engine: Engine) {
           query: { advertiser_ids: [advertiserId] },
         }),
       ).rejects.toMatchObject({ code: 40105 });
+      await expect(
+        stack.services.connections.call(connection.id, 'POST', '/ad/create/', {
+          body: { advertiser_id: advertiserId, adgroup_id: '1', creatives: [] },
+          advertiserId,
+        }),
+      ).rejects.toMatchObject({ code: 40105 });
 
       const check = await stack.api('POST', `/api/v1/connections/${connection.id}/check`);
       expect(check.body).toMatchObject({
@@ -141,12 +147,16 @@ export function connectFlowSuite(engine: Engine) {
       expect(link.body.url).toMatch(/\/reauth\/[\w-]{40,}$/);
       const { page } = await stack.consent(link.body.url, { advertiserIds: [advertiserId] });
       expect(page.html).toContain('Reconnected: healthy');
-      expect(page.html).toContain('1 replayed');
+      expect(page.html).toContain('1 replayed, 0 failed again, 1 left for a person');
 
       const after = (await stack.api('GET', `/api/v1/connections/${connection.id}`)).body.connection;
       expect(after.status).toBe('healthy');
       expect(after.tokens.map((t: { status: string }) => t.status)).toEqual(['revoked', 'active']);
-      expect(after.parked_calls).toMatchObject([{ path: '/advertiser/info/', status: 'replayed' }]);
+      const byMethod = (a: { method: string }, b: { method: string }) => a.method.localeCompare(b.method);
+      expect([...after.parked_calls].sort(byMethod)).toMatchObject([
+        { method: 'GET', path: '/advertiser/info/', status: 'replayed' },
+        { method: 'POST', path: '/ad/create/', replay_safe: false, status: 'skipped' },
+      ]);
       expect((await stack.api('GET', '/api/v1/connections')).body.connections).toHaveLength(1);
       const history = (
         await stack.api('GET', `/api/v1/connections/${connection.id}/history`)

@@ -153,6 +153,19 @@ describe('verifyToken tells causes apart', () => {
     expect(check.summary).toMatch(/issued for TikTok's sandbox environment/);
   });
 
+  it('recognises a token that belongs to another app', async () => {
+    const advertiser = stack.tiktok.world.advertisers.find((a) =>
+      a.app_ids.includes(stack.app.app_id),
+    )!.advertiser_id;
+    const id = await connect([advertiser]);
+    const token = (await stack.emulator.control.state()).tokens
+      .filter((t) => t.status === 'active' && t.advertiser_ids.includes(advertiser))
+      .at(-1)!;
+    await stack.emulator.control.fault({ type: 'appTokenMismatch', token: token.access_token });
+    const check = (await stack.api('POST', `/api/v1/connections/${id}/check`)).body;
+    expect(check).toMatchObject({ status: 'needs_reauth', verification: { status: 'app_token_mismatch' } });
+  });
+
   it('says when the earlier error was not about the token', async () => {
     const id = await connect([
       stack.tiktok.world.advertisers.find((a) => a.app_ids.includes(stack.app.app_id))!.advertiser_id,
