@@ -55,7 +55,8 @@ export function appsService(deps: {
   /** Builds clients; tests pass a shorter retry policy. */
   clientOptions?: Partial<Parameters<typeof createTikTokClient>[0]>;
 }) {
-  const clients = new Map<string, { client: TikTokClient; sealed: string; baseUrl: string }>();
+  // Keyed by app and base URL; `version` (the app's updated_at) catches changes made by another process.
+  const clients = new Map<string, { client: TikTokClient; secret: Secret; version: number }>();
   const redirectUriOf = (app: AppRow) => app.redirect_uri ?? `${deps.publicUrl()}/oauth/tiktok/callback`;
   const view = (app: AppRow): AppView => ({
     app_id: app.app_id,
@@ -132,13 +133,15 @@ export function appsService(deps: {
         : app.environment;
       const url = other ? counterpartBaseUrl(effectiveBaseUrl(app), app.environment) : effectiveBaseUrl(app);
       const key = `${appId}|${url}`;
-      const secret = openSecret(app);
+      const version = app.updated_at.getTime();
       let entry = clients.get(key);
-      if (!entry || entry.sealed !== app.secret_sealed) {
+      if (!entry || entry.version !== version) {
         if (entry) await entry.client.close();
+        // The secret is opened once per client, not per call.
+        const secret = openSecret(app);
         entry = {
-          sealed: app.secret_sealed,
-          baseUrl: url,
+          version,
+          secret,
           client: createTikTokClient({
             appId,
             secret,
@@ -151,7 +154,7 @@ export function appsService(deps: {
         };
         clients.set(key, entry);
       }
-      return { app, secret, client: entry.client };
+      return { app, secret: entry.secret, client: entry.client };
     },
     async close(): Promise<void> {
       await Promise.all([...clients.values()].map((c) => c.client.close()));

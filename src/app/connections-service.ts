@@ -126,14 +126,14 @@ export function connectionsService(deps: {
     },
     async show(id: string) {
       await require(id);
-      const summary = (await store().list()).find((c) => c.id === id)!;
+      const [summary] = await store().list(id);
       const [advertisers, tokens, parked] = await Promise.all([
         store().advertisers(id),
         store().tokens(id),
         parkedCallsStore(deps.db).list(id),
       ]);
       return {
-        ...connectionView(summary, deps.maxTokenAgeMs),
+        ...connectionView(summary!, deps.maxTokenAgeMs),
         advertiser_list: advertisers.map(advertiserView),
         tokens: tokens.map(tokenView),
         parked_calls: parked.map(parkedView),
@@ -182,13 +182,23 @@ export function connectionsService(deps: {
               : null;
         await store().update(
           id,
-          { status: degraded ? 'degraded' : 'healthy', status_reason: reason, last_ok_at: at },
+          {
+            status: degraded ? 'degraded' : 'healthy',
+            status_reason: reason,
+            last_ok_at: at,
+            last_check_at: at,
+          },
           at,
         );
       } else if (verification.status === 'app_secret_rotated') {
-        await store().update(id, { status: 'degraded', status_reason: verification.summary }, at);
+        await store().update(
+          id,
+          { status: 'degraded', status_reason: verification.summary, last_check_at: at },
+          at,
+        );
+      } else {
+        await store().update(id, { last_check_at: at }, at);
       }
-      await store().update(id, { last_check_at: at }, at);
       await store().recordCheck({
         connectionId: id,
         at,

@@ -65,8 +65,9 @@ export function connectionsStore(db: Kysely<Database>) {
     async get(id: string): Promise<ConnectionRow | undefined> {
       return db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
     },
-    async list(): Promise<ConnectionSummary[]> {
-      const rows = await db
+    /** Every connection's summary, or just one with `id`. */
+    async list(id?: string): Promise<ConnectionSummary[]> {
+      let query = db
         .selectFrom('connections as c')
         .leftJoin('connection_tokens as t', (join) =>
           join.onRef('t.connection_id', '=', 'c.id').on('t.status', '=', 'active'),
@@ -81,9 +82,9 @@ export function connectionsStore(db: Kysely<Database>) {
           ),
         ])
         .orderBy('c.created_at')
-        .orderBy('c.id')
-        .execute();
-      return rows;
+        .orderBy('c.id');
+      if (id !== undefined) query = query.where('c.id', '=', id);
+      return query.execute();
     },
     async update(
       id: string,
