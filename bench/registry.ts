@@ -1,8 +1,10 @@
 import { classifyBenchmark } from './classify.bench.ts';
 import { clientBenchmark } from './client.bench.ts';
+import { detectionBenchmark } from './detection.bench.ts';
 import { emulatorBenchmark } from './emulator.bench.ts';
 import { outageBenchmark } from './outage.bench.ts';
 import { pacingBenchmark } from './pacing.bench.ts';
+import { sweepBenchmark } from './sweep.bench.ts';
 
 /** Options every benchmark takes. */
 export interface BenchOptions {
@@ -17,7 +19,9 @@ export type Benchmark = (options: BenchOptions) => Promise<Record<string, unknow
 export const benchmarks: Record<string, Benchmark> = {
   classify: classifyBenchmark,
   client: clientBenchmark,
+  detection: detectionBenchmark,
   emulator: emulatorBenchmark,
   outage: outageBenchmark,
   pacing: pacingBenchmark,
+  sweep: sweepBenchmark,
 };

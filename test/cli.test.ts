@@ -140,10 +140,4 @@ describe('adwarden (command line)', () => {
     expect(run.stderr).toContain('ADWARDEN_SWEEP_INTERVAL');
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
-
-  it('start exits 0 and says what is available', () => {
-    const run = adwarden(['start']);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('adwarden explain');
-  });
 });

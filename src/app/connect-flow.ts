@@ -3,6 +3,7 @@ import type { Diagnosis } from '../catalog/index.ts';
 import { connectionsStore, type Database, newId, oauthStore, type Regime } from '../db/index.ts';
 import { authorizeUrl, effectiveBaseUrl, hashNonce, newNonce, STATE_TTL_MS } from '../oauth/index.ts';
 import { isTikTokError } from '../tiktok/index.ts';
+import type { Secret } from '../vault/secret.ts';
 import type { AppsService } from './apps-service.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import { type ReplayReport, replayParkedCalls } from './replay-parked.ts';
@@ -32,6 +33,15 @@ export function connectFlow(deps: {
   connections: ConnectionsService;
   publicUrl: () => string;
   now: () => number;
+  /** Told about every completed callback and its first check (the monitor turns it into incidents). */
+  afterCallback?: () =>
+    | ((
+        connectionId: string,
+        purpose: 'connect' | 'reauth',
+        check: Awaited<ReturnType<ConnectionsService['check']>>,
+        replay: ReplayReport | null,
+      ) => Promise<unknown>)
+    | undefined;
 }) {
   const now = () => new Date(deps.now());
 
@@ -84,6 +94,74 @@ export function connectFlow(deps: {
       scopes: grant.scope,
       openId: null,
     };
+  }
+
+  // Stores a granted token as a new connection (or the re-authorized one), checks it, replays what
+  // was parked, and tells the monitor.
+  async function adopt(input: {
+    appId: string;
+    regime: Regime;
+    connectionId: string | null;
+    ownerContact: string | null;
+    grant: Awaited<ReturnType<typeof exchange>>;
+  }) {
+    const { grant } = input;
+    const at = now();
+    const connectionId = input.connectionId ?? newId('con');
+    await deps.db.transaction().execute(async (trx) => {
+      const s = connectionsStore(trx);
+      if (!input.connectionId) {
+        await s.insert({
+          id: connectionId,
+          appId: input.appId,
+          regime: input.regime,
+          status: 'pending',
+          scopes: grant.scopes,
+          ownerContact: input.ownerContact,
+          openId: grant.openId,
+          now: at,
+        });
+      }
+      // On re-auth the old token (revoked, or still active) stays for audit; the new one takes over.
+      const end = { status: 'superseded' as const, reason: 'owner authorized again', now: at };
+      await s.replaceToken(connectionId, end, deps.tokens.seal(connectionId, grant, at));
+      if (input.connectionId) {
+        await s.update(
+          connectionId,
+          { status: 'pending', status_reason: null, scopes: grant.scopes, open_id: grant.openId },
+          at,
+        );
+      }
+      const event = input.connectionId ? 'reauthorized' : 'connected';
+      await s.addEvent(
+        connectionId,
+        event,
+        { app_id: input.appId, regime: input.regime, advertisers: grant.advertiserIds.length },
+        at,
+      );
+      await s.syncAdvertisers(
+        connectionId,
+        grant.advertiserIds.map((id) => ({ advertiserId: id, name: id })),
+        at,
+      );
+    });
+    const check = await deps.connections.check(connectionId);
+    let replay: ReplayReport | null = null;
+    if (input.connectionId && check.status !== 'needs_reauth') {
+      await oauthStore(deps.db).closeReauthLinks(connectionId, now());
+      replay = await replayParkedCalls(
+        { db: deps.db, connections: deps.connections, now: deps.now },
+        connectionId,
+      );
+    }
+    await deps.afterCallback?.()?.(connectionId, input.connectionId ? 'reauth' : 'connect', check, replay);
+    return {
+      outcome: input.connectionId ? 'reconnected' : 'connected',
+      connectionId,
+      advertisers: grant.advertiserIds.length,
+      check,
+      replay,
+    } as const;
   }
 
   return {
@@ -164,61 +242,63 @@ export function connectFlow(deps: {
           retryUrl: state.connection_id ? '' : `${deps.publicUrl()}/connect/tiktok?app=${app.app_id}`,
         };
       }
-      const at = now();
-      const connectionId = state.connection_id ?? newId('con');
-      await deps.db.transaction().execute(async (trx) => {
-        const s = connectionsStore(trx);
-        if (!state.connection_id) {
-          await s.insert({
-            id: connectionId,
-            appId: state.app_id,
-            regime: state.regime,
-            status: 'pending',
-            scopes: grant.scopes,
-            ownerContact: state.owner_contact,
-            openId: grant.openId,
-            now: at,
-          });
-        }
-        // On re-auth the old token (revoked, or still active) stays for audit; the new one takes over.
-        const end = { status: 'superseded' as const, reason: 'owner authorized again', now: at };
-        await s.replaceToken(connectionId, end, deps.tokens.seal(connectionId, grant, at));
-        if (state.connection_id) {
-          await s.update(
-            connectionId,
-            { status: 'pending', status_reason: null, scopes: grant.scopes, open_id: grant.openId },
-            at,
-          );
-        }
-        const event = state.connection_id ? 'reauthorized' : 'connected';
-        await s.addEvent(
-          connectionId,
-          event,
-          { app_id: state.app_id, regime: state.regime, advertisers: grant.advertiserIds.length },
-          at,
-        );
-        await s.syncAdvertisers(
-          connectionId,
-          grant.advertiserIds.map((id) => ({ advertiserId: id, name: id })),
-          at,
-        );
+      return adopt({
+        appId: state.app_id,
+        regime: state.regime,
+        connectionId: state.connection_id,
+        ownerContact: state.owner_contact,
+        grant,
       });
-      const check = await deps.connections.check(connectionId);
-      let replay: ReplayReport | null = null;
-      if (state.connection_id && check.status !== 'needs_reauth') {
-        await oauthStore(deps.db).closeReauthLinks(connectionId, now());
-        replay = await replayParkedCalls(
-          { db: deps.db, connections: deps.connections, now: deps.now },
-          connectionId,
+    },
+    /**
+     * Adopts a token obtained elsewhere (an existing integration's, or the emulator's seeded ones):
+     * the same storage, first check and monitoring as a connection made through the consent page.
+     * @throws ServiceError ADW_INVALID_INPUT when the token reaches no advertiser.
+     */
+    async importToken(input: {
+      appId: string;
+      regime: Regime;
+      accessToken: Secret;
+      refreshToken?: Secret | null;
+      accessExpiresAt?: number | null;
+      refreshExpiresAt?: number | null;
+      scopes?: Array<number | string>;
+      openId?: string | null;
+      ownerContact?: string | null;
+      /** Needed for sandbox apps, which have no /oauth2/advertiser/get/. */
+      advertiserIds?: string[];
+    }) {
+      const { client, app, secret } = await deps.apps.clientFor(input.appId);
+      let advertiserIds = input.advertiserIds ?? [];
+      if (input.regime === 'advertiser' && !input.advertiserIds) {
+        const data = await client.call<{ list: Array<{ advertiser_id: string | number }> }>(
+          'GET',
+          '/oauth2/advertiser/get/',
+          {
+            query: { app_id: app.app_id, secret: secret.reveal() },
+            accessToken: input.accessToken,
+          },
         );
+        advertiserIds = data.list.map((a) => String(a.advertiser_id));
       }
-      return {
-        outcome: state.connection_id ? 'reconnected' : 'connected',
-        connectionId,
-        advertisers: grant.advertiserIds.length,
-        check,
-        replay,
-      };
+      if (input.regime === 'advertiser' && advertiserIds.length === 0)
+        throw new ServiceError('ADW_INVALID_INPUT', 'the token reaches no advertiser; nothing to monitor');
+      const result = await adopt({
+        appId: input.appId,
+        regime: input.regime,
+        connectionId: null,
+        ownerContact: input.ownerContact ?? null,
+        grant: {
+          accessToken: input.accessToken,
+          refreshToken: input.refreshToken ?? null,
+          accessExpiresAt: input.accessExpiresAt ?? null,
+          refreshExpiresAt: input.refreshExpiresAt ?? null,
+          advertiserIds,
+          scopes: input.scopes ?? [],
+          openId: input.openId ?? null,
+        },
+      });
+      return result;
     },
   };
 }

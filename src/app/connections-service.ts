@@ -14,6 +14,13 @@ import { advertiserView, connectionView, eventView, parkedView, tokenView } from
 import { ServiceError } from './service-error.ts';
 import type { TokensService } from './tokens-service.ts';
 
+/** An ad account that cannot deliver, as `/advertiser/info/` reported it. */
+export interface BlockedAccount {
+  advertiser_id: string;
+  name: string;
+  status: string;
+}
+
 // Account statuses that stop delivery (TikTok's advertiser/info `status`).
 const BLOCKED_ACCOUNT =
   /^STATUS_(LIMIT|DISABLE|SELF_SERVICE_UNAUDITED|CONTRACT_PENDING|PENDING_CONFIRM|CONFIRM_FAIL)/;
@@ -54,9 +61,12 @@ export function connectionsService(deps: {
     const token = await deps.tokens.accessToken(connection.id);
     const own = await deps.apps.clientFor(connection.app_id);
     const advertisers = await store().advertisers(connection.id);
+    // Two attempts at most: a probe that still fails is retried by the sweep, with backoff, so a
+    // platform outage shows up as failed checks (and one outage incident) rather than stalled ones.
     const options = (extra: Partial<CallOptions> = {}): CallOptions => ({
       accessToken: token,
       deadlineMs: 30_000,
+      maxAttempts: 2,
       ...extra,
     });
     return verifyToken(
@@ -86,20 +96,27 @@ export function connectionsService(deps: {
   async function refreshAccountFacts(
     connection: ConnectionRow,
     ids: string[],
-  ): Promise<{ calls: number; blocked: string[] }> {
+  ): Promise<{ calls: number; blocked: BlockedAccount[]; error: Diagnosis | null; checked: boolean }> {
     const { client, app } = await deps.apps.clientFor(connection.app_id);
     if (app.environment !== 'production' || connection.regime !== 'advertiser' || ids.length === 0)
-      return { calls: 0, blocked: [] };
+      return { calls: 0, blocked: [], error: null, checked: false };
     const token = await deps.tokens.accessToken(connection.id);
-    const blocked: string[] = [];
+    const blocked: BlockedAccount[] = [];
     let calls = 0;
     for (let i = 0; i < ids.length; i += 100) {
       calls++;
-      const data = await client.call<{ list: Array<Record<string, unknown>> }>('GET', '/advertiser/info/', {
-        query: { advertiser_ids: ids.slice(i, i + 100) },
-        accessToken: token,
-        deadlineMs: 30_000,
-      });
+      let data: { list: Array<Record<string, unknown>> };
+      try {
+        data = await client.call('GET', '/advertiser/info/', {
+          query: { advertiser_ids: ids.slice(i, i + 100) },
+          accessToken: token,
+          deadlineMs: 30_000,
+          maxAttempts: 2,
+        });
+      } catch (error) {
+        if (!isTikTokError(error)) throw error;
+        return { calls, blocked, error: error.diagnosis, checked: false };
+      }
       const facts = data.list.map((a) => ({
         advertiserId: String(a.advertiser_id),
         name: String(a.name ?? a.advertiser_id),
@@ -108,14 +125,12 @@ export function connectionsService(deps: {
         timezone: typeof a.timezone === 'string' ? a.timezone : null,
         bcId: typeof a.owner_bc_id === 'string' && a.owner_bc_id ? a.owner_bc_id : null,
       }));
-      blocked.push(
-        ...facts
-          .filter((f) => f.status && BLOCKED_ACCOUNT.test(f.status))
-          .map((f) => `${f.advertiserId} (${f.status})`),
-      );
+      for (const f of facts)
+        if (f.status && BLOCKED_ACCOUNT.test(f.status))
+          blocked.push({ advertiser_id: f.advertiserId, name: f.name, status: f.status });
       await store().updateAdvertiserFacts(connection.id, facts, now());
     }
-    return { calls, blocked };
+    return { calls, blocked, error: null, checked: true };
   }
 
   return {
@@ -154,13 +169,19 @@ export function connectionsService(deps: {
           connection_id: id,
           status: connection.status,
           live: false,
-          summary: `${connection.status_reason ?? 'The token was revoked'}. The stored token is not used again; ${connection.status === 'revoked' ? 'connect the advertiser again' : `send the owner a re-auth link (adwarden connections reauth-link ${id})`}.`,
+          summary: `${(connection.status_reason ?? 'The token was revoked').replace(/\.$/, '')}. The stored token is not used again; ${connection.status === 'revoked' ? 'connect the advertiser again' : `send the owner a re-auth link (adwarden connections reauth-link ${id})`}.`,
           diagnosis: null,
           verification: null,
         };
       }
       const verification = await probe(connection, earlier);
       let apiCalls = verification.apiCalls;
+      let facts: Awaited<ReturnType<typeof refreshAccountFacts>> = {
+        calls: 0,
+        blocked: [],
+        error: null,
+        checked: false,
+      };
       const at = now();
       const reasonFor = (v: Verification) => v.summary;
       if (verification.granted) await store().syncAdvertisers(id, verification.granted, at);
@@ -168,18 +189,19 @@ export function connectionsService(deps: {
         await markNeedsReauth(id, reasonFor(verification), { verification: verification.status });
       } else if (verification.status === 'valid' || verification.status === 'advertiser_removed') {
         const granted = (verification.granted ?? []).map((g) => g.advertiserId);
-        const facts = await refreshAccountFacts(connection, granted).catch(() => ({
-          calls: 0,
-          blocked: [] as string[],
-        }));
+        facts = await refreshAccountFacts(connection, granted);
         apiCalls += facts.calls;
-        const degraded = verification.status === 'advertiser_removed' || facts.blocked.length > 0;
+        const refused = facts.error?.kind === 'permission_denied' ? facts.error : null;
+        const degraded =
+          verification.status === 'advertiser_removed' || facts.blocked.length > 0 || refused !== null;
         const reason =
           verification.status === 'advertiser_removed'
             ? verification.summary
             : facts.blocked.length > 0
-              ? `Accounts that cannot deliver: ${facts.blocked.join(', ')}.`
-              : null;
+              ? `Accounts that cannot deliver: ${facts.blocked.map((b) => `${b.name} (${b.advertiser_id}, ${b.status})`).join(', ')}.`
+              : refused
+                ? `GET /advertiser/info/ is refused: ${refused.message ?? refused.title}.`
+                : null;
         await store().update(
           id,
           {
@@ -227,23 +249,30 @@ export function connectionsService(deps: {
           token_environment: verification.tokenEnvironment ?? null,
           removed_advertisers: verification.removed,
         },
-        diagnosis: d
-          ? {
-              kind: d.kind,
-              code: d.code,
-              title: d.title,
-              fix: d.fix,
-              action: d.action,
-              request_id: d.requestId ?? null,
-            }
-          : null,
+        diagnosis: d ? diagnosisView(d) : null,
         api_calls: apiCalls,
         checked_at: at.toISOString(),
+        app_id: connection.app_id,
+        regime: connection.regime,
+        granted: (verification.granted ?? []).map((g) => ({ advertiser_id: g.advertiserId, name: g.name })),
+        account_status: {
+          checked: facts.checked,
+          blocked: facts.blocked,
+          error: facts.error ? diagnosisView(facts.error) : null,
+        },
       };
     },
-    /** A durable link for the owner: each visit starts a fresh OAuth consent bound to this connection. */
-    async reauthLink(id: string) {
-      const connection = await require(id);
+    /**
+     * A durable link for the owner: each visit starts a fresh OAuth consent bound to this connection.
+     * Pass a transaction to create it with the change that sends it.
+     */
+    async reauthLink(id: string, db: Kysely<Database> = deps.db) {
+      const connection = await connectionsStore(db).get(id);
+      if (!connection)
+        throw new ServiceError(
+          'ADW_NOT_FOUND',
+          `no connection ${id}; list them with: adwarden connections list`,
+        );
       if (connection.status === 'revoked')
         throw new ServiceError(
           'ADW_CONFLICT',
@@ -252,14 +281,19 @@ export function connectionsService(deps: {
       const nonce = newNonce();
       const at = now();
       const expiresAt = new Date(at.getTime() + REAUTH_LINK_TTL_MS);
-      await oauthStore(deps.db).saveReauthLink({
+      await oauthStore(db).saveReauthLink({
         token_hash: hashNonce(nonce),
         connection_id: id,
         created_at: at,
         expires_at: expiresAt,
         used_at: null,
       });
-      await store().addEvent(id, 'reauth_link_created', { expires_at: expiresAt.toISOString() }, at);
+      await connectionsStore(db).addEvent(
+        id,
+        'reauth_link_created',
+        { expires_at: expiresAt.toISOString() },
+        at,
+      );
       return {
         connection_id: id,
         url: `${deps.publicUrl()}/reauth/${nonce}`,
@@ -347,3 +381,20 @@ export function connectionsService(deps: {
 }
 
 export type ConnectionsService = ReturnType<typeof connectionsService>;
+
+/** A diagnosis as the API shows it. */
+export function diagnosisView(d: Diagnosis) {
+  return {
+    kind: d.kind,
+    code: d.code,
+    title: d.title,
+    fix: d.fix,
+    action: d.action,
+    request_id: d.requestId ?? null,
+    endpoint: d.details.endpoint ?? d.endpoint ?? null,
+    method: d.details.method ?? null,
+    permission_group: d.details.permissionGroup ?? null,
+    window: d.details.window ?? null,
+    message: d.message ?? null,
+  };
+}

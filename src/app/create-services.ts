@@ -15,8 +15,12 @@ import { ensureAdminToken, hashApiKey } from './access.ts';
 import { appsService } from './apps-service.ts';
 import { connectFlow } from './connect-flow.ts';
 import { connectionsService } from './connections-service.ts';
+import { incidentsService } from './incidents-service.ts';
 import { keyRingSource } from './key-ring-source.ts';
 import { keyRotation } from './key-rotation.ts';
+import { type MonitorService, monitorService } from './monitor-service.ts';
+import { monitorSettings } from './monitor-settings.ts';
+import { notificationsService } from './notifications-service.ts';
 import { tokensService } from './tokens-service.ts';
 
 /** Options of `createServices`. */
@@ -30,6 +34,10 @@ export interface ServicesOptions {
   database?: DatabaseHandle;
   /** Client settings for every TikTok app (tests shorten retries). */
   clientOptions?: Partial<TikTokClientOptions>;
+  /** How long a recovered problem must stay away before its incident resolves. @default 120000 */
+  quietMs?: number;
+  /** Randomness for jitter. @default Math.random */
+  random?: () => number;
 }
 
 /**
@@ -95,7 +103,38 @@ export async function createServices(config: Config, options: ServicesOptions) {
       maxTokenAgeMs: config.monitor.maxTokenAgeMs,
       now,
     });
-    const connect = connectFlow({ db, apps, tokens, connections, ...urls, now });
+    let monitor: MonitorService | undefined;
+    const connect = connectFlow({
+      db,
+      apps,
+      tokens,
+      connections,
+      ...urls,
+      now,
+      afterCallback: () => monitor?.afterCallback,
+    });
+    const notifications = notificationsService({ db, keyRing, now, log });
+    const incidents = incidentsService({
+      db,
+      connections,
+      ...urls,
+      now,
+      log,
+      policy: { quietMs: options.quietMs ?? 120_000 },
+      onQueued: (ids) => monitor?.queued(ids),
+      execute: (action, incident) => monitor!.execute(action, incident),
+    });
+    monitor = monitorService({
+      db,
+      connections,
+      incidents,
+      notifications,
+      tokens,
+      settings: monitorSettings(config.monitor),
+      now,
+      log,
+      random: options.random,
+    });
     const keys = keyRotation({
       db,
       source,
@@ -125,6 +164,9 @@ export async function createServices(config: Config, options: ServicesOptions) {
       connections,
       connect,
       keys,
+      incidents,
+      notifications,
+      monitor,
       /** Sets the URL people reach the service at, once it listens (links, redirect URIs). */
       setPublicUrl(url: string) {
         if (!config.server.publicUrl) publicUrl = url.replace(/\/+$/, '');
@@ -136,6 +178,7 @@ export async function createServices(config: Config, options: ServicesOptions) {
         return apiKeysStore(handle.db).use(hashApiKey(key), new Date(now()));
       },
       async close() {
+        notifications.close();
         await apps.close();
         if (!options.database) await handle.close();
         lock?.release();

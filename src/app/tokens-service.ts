@@ -62,7 +62,12 @@ export function tokensService(deps: {
     };
   }
 
-  async function refresh(store: ConnectionsStore, connectionId: string, appId: string): Promise<Secret> {
+  async function refresh(
+    store: ConnectionsStore,
+    connectionId: string,
+    appId: string,
+    aheadMs = REFRESH_AHEAD_MS,
+  ): Promise<Secret> {
     const now = deps.now();
     if (!(await store.takeRefreshLease(connectionId, new Date(now), new Date(now + LEASE_MS)))) {
       // Another process is refreshing: use the current token (still valid for up to REFRESH_AHEAD_MS).
@@ -73,7 +78,7 @@ export function tokensService(deps: {
     try {
       const current = await store.activeToken(connectionId);
       if (!current) throw needsReauth(connectionId);
-      if (current.access_expires_at && current.access_expires_at.getTime() - deps.now() > REFRESH_AHEAD_MS) {
+      if (current.access_expires_at && current.access_expires_at.getTime() - deps.now() > aheadMs) {
         return open(current, 'access_token'); // someone refreshed between our read and the lease
       }
       const { client } = await deps.apps.clientFor(appId);
@@ -105,6 +110,16 @@ export function tokensService(deps: {
   return {
     seal,
     open,
+    /**
+     * Refreshes a tt_user token that ends within `aheadMs` now, ahead of its next use (the expiry job).
+     * @throws ServiceError ADW_NEEDS_REAUTH when the refresh token is refused.
+     */
+    async refreshAhead(connectionId: string, aheadMs: number): Promise<void> {
+      const store = connectionsStore(deps.db);
+      const connection = await store.get(connectionId);
+      if (connection?.regime !== 'tt_user') return;
+      await refresh(store, connectionId, connection.app_id, aheadMs);
+    },
     /**
      * The connection's access token, refreshed first when it is a tt_user token close to expiry.
      * @throws ServiceError ADW_NEEDS_REAUTH when the connection has no usable token.

@@ -74,6 +74,21 @@ export const RESPONSE_PROBLEMS = {
     retry: { mode: 'rate_limit', escalationMs: [1_000, 5_000, 300_000], parkUntilUtcMidnight: false },
     actor: 'nobody',
   },
+  ADW_RATE_BUDGET_TIMEOUT: {
+    code: 'ADW_RATE_BUDGET_TIMEOUT',
+    kind: 'rate_limited',
+    title: 'Waited for rate budget until the call deadline',
+    meaning:
+      "The call was never sent: adwarden held it for the app's rate budget (after 40100/40133 answers) and its deadline passed first.",
+    causes: ['Calls beyond what the app’s rate tier allows, or a throttling storm on TikTok’s side.'],
+    fix: [
+      'Nothing is wrong with the token: the call can be made again once the budget frees up.',
+      'If it happens often, spread the work out or ask TikTok for a higher rate tier.',
+    ],
+    action: 'pace',
+    retry: { mode: 'rate_limit', escalationMs: [1_000, 5_000, 300_000], parkUntilUtcMidnight: false },
+    actor: 'nobody',
+  },
   ADW_HTTP_CLIENT_ERROR: {
     code: 'ADW_HTTP_CLIENT_ERROR',
     kind: 'invalid_request',
@@ -192,6 +207,7 @@ export type AdwardenDiagnosisCode =
   | 'ADW_HTTP_NOT_FOUND'
   | 'ADW_HTTP_SERVER_ERROR'
   | 'ADW_HTTP_RATE_LIMITED'
+  | 'ADW_RATE_BUDGET_TIMEOUT'
   | 'ADW_HTTP_CLIENT_ERROR'
   | 'ADW_BODY_NOT_JSON'
   | 'ADW_ENVELOPE_MALFORMED'
@@ -246,7 +262,7 @@ export const ADWARDEN_ERROR_CODES = {
   ADW_UNRECOGNIZED:
     '`classify()` got nothing to go on: no return code, no known message, no HTTP or network facts (kind unknown).',
   ADW_DEADLINE_TIMEOUT:
-    "A call's overall deadline passed while it waited for rate budget; diagnosed as ADW_NETWORK_TIMEOUT (transient).",
+    "A call's overall deadline passed while it waited for rate budget; diagnosed as ADW_RATE_BUDGET_TIMEOUT (rate limited, never an auth problem).",
   ADW_INTERNAL: 'An unexpected internal error; the log has the details.',
 } as const;
 

@@ -110,19 +110,21 @@ function fromTransport(transport: NonNullable<CallFacts['transport']>, context: 
   const code = `${String(transport.code ?? '')} ${String(transport.name ?? '')}`.toUpperCase();
   const problem = /CIRCUIT_OPEN/.test(code)
     ? RESPONSE_PROBLEMS.ADW_CIRCUIT_OPEN
-    : /ABORT/.test(code)
-      ? RESPONSE_PROBLEMS.ADW_ABORTED
-      : /TIMEOUT|TIMEDOUT/.test(code)
-        ? RESPONSE_PROBLEMS.ADW_NETWORK_TIMEOUT
-        : /ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|SOCKETERROR/.test(code)
-          ? RESPONSE_PROBLEMS.ADW_NETWORK_RESET
-          : /ECONNREFUSED/.test(code)
-            ? RESPONSE_PROBLEMS.ADW_NETWORK_REFUSED
-            : /ENOTFOUND|EAI_AGAIN/.test(code)
-              ? RESPONSE_PROBLEMS.ADW_DNS_FAILURE
-              : /RESPONSE_EXCEEDED|MAX_SIZE|TOO_LARGE/.test(code)
-                ? RESPONSE_PROBLEMS.ADW_BODY_TOO_LARGE
-                : RESPONSE_PROBLEMS.ADW_NETWORK_ERROR;
+    : /ADW_DEADLINE_TIMEOUT/.test(code)
+      ? RESPONSE_PROBLEMS.ADW_RATE_BUDGET_TIMEOUT
+      : /ABORT/.test(code)
+        ? RESPONSE_PROBLEMS.ADW_ABORTED
+        : /TIMEOUT|TIMEDOUT/.test(code)
+          ? RESPONSE_PROBLEMS.ADW_NETWORK_TIMEOUT
+          : /ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|SOCKETERROR/.test(code)
+            ? RESPONSE_PROBLEMS.ADW_NETWORK_RESET
+            : /ECONNREFUSED/.test(code)
+              ? RESPONSE_PROBLEMS.ADW_NETWORK_REFUSED
+              : /ENOTFOUND|EAI_AGAIN/.test(code)
+                ? RESPONSE_PROBLEMS.ADW_DNS_FAILURE
+                : /RESPONSE_EXCEEDED|MAX_SIZE|TOO_LARGE/.test(code)
+                  ? RESPONSE_PROBLEMS.ADW_BODY_TOO_LARGE
+                  : RESPONSE_PROBLEMS.ADW_NETWORK_ERROR;
   return fromProblem(problem, 'transport', {}, context);
 }
 

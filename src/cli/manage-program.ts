@@ -3,6 +3,7 @@ import type { Config } from '../config/index.ts';
 import { appsCommands, connectionsCommands, keysCommands } from './commands/manage.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
+import { workerCommand } from './commands/worker.ts';
 import type { CliIo } from './io.ts';
 
 const json = ['--json', 'print JSON'] as const;
@@ -15,7 +16,8 @@ export function addServiceCommands(program: Command, config: () => Config, io: C
       'start the HTTP service: health, connect/re-auth routes and the JSON API (never seeds demo data)',
     )
     .option('--port <port>', 'port to listen on (0 picks a free one); default ADWARDEN_PORT or 7420')
-    .action((options: { port?: string }) => {
+    .option('--no-worker', 'do not run the monitor workers in this process (run adwarden worker instead)')
+    .action((options: { port?: string; worker?: boolean }) => {
       if (options.port !== undefined && !/^\d{1,5}$/.test(options.port)) {
         program.error(`error: --port must be a number from 0 to 65535, got "${options.port}"`, {
           exitCode: 2,
@@ -23,6 +25,13 @@ export function addServiceCommands(program: Command, config: () => Config, io: C
       }
       return serveCommand(config(), options, io);
     });
+
+  program
+    .command('worker')
+    .description(
+      'run only the monitor workers (sweeps, campaign watch, notifications); any number share one PostgreSQL',
+    )
+    .action(() => workerCommand(config(), io));
 
   program
     .command('migrate')

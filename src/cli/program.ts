@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { type Config, loadConfig } from '../config/index.ts';
 import { SHIPPED_SCENARIOS } from '../emulator/scenario.ts';
+import { type DemoCommandOptions, demoCommand } from './commands/demo.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { type EmulatorCommandOptions, emulatorCommand } from './commands/emulator.ts';
 import { explainCommand } from './commands/explain.ts';
@@ -95,6 +96,20 @@ export function buildProgram(io: CliIo): Command {
         .default('basic'),
     )
     .action((options: EmulatorCommandOptions) => emulatorCommand(options, io));
+
+  program
+    .command('demo')
+    .description('watch the monitor handle a scenario against the built-in emulator, on an accelerated clock')
+    .option(
+      '--scenario <scenario>',
+      `what happens: ${SHIPPED_SCENARIOS.join(', ')}, or a scenario file (JSON)`,
+      'demo',
+    )
+    .option('--until-done', 'stop once the scenario has played out and print a report')
+    .option('--json', 'with --until-done: the report as one JSON object on the last line')
+    .option('--speed <factor>', 'clock speed (emulator and monitor)', '10')
+    .option('--port <port>', 'port for the service (0 picks a free one)', '0')
+    .action((options: DemoCommandOptions) => demoCommand(options, io));
 
   program
     .command('start')

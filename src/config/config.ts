@@ -48,6 +48,8 @@ export interface Config {
     readonly expiryReminderLeadMs: number;
     /** @default null (advertiser tokens do not expire on a timer) */
     readonly maxTokenAgeMs: number | null;
+    /** The PostgreSQL schema of the job queues. @default 'pgboss' */
+    readonly jobsSchema: string;
   };
   readonly cli: {
     /** @default null (the local embedded service) */

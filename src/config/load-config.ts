@@ -80,6 +80,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       campaignWatchIntervalMs: raw.monitor.campaignWatchInterval,
       expiryReminderLeadMs: raw.monitor.expiryReminderLead,
       maxTokenAgeMs: raw.monitor.maxTokenAge ?? null,
+      jobsSchema: raw.monitor.jobsSchema,
     },
     cli: { url: raw.cli.url ?? null, apiKey: raw.cli.apiKey ? new Secret(raw.cli.apiKey) : null },
     warnings: unknownVariables(env),

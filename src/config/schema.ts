@@ -90,6 +90,11 @@ export const RawConfigSchema = z.strictObject({
       campaignWatchInterval: duration.prefault('15m'),
       expiryReminderLead: duration.prefault('7d'),
       maxTokenAge: duration.optional(),
+      /** @default 'pgboss' */
+      jobsSchema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL identifier, e.g. pgboss')
+        .default('pgboss'),
     })
     .prefault({}),
   cli: z.strictObject({ url: httpUrl.optional(), apiKey: z.string().min(1).optional() }).prefault({}),

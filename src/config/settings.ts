@@ -91,6 +91,12 @@ export const SETTINGS: readonly SettingSource[] = [
     describe: 'How long before a token expiry the owner is reminded (e.g. 7d).',
   },
   {
+    key: 'monitor.jobsSchema',
+    env: 'ADWARDEN_JOBS_SCHEMA',
+    describe:
+      "The PostgreSQL schema of adwarden's job queues (pg-boss); every worker of one install uses the same.",
+  },
+  {
     key: 'monitor.maxTokenAge',
     env: 'ADWARDEN_MAX_TOKEN_AGE',
     describe:

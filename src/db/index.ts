@@ -16,14 +16,23 @@ export { PGliteDialect } from './pglite-dialect.ts';
 export type * from './schema.ts';
 export { type ApiKeysStore, apiKeysStore } from './stores/api-keys-store.ts';
 export { type AppsStore, appsStore, type NewApp } from './stores/apps-store.ts';
+export { type ChannelsStore, channelsStore, type NewChannel } from './stores/channels-store.ts';
 export {
   type AdvertiserFacts,
   type ConnectionSummary,
   type ConnectionsStore,
   connectionsStore,
 } from './stores/connections-store.ts';
-export { newId } from './stores/ids.ts';
+export { json, newId } from './stores/ids.ts';
+export {
+  type IncidentFilter,
+  type IncidentsStore,
+  incidentsStore,
+  toIncident,
+} from './stores/incidents-store.ts';
+export { type MonitorStore, monitorStore } from './stores/monitor-store.ts';
 export { type OAuthStore, oauthStore, type StateRejection } from './stores/oauth-store.ts';
+export { type NewNotification, type OutboxStore, outboxStore } from './stores/outbox-store.ts';
 export { type ParkedCallsStore, parkedCallsStore } from './stores/parked-calls-store.ts';
 export {
   SEALED_COLUMNS,

@@ -139,6 +139,88 @@ const MIGRATIONS: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0002-monitor-incidents-outbox': {
+    async up(db: Kysely<unknown>) {
+      await sql`
+        alter table connections
+          add column next_check_at timestamptz,
+          add column check_failures integer not null default 0,
+          add column next_watch_at timestamptz,
+          add column probe_lease_until timestamptz`.execute(db);
+      await sql`create index checks_recent on checks (at)`.execute(db);
+      await sql`
+        create table incidents (
+          id text primary key,
+          fingerprint text not null unique,
+          problem text not null,
+          subject jsonb not null,
+          detail text,
+          connection_id text,
+          app_id text,
+          advertiser_id text,
+          severity text not null check (severity in ('critical', 'high', 'medium', 'low')),
+          state text not null check (state in ('open', 'acknowledged', 'resolved', 'muted')),
+          summary text not null,
+          fix jsonb not null default '[]',
+          facts jsonb not null default '{}',
+          actions jsonb not null default '[]',
+          opened_at timestamptz not null,
+          updated_at timestamptz not null,
+          resolved_at timestamptz,
+          last_failing_at timestamptz not null,
+          recovering_since timestamptz,
+          occurrences integer not null,
+          muted_until timestamptz,
+          reopen_count integer not null default 0
+        )`.execute(db);
+      await sql`create index incidents_active on incidents (problem) where state <> 'resolved'`.execute(db);
+      await sql`create index incidents_connection on incidents (connection_id)`.execute(db);
+      await sql`
+        create table incident_events (
+          id bigserial primary key,
+          incident_id text not null references incidents (id) on delete cascade,
+          at timestamptz not null,
+          kind text not null,
+          text text not null,
+          data jsonb not null default '{}'
+        )`.execute(db);
+      await sql`create index incident_events_incident on incident_events (incident_id, id)`.execute(db);
+      await sql`
+        create table channels (
+          id text primary key,
+          name text not null unique,
+          kind text not null check (kind in ('slack', 'email', 'webhook')),
+          config_sealed text not null,
+          min_severity text not null default 'low',
+          labels jsonb not null default '{}',
+          max_per_hour integer,
+          enabled boolean not null default true,
+          created_at timestamptz not null,
+          updated_at timestamptz not null
+        )`.execute(db);
+      await sql`
+        create table outbox (
+          id text primary key,
+          idempotency_key text not null unique,
+          channel_id text not null references channels (id) on delete cascade,
+          incident_id text,
+          event text not null,
+          recipient text,
+          payload jsonb not null,
+          status text not null check (status in ('pending', 'delivered', 'failed', 'held')),
+          attempts integer not null default 0,
+          created_at timestamptz not null,
+          next_attempt_at timestamptz not null,
+          claimed_until timestamptz,
+          delivered_at timestamptz,
+          last_error text
+        )`.execute(db);
+      await sql`create index outbox_due on outbox (next_attempt_at) where status = 'pending'`.execute(db);
+      await sql`create table schedule_marks (name text primary key, last_run_at timestamptz not null)`.execute(
+        db,
+      );
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
@@ -157,7 +239,15 @@ export interface MigrationReport {
  * @throws Error naming the migration that failed; nothing after it runs.
  */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'adwarden_migrations' });
+  // Name the schema: Kysely otherwise finds its lock table in any schema of the database (another
+  // install's, in a shared database) and skips creating its own.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'adwarden_migrations',
+    migrationTableSchema: rows[0]?.schema ?? 'public',
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
   const failed = results.find((r) => r.status === 'Error');
   if (error) {

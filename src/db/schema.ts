@@ -39,6 +39,14 @@ export interface ConnectionsTable {
   last_ok_at: Timestamp | null;
   /** A short lease taken by whoever refreshes a tt_user token, so two processes never refresh at once. */
   refresh_lease_until: Timestamp | null;
+  /** When the liveness sweep checks this connection next (interval with jitter, or backoff). */
+  next_check_at: Generated<Timestamp | null>;
+  /** Checks in a row that failed for a transient reason. */
+  check_failures: Generated<number>;
+  /** When campaign watch lists this connection's advertisers next. */
+  next_watch_at: Generated<Timestamp | null>;
+  /** Held by the worker probing the connection, so two never probe it at once; short, so a dead worker does not hold it. */
+  probe_lease_until: Generated<Timestamp | null>;
 }
 
 export type TokenStatus = 'active' | 'revoked' | 'superseded';
@@ -142,6 +150,89 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+/** One incident per fingerprint (problem + subject + detail); reopened rather than duplicated. */
+export interface IncidentsTable {
+  id: string;
+  fingerprint: string;
+  problem: string;
+  subject: Json<Record<string, unknown>>;
+  detail: string | null;
+  connection_id: string | null;
+  app_id: string | null;
+  advertiser_id: string | null;
+  severity: 'critical' | 'high' | 'medium' | 'low';
+  state: 'open' | 'acknowledged' | 'resolved' | 'muted';
+  summary: string;
+  fix: Json<string[]>;
+  facts: Json<Record<string, unknown>>;
+  /** What adwarden did by itself, oldest first. */
+  actions: ColumnType<Array<{ at: string; type: string; text: string }>, string | undefined, string>;
+  opened_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: Timestamp | null;
+  last_failing_at: Timestamp;
+  recovering_since: Timestamp | null;
+  occurrences: number;
+  muted_until: Timestamp | null;
+  reopen_count: number;
+}
+
+/** An incident's timeline. */
+export interface IncidentEventsTable {
+  id: Generated<number>;
+  incident_id: string;
+  at: Timestamp;
+  kind: string;
+  text: string;
+  data: Json<Record<string, unknown>>;
+}
+
+export type ChannelKind = 'slack' | 'email' | 'webhook';
+
+/** Where notifications go; the URL, SMTP settings and signing secret are sealed. */
+export interface ChannelsTable {
+  id: string;
+  name: string;
+  kind: ChannelKind;
+  config_sealed: string;
+  min_severity: 'critical' | 'high' | 'medium' | 'low';
+  /** Route only incidents whose connection carries every one of these labels. */
+  labels: Json<Record<string, string>>;
+  max_per_hour: number | null;
+  enabled: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type OutboxStatus = 'pending' | 'delivered' | 'failed' | 'held';
+
+/** A notification to deliver, written in the same transaction as the incident change it reports. */
+export interface OutboxTable {
+  id: string;
+  /** incident + event + sequence + channel (+ recipient): the same event is never queued twice. */
+  idempotency_key: string;
+  channel_id: string;
+  incident_id: string | null;
+  event: string;
+  /** An extra recipient (the connection owner's email), beside the channel's own. */
+  recipient: string | null;
+  payload: Json<Record<string, unknown>>;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  next_attempt_at: Timestamp;
+  /** A delivery in progress holds the row until then, so two workers never send it twice. */
+  claimed_until: Timestamp | null;
+  delivered_at: Timestamp | null;
+  last_error: string | null;
+}
+
+/** When each schedule last ran, on the monitor's clock (so an accelerated clock runs them sooner). */
+export interface ScheduleMarksTable {
+  name: string;
+  last_run_at: Timestamp;
+}
+
 /** adwarden's database, as Kysely sees it. */
 export interface Database {
   tiktok_apps: TikTokAppsTable;
@@ -154,6 +245,11 @@ export interface Database {
   reauth_links: ReauthLinksTable;
   parked_calls: ParkedCallsTable;
   api_keys: ApiKeysTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  channels: ChannelsTable;
+  outbox: OutboxTable;
+  schedule_marks: ScheduleMarksTable;
 }
 
 export type AppRow = Selectable<TikTokAppsTable>;
@@ -164,3 +260,7 @@ export type EventRow = Selectable<ConnectionEventsTable>;
 export type CheckRow = Selectable<ChecksTable>;
 export type ParkedCallRow = Selectable<ParkedCallsTable>;
 export type NewParkedCall = Insertable<ParkedCallsTable>;
+export type IncidentRow = Selectable<IncidentsTable>;
+export type IncidentEventRow = Selectable<IncidentEventsTable>;
+export type ChannelRow = Selectable<ChannelsTable>;
+export type OutboxRow = Selectable<OutboxTable>;

@@ -61,6 +61,17 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
       advertiser_ids: t.advertiserIds,
       status: t.status,
       revoked_by: t.revokedBy ?? null,
+      scope: t.scope,
+      issued_at: new Date(t.issuedAt).toISOString(),
+      ...(t.regime === 'tt_user'
+        ? {
+            refresh_token: t.refreshToken ?? null,
+            open_id: t.openId ?? null,
+            expires_at: t.expiresAt === undefined ? null : new Date(t.expiresAt).toISOString(),
+            refresh_expires_at:
+              t.refreshExpiresAt === undefined ? null : new Date(t.refreshExpiresAt).toISOString(),
+          }
+        : {}),
     })),
     faults: runtime.faults.map((f) => ({
       id: f.id,
@@ -162,7 +173,7 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
     return { cleared: clearFaults(runtime.faults, state) };
   });
 
-  app.get('/__control/requests', () => ({ requests: runtime.log.list() }));
+  app.get('/__control/requests', () => ({ total: runtime.log.total(), requests: runtime.log.list() }));
   app.delete('/__control/requests', () => {
     runtime.log.clear();
     return { cleared: true };

@@ -50,6 +50,8 @@ export interface EmulatorControl {
   fault(fault: Record<string, unknown>): Promise<Record<string, unknown>>;
   clearFaults(): Promise<{ cleared: number }>;
   requests(): Promise<LoggedRequest[]>;
+  /** How many API requests arrived since the log was last cleared (the log keeps the last 10,000). */
+  requestCount(): Promise<number>;
   clearRequests(): Promise<void>;
   /** Starts a scenario (shipped name, file path or scenario object), replacing any running one. */
   startScenario(scenario: string | Scenario | unknown[]): Promise<ScenarioStatus>;
@@ -94,6 +96,13 @@ export interface ControlState {
     advertiser_ids: string[];
     status: string;
     revoked_by: string | null;
+    scope: number[];
+    issued_at: string;
+    /** tt_user tokens only. */
+    refresh_token?: string | null;
+    open_id?: string | null;
+    expires_at?: string | null;
+    refresh_expires_at?: string | null;
   }>;
   faults: unknown[];
 }
@@ -178,6 +187,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       clearFaults: () => call('DELETE', '/__control/faults'),
       requests: async () =>
         (await call<{ requests: LoggedRequest[] }>('GET', '/__control/requests')).requests,
+      requestCount: async () => (await call<{ total: number }>('GET', '/__control/requests')).total,
       clearRequests: async () => {
         await call('DELETE', '/__control/requests');
       },

@@ -15,16 +15,23 @@ export interface LoggedRequest {
 /** A bounded log of requests, newest last. */
 export function createRequestLog(capacity = 10_000) {
   let entries: LoggedRequest[] = [];
+  let total = 0;
   return {
     add(entry: LoggedRequest): void {
+      total += 1;
       entries.push(entry);
       if (entries.length > capacity * 1.1) entries = entries.slice(-capacity);
     },
     list(): LoggedRequest[] {
       return entries.slice(-capacity);
     },
+    /** Requests seen since the last clear, including those the bounded log dropped. */
+    total(): number {
+      return total;
+    },
     clear(): void {
       entries = [];
+      total = 0;
     },
   };
 }

@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { isServiceError, SERVICE_ERRORS, type Services } from '../app/index.ts';
 import { isTikTokError } from '../tiktok/index.ts';
 import { apiRoutes } from './routes/api-routes.ts';
+import { incidentRoutes } from './routes/incident-routes.ts';
 import { oauthRoutes } from './routes/oauth-routes.ts';
 
 const SECURITY_HEADERS = {
@@ -102,5 +103,6 @@ export function buildServer(services: Services): FastifyInstance {
   }));
   oauthRoutes(app, services);
   apiRoutes(app, services);
+  incidentRoutes(app, services);
   return app;
 }

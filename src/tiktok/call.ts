@@ -20,7 +20,9 @@ export interface Call {
   /** Set by the auth step. Never logged. */
   accessToken?: string;
   signal?: AbortSignal;
-  /** Epoch ms after which no new attempt starts. */
+  /** At most this many attempts for transient failures (the monitor's probes retry at the sweep level). */
+  maxAttempts?: number;
+  /** performance.now() after which no new attempt starts (monotonic, immune to clock jumps). */
   deadline: number;
   /** 1 for the first request of this call; the retry step counts up. */
   attempt: number;

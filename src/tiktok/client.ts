@@ -61,6 +61,8 @@ export interface CallOptions {
   auth?: 'token' | 'none';
   signal?: AbortSignal;
   deadlineMs?: number;
+  /** Caps attempts for transient failures below the catalog's (a caller that retries later itself). */
+  maxAttempts?: number;
 }
 
 /** The pipeline and transport under the typed methods. */
@@ -118,7 +120,8 @@ export function createCore(options: TikTokClientOptions) {
       auth: opts.auth ?? 'token',
       accessToken: token === undefined ? undefined : token instanceof Secret ? token.reveal() : token,
       signal: opts.signal,
-      deadline: now() + (opts.deadlineMs ?? deadlineMs),
+      // Deadlines are durations: a monotonic clock, so a wall-clock jump neither expires nor extends them.
+      deadline: performance.now() + (opts.deadlineMs ?? deadlineMs),
       attempt: 1,
       startedAt: performance.now(),
     };

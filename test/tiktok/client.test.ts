@@ -72,7 +72,7 @@ describe('client: typed methods over real HTTP', () => {
     expect(created.ad_ids).toHaveLength(1);
     expect(polls.seen.some((e) => e.code === 40901 && e.kind === 'not_ready')).toBe(true);
     const [ready] = await t.client.waitForVideos(id, [video.video_id], {
-      deadline: Date.now() + 10_000,
+      deadline: performance.now() + 10_000,
       initialDelayMs: 10,
     });
     expect(ready!.displayable).toBe(true);

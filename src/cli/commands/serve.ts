@@ -1,18 +1,25 @@
-import { createServices } from '../../app/index.ts';
+import { createServices, type MonitorRun, startMonitor } from '../../app/index.ts';
 import type { Config } from '../../config/index.ts';
 import { createLogger } from '../../log/index.ts';
 import { buildServer } from '../../server/index.ts';
 import type { CliIo } from '../io.ts';
 
 /** `adwarden serve`: the HTTP service until SIGINT/SIGTERM. Never seeds demo data. */
-export async function serveCommand(config: Config, options: { port?: string }, io: CliIo): Promise<void> {
+export async function serveCommand(
+  config: Config,
+  options: { port?: string; worker?: boolean },
+  io: CliIo,
+): Promise<void> {
   const logger = createLogger({ level: config.log.level, base: { command: 'serve' } });
   const services = await createServices(config, { command: 'serve', logger });
   const app = buildServer(services);
   const port = options.port === undefined ? config.server.port : Number(options.port);
+  let monitor: MonitorRun | null = null;
   try {
     const address = await app.listen({ port, host: config.server.host });
     services.setPublicUrl(address);
+    // The monitor runs here unless workers run elsewhere (`--no-worker` with `adwarden worker`).
+    if (options.worker !== false) monitor = await startMonitor(services);
     const apps = await services.apps.list();
     io.stdout(
       [
@@ -20,11 +27,15 @@ export async function serveCommand(config: Config, options: { port?: string }, i
         apps.length > 0
           ? `Connect an advertiser: ${apps.map((a) => a.connect_url).join('  ')}`
           : 'No TikTok app is registered yet: adwarden apps add --app-id <id> --secret - (reads the secret from standard input)',
+        monitor
+          ? `Monitoring every ${Math.round(config.monitor.sweepIntervalMs / 1000)} s (campaigns every ${Math.round(config.monitor.campaignWatchIntervalMs / 60_000)} min).`
+          : 'Monitor workers are not started here (--no-worker): run adwarden worker.',
         'Stop with Ctrl+C.',
         '',
       ].join('\n'),
     );
   } catch (error) {
+    await monitor?.stop();
     await services.close();
     throw error;
   }
@@ -34,6 +45,7 @@ export async function serveCommand(config: Config, options: { port?: string }, i
     process.once('SIGTERM', stop);
   });
   io.stderr('adwarden: stopping…\n');
+  await monitor?.stop();
   await app.close();
   await services.close();
 }

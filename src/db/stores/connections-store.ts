@@ -30,6 +30,21 @@ export interface ConnectionSummary extends ConnectionRow {
 }
 
 /** Connections, their tokens (sealed), advertisers, checks and history. Pass a transaction to group writes. */
+/** Advertiser rows as granted now, for the upserts of sync and account facts. */
+const advertiserRows = (connectionId: string, advertisers: readonly AdvertiserFacts[], now: Date) =>
+  advertisers.map((a) => ({
+    connection_id: connectionId,
+    advertiser_id: a.advertiserId,
+    name: a.name,
+    status: a.status ?? null,
+    currency: a.currency ?? null,
+    timezone: a.timezone ?? null,
+    bc_id: a.bcId ?? null,
+    granted: true,
+    removed_at: null,
+    updated_at: now,
+  }));
+
 export function connectionsStore(db: Kysely<Database>) {
   return {
     async insert(input: {
@@ -171,20 +186,7 @@ export function connectionsStore(db: Kysely<Database>) {
       if (granted.length > 0) {
         await db
           .insertInto('advertisers')
-          .values(
-            granted.map((a) => ({
-              connection_id: connectionId,
-              advertiser_id: a.advertiserId,
-              name: a.name,
-              status: a.status ?? null,
-              currency: a.currency ?? null,
-              timezone: a.timezone ?? null,
-              bc_id: a.bcId ?? null,
-              granted: true,
-              removed_at: null,
-              updated_at: now,
-            })),
-          )
+          .values(advertiserRows(connectionId, granted, now))
           .onConflict((oc) =>
             oc.columns(['connection_id', 'advertiser_id']).doUpdateSet((eb) => ({
               name: eb.ref('excluded.name'),
@@ -215,21 +217,22 @@ export function connectionsStore(db: Kysely<Database>) {
       facts: readonly AdvertiserFacts[],
       now: Date,
     ): Promise<void> {
-      for (const a of facts) {
-        await db
-          .updateTable('advertisers')
-          .set({
-            name: a.name,
-            status: a.status ?? null,
-            currency: a.currency ?? null,
-            timezone: a.timezone ?? null,
-            bc_id: a.bcId ?? null,
+      if (facts.length === 0) return;
+      // One statement per batch (a sweep writes every advertiser's facts): the rows exist already.
+      await db
+        .insertInto('advertisers')
+        .values(advertiserRows(connectionId, facts, now))
+        .onConflict((oc) =>
+          oc.columns(['connection_id', 'advertiser_id']).doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            status: eb.ref('excluded.status'),
+            currency: eb.ref('excluded.currency'),
+            timezone: eb.ref('excluded.timezone'),
+            bc_id: eb.ref('excluded.bc_id'),
             updated_at: now,
-          })
-          .where('connection_id', '=', connectionId)
-          .where('advertiser_id', '=', a.advertiserId)
-          .execute();
-      }
+          })),
+        )
+        .execute();
     },
     async recordCheck(check: {
       connectionId: string;

@@ -3,9 +3,9 @@ import type { Database } from '../schema.ts';
 
 /** One sealed column: where it lives and the purpose it is bound to. */
 interface SealedColumn {
-  table: 'tiktok_apps' | 'connection_tokens';
+  table: 'tiktok_apps' | 'connection_tokens' | 'channels';
   idColumn: 'app_id' | 'id';
-  column: 'secret_sealed' | 'access_sealed' | 'refresh_sealed';
+  column: 'secret_sealed' | 'access_sealed' | 'refresh_sealed' | 'config_sealed';
   purpose: string;
 }
 
@@ -14,6 +14,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'tiktok_apps', idColumn: 'app_id', column: 'secret_sealed', purpose: 'app_secret' },
   { table: 'connection_tokens', idColumn: 'id', column: 'access_sealed', purpose: 'access_token' },
   { table: 'connection_tokens', idColumn: 'id', column: 'refresh_sealed', purpose: 'refresh_token' },
+  { table: 'channels', idColumn: 'id', column: 'config_sealed', purpose: 'channel_config' },
 ];
 
 /** A sealed value found in the database. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app/index.ts';
+import { ServiceError, type Services } from '../../app/index.ts';
 
 /** The JSON API the management commands use (the full API comes with the dashboard). */
 export function apiRoutes(app: FastifyInstance, services: Services): void {
@@ -19,9 +19,16 @@ export function apiRoutes(app: FastifyInstance, services: Services): void {
   app.get<{ Params: { id: string } }>('/api/v1/connections/:id/history', async (request) => ({
     events: await services.connections.history(request.params.id),
   }));
-  app.post<{ Params: { id: string } }>('/api/v1/connections/:id/check', async (request) =>
-    services.connections.check(request.params.id),
-  );
+  // "Check now": the same probe as the sweep, so what it finds opens or resolves incidents.
+  app.post<{ Params: { id: string } }>('/api/v1/connections/:id/check', async (request) => {
+    const result = await services.monitor.probe(request.params.id, 'check_now');
+    if (!result.check)
+      throw new ServiceError(
+        'ADW_CONFLICT',
+        'a check of this connection is running right now; ask again in a moment',
+      );
+    return { ...result.check, incidents_opened: result.opened, next_check_at: result.next_check_at };
+  });
   app.post<{ Params: { id: string } }>('/api/v1/connections/:id/reauth-link', async (request) =>
     services.connections.reauthLink(request.params.id),
   );

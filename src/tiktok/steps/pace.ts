@@ -87,7 +87,7 @@ export function paceStep(options: PaceOptions): Step {
   }
 
   async function wait(ms: number, call: Call): Promise<void> {
-    if (now() + ms > call.deadline) throw deadlineError(call);
+    if (performance.now() + ms > call.deadline) throw deadlineError(call);
     await sleep(Math.max(1, ms), undefined, { signal: call.signal });
   }
 
@@ -96,7 +96,8 @@ export function paceStep(options: PaceOptions): Step {
     const scopes = [`app`, `path:${call.path}`, `adv:${call.advertiserId}:${call.path}`];
     for (const scope of scopes) {
       const until = holds.get(scope);
-      if (until !== undefined && until > now()) await wait(until - now(), call);
+      const left = until === undefined ? 0 : until - performance.now();
+      if (left > 0) await wait(left, call);
     }
     const endpoint = endpoints.get(call.path);
     if (endpoint) for (const limiter of endpoint) await take(limiter, 'k', call);
@@ -132,7 +133,7 @@ export function paceStep(options: PaceOptions): Step {
       error.diagnosis.retryAt = new Date(parkedUntil).toISOString();
     } else {
       waitMs = window === 'minute' ? 300_000 : 1_000 - (at % 1_000);
-      holds.set(scope, at + waitMs);
+      holds.set(scope, performance.now() + waitMs);
     }
     error.diagnosis.retryAfterMs = waitMs;
     options.events.emit('rateLimited', {

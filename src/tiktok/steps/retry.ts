@@ -31,7 +31,6 @@ interface Plan {
  */
 export function retryStep(options: RetryOptions): Step {
   const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
   const maxTransient = options.maxAttempts ?? Number.POSITIVE_INFINITY;
   const maxRateLimited = options.maxRateLimitedAttempts ?? 10;
 
@@ -42,15 +41,19 @@ export function retryStep(options: RetryOptions): Step {
     let delayMs: number;
     if (diagnosis.code === 'ADW_CIRCUIT_OPEN') {
       // Never sent: safe to send again once the breaker lets a probe through; counts as an attempt.
-      if (attempt >= Math.min(maxTransient, 10)) return null;
+      if (attempt >= Math.min(maxTransient, 10, call.maxAttempts ?? 10)) return null;
       delayMs = diagnosis.retryAfterMs ?? 1_000;
-      return now() + delayMs > call.deadline ? null : { delayMs, kind: diagnosis.kind };
+      return performance.now() + delayMs > call.deadline ? null : { delayMs, kind: diagnosis.kind };
     }
     switch (policy.mode) {
       case 'never':
         return null;
       case 'backoff': {
-        if (!call.replaySafe || attempt >= Math.min(maxTransient, policy.maxAttempts)) return null;
+        if (
+          !call.replaySafe ||
+          attempt >= Math.min(maxTransient, policy.maxAttempts, call.maxAttempts ?? Infinity)
+        )
+          return null;
         const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
         delayMs = Math.floor(random() * ceiling);
         break;
@@ -67,7 +70,7 @@ export function retryStep(options: RetryOptions): Step {
         break;
     }
     delayMs = Math.round(delayMs * (options.delayScale ?? 1));
-    if (now() + delayMs > call.deadline) return null;
+    if (performance.now() + delayMs > call.deadline) return null;
     return { delayMs, kind: diagnosis.kind };
   }
 

@@ -1,0 +1,384 @@
+import type { Kysely } from 'kysely';
+import { type Database, incidentsStore, monitorStore, oauthStore } from '../db/index.ts';
+import {
+  type CheckOutcome,
+  correlateOutage,
+  fingerprintOf,
+  type Incident,
+  type Observation,
+  type RemediationAction,
+} from '../incidents/index.ts';
+import type { Logger } from '../log/index.ts';
+import { dueConnections, nextCheckAt, outageObservation, readCheck } from '../monitor/index.ts';
+import { checkFindings } from './check-findings.ts';
+import type { ConnectionsService } from './connections-service.ts';
+import type { IncidentsService } from './incidents-service.ts';
+import { executeAction } from './monitor-actions.ts';
+import { runDaily } from './monitor-daily.ts';
+import { type InBandReport, observeInBand } from './monitor-in-band.ts';
+import type { MonitorSettings } from './monitor-settings.ts';
+import { watchConnection } from './monitor-watch.ts';
+import type { NotificationsService } from './notifications-service.ts';
+import type { ReplayReport } from './replay-parked.ts';
+import { ServiceError } from './service-error.ts';
+import type { TokensService } from './tokens-service.ts';
+
+/** Where planned work goes: pg-boss queues in a worker, or run in place. */
+export interface Dispatcher {
+  /** False when a probe for the connection is already queued or running. */
+  probe(connectionId: string, reason: string): Promise<boolean>;
+  watch(connectionId: string): Promise<void>;
+  deliver(notificationId: string): Promise<void>;
+  daily(schedule: string): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+const DAILY = ['expiry', 'retention'] as const;
+
+/**
+ * The 24/7 monitor: plans sweeps and campaign watch on its clock, probes connections, turns what it
+ * finds into observations for the incident engine, correlates platform outages, runs the daily
+ * expiry and retention work, and carries out the remediation actions that need TikTok.
+ */
+export function monitorService(deps: {
+  db: Kysely<Database>;
+  connections: ConnectionsService;
+  incidents: IncidentsService;
+  notifications: NotificationsService;
+  tokens: TokensService;
+  settings: MonitorSettings;
+  now: () => number;
+  log: Logger;
+  random?: () => number;
+}) {
+  const random = deps.random ?? Math.random;
+  const store = () => monitorStore(deps.db);
+  const replays = new Map<string, ReplayReport>();
+  // What this process's monitor did, for reports: checks made and the fewest calls they could take.
+  const stats = { checks: 0, watches: 0, minimumCalls: 0 };
+  let dispatch: Dispatcher | null = null;
+
+  async function labelOf(connectionId: string): Promise<string> {
+    const names = (await store().advertiserNames(connectionId)).filter((a) => a.granted);
+    const first = names[0];
+    if (!first) {
+      const connection = await deps.connections.require(connectionId).catch(() => null);
+      return connection?.regime === 'tt_user' ? `TikTok account (${connectionId})` : connectionId;
+    }
+    return `${first.name === first.advertiser_id ? first.advertiser_id : first.name}${names.length > 1 ? ` +${names.length - 1}` : ''} (${connectionId})`;
+  }
+
+  /** Feeds observations, skipping recoveries of problems that have no open incident. */
+  async function feed(observations: Observation[], active: Set<string>): Promise<Incident[]> {
+    const opened: Incident[] = [];
+    for (const observation of observations) {
+      if (!observation.failing && !active.has(fingerprintOf(observation))) continue;
+      const result = await deps.incidents.observe(observation);
+      if (result.incident && observation.failing) opened.push(result.incident);
+    }
+    return opened;
+  }
+
+  /** Applies a check: incidents, recoveries, outage correlation, the next check's time. */
+  async function applyCheck(
+    connectionId: string,
+    appId: string,
+    check: Awaited<ReturnType<ConnectionsService['check']>>,
+    options: { definitive?: boolean } = {},
+  ) {
+    const now = deps.now();
+    const names = await store().advertiserNames(connectionId);
+    const findings = checkFindings({ connectionId, appId, label: await labelOf(connectionId), names }, check);
+    const reading = readCheck(findings, now);
+    deps.log.debug(
+      {
+        connection: connectionId,
+        outcome: reading.outcome,
+        status: findings.status,
+        code: findings.diagnosis?.code ?? null,
+      },
+      'check read',
+    );
+    if (findings.live) {
+      stats.checks++;
+      const infoCalls =
+        findings.accountStatus.checked || findings.accountStatus.error
+          ? Math.ceil(findings.granted.length / 100)
+          : 0;
+      stats.minimumCalls += 1 + infoCalls;
+    }
+    const active = await incidentsStore(deps.db).activeFingerprints(connectionId, appId);
+    const observations = reading.observations.map((o) =>
+      options.definitive && !o.failing && (o.problem === 'auth' || o.problem === 'environment')
+        ? {
+            ...o,
+            definitive: true,
+            source: 'reauth' as const,
+            summary: 'The owner authorized again; the token works.',
+          }
+        : o,
+    );
+    // Recoveries a single check proves: advertisers back in the authorization, accounts enabled again.
+    const granted = new Set(findings.granted.map((g) => g.advertiser_id));
+    const blocked = new Set(findings.accountStatus.blocked.map((b) => b.advertiser_id));
+    for (const incident of await deps.incidents.active('advertiser_removed', { connectionId }))
+      if (incident.subject.advertiserId && granted.has(incident.subject.advertiserId))
+        observations.push(recovery(incident, now, 'The advertiser is back in the authorization.'));
+    for (const incident of await deps.incidents.active('account_status', { connectionId }))
+      if (
+        reading.accountsRead.includes(incident.subject.advertiserId ?? '') &&
+        !blocked.has(incident.subject.advertiserId ?? '')
+      )
+        observations.push(recovery(incident, now, 'The ad account is enabled again (STATUS_ENABLE).'));
+    const opened = await feed(observations, active);
+
+    const connection = await deps.connections.require(connectionId);
+    const failures = reading.outcome === 'transient' ? connection.check_failures + 1 : 0;
+    const next = nextCheckAt(
+      reading.outcome === 'rate_limited' ? 'transient' : reading.outcome,
+      Math.max(1, failures),
+      now,
+      deps.settings.sweep,
+      random,
+    );
+    await store().scheduleCheck(connectionId, next === null ? null : new Date(next), failures);
+    await correlate(now, active);
+    if (reading.outcome === 'transient' && failures >= 3)
+      await feed(
+        [
+          {
+            problem: 'unreachable',
+            subject: { type: 'connection', id: connectionId, label: findings.label, connectionId, appId },
+            failing: true,
+            at: now,
+            source: 'sweep',
+            summary: `${failures} checks in a row failed for reasons outside the token (${check.diagnosis?.code ?? 'no answer'}: ${check.diagnosis?.title ?? 'unknown'}), while other connections work.`,
+            fix: [
+              'Nothing to do yet: adwarden keeps re-checking with backoff.',
+              'If it lasts, look at TikTok’s status page and at the network between adwarden and TikTok.',
+            ],
+            facts: { code: check.diagnosis?.code ?? null, failures },
+          },
+        ],
+        active,
+      );
+    return {
+      check,
+      outcome: reading.outcome,
+      opened: opened.map((i) => i.id),
+      next_check_at: next === null ? null : new Date(next).toISOString(),
+    };
+  }
+
+  /** Many connections failing transiently together is one platform incident. */
+  async function correlate(now: number, active: Set<string>) {
+    const rows = await store().recentChecks(new Date(now - deps.settings.outage.windowMs));
+    const outcomes: CheckOutcome[] = rows.map((r) => ({
+      connectionId: r.connection_id,
+      appId: r.app_id,
+      at: r.at.getTime(),
+      outcome:
+        r.outcome === 'inconclusive' && (r.kind === 'transient' || r.kind === 'unknown')
+          ? 'transient'
+          : r.outcome === 'inconclusive'
+            ? 'other'
+            : 'ok',
+    }));
+    const verdict = correlateOutage(outcomes, now, deps.settings.outage);
+    deps.log.debug(
+      { outage: verdict.outage, failing: verdict.failing.length, checked: verdict.checked },
+      'outage correlation',
+    );
+    const observation = outageObservation(verdict, now, deps.settings.outage.windowMs);
+    await feed([observation], active);
+  }
+
+  const recovery = (incident: Incident, at: number, summary: string): Observation => ({
+    problem: incident.problem,
+    subject: incident.subject,
+    detail: incident.detail ?? undefined,
+    failing: false,
+    at,
+    source: 'sweep',
+    summary,
+  });
+
+  /** Probes one connection and applies what it finds. */
+  // Long enough for a probe's calls (2 attempts, 30 s deadline each, in real time); in monitor time.
+  const PROBE_LEASE_MS = 90_000;
+
+  /** Probes one connection unless another worker is probing it right now. */
+  async function probe(connectionId: string, reason: string) {
+    await deps.connections.require(connectionId); // ADW_NOT_FOUND for an unknown id, not a lease conflict
+    const now = deps.now();
+    if (!(await store().claimProbe(connectionId, new Date(now), new Date(now + PROBE_LEASE_MS)))) {
+      // Another worker is probing it: leave the connection due, so this check is not lost.
+      await store().scheduleCheck(connectionId, new Date(now));
+      return { check: null, outcome: 'skipped' as const, opened: [] as string[], next_check_at: null };
+    }
+    try {
+      return await probeHeld(connectionId, reason);
+    } finally {
+      await store().releaseProbe(connectionId);
+    }
+  }
+
+  async function probeHeld(connectionId: string, reason: string) {
+    const connection = await deps.connections.require(connectionId);
+    let check: Awaited<ReturnType<ConnectionsService['check']>>;
+    try {
+      check = await deps.connections.check(connectionId);
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === 'ADW_NEEDS_REAUTH') {
+        // The refresh token was refused: the tokens service marked the connection; open the incident.
+        check = await deps.connections.check(connectionId);
+        const label = await labelOf(connectionId);
+        await deps.incidents.observe({
+          problem: 'auth',
+          subject: { type: 'connection', id: connectionId, label, connectionId, appId: connection.app_id },
+          failing: true,
+          at: deps.now(),
+          source: 'sweep',
+          summary: check.summary,
+          fix: ['The owner opens the re-auth link adwarden sent and authorizes the app again.'],
+          facts: { reason },
+        });
+        await store().scheduleCheck(connectionId, null);
+        return { check, outcome: 'dead' as const, opened: [], next_check_at: null };
+      }
+      throw error;
+    }
+    return applyCheck(connectionId, connection.app_id, check);
+  }
+
+  const api = {
+    /** Routes planned work; without it, work runs in place. */
+    attach(dispatcher: Dispatcher | null) {
+      dispatch = dispatcher;
+    },
+    probe,
+    /** Starts delivering notifications a committed change queued (without workers, the next tick does). */
+    queued(ids: string[]) {
+      if (!dispatch) return;
+      for (const id of ids)
+        dispatch
+          .deliver(id)
+          .catch((error) => deps.log.warn({ err: error, notification: id }, 'could not queue a delivery'));
+    },
+    /** Applies the check made right after an OAuth callback (a new connection, or a repaired one). */
+    async afterCallback(
+      connectionId: string,
+      purpose: 'connect' | 'reauth',
+      check: Awaited<ReturnType<ConnectionsService['check']>>,
+      replay: ReplayReport | null,
+    ) {
+      if (replay) replays.set(connectionId, replay);
+      const connection = await deps.connections.require(connectionId);
+      return applyCheck(connectionId, connection.app_id, check, { definitive: purpose === 'reauth' });
+    },
+    /** Campaign watch of one connection's advertisers. */
+    async watch(connectionId: string) {
+      const result = await watchConnection(
+        {
+          ...deps,
+          labelOf,
+          probeSoon: (id) =>
+            (dispatch ? dispatch.probe(id, 'campaign_watch') : probe(id, 'campaign_watch')).then(() => {}),
+        },
+        connectionId,
+      );
+      stats.watches++;
+      stats.minimumCalls += result.minimumCalls;
+      return result;
+    },
+    /** What this process's monitor did: checks, watches, and the fewest TikTok calls that work needed. */
+    stats: () => ({ ...stats }),
+    /** A daily schedule: `expiry` or `retention`. */
+    daily: (schedule: string) => runDaily({ ...deps, labelOf, store: store() }, schedule),
+    /**
+     * Plans what is due on the monitor's clock: probes, campaign watch, daily schedules, quiet
+     * periods, and notifications waiting for delivery. Safe to call from every worker at once.
+     */
+    async tick() {
+      const now = deps.now();
+      const planned = { probes: 0, watches: 0, daily: [] as string[], settled: 0, deliveries: 0 };
+      const candidates = await store().sweepCandidates();
+      const due = dueConnections(
+        candidates.map((c) => ({
+          id: c.id,
+          status: c.status,
+          nextCheckAt: c.next_check_at?.getTime() ?? null,
+        })),
+        now,
+      );
+      for (const id of due) {
+        // A probe for this connection is already queued or running (perhaps on a worker that died and
+        // whose job pg-boss has yet to hand on): leave it due, so the next tick asks again.
+        if (dispatch && !(await dispatch.probe(id, 'sweep'))) continue;
+        // Provisional: the probe sets the real next time; a lost probe is planned again after it.
+        await store().scheduleCheck(id, new Date(nextCheckAt('ok', 0, now, deps.settings.sweep, random)!));
+        if (!dispatch)
+          await probe(id, 'sweep').catch((error) =>
+            deps.log.warn({ err: error, connection: id }, 'probe failed'),
+          );
+        planned.probes++;
+      }
+      for (const c of candidates) {
+        if (c.status !== 'healthy' && c.status !== 'degraded') continue;
+        if (c.regime !== 'advertiser' || (c.next_watch_at && c.next_watch_at.getTime() > now)) continue;
+        if (c.next_watch_at === null) {
+          // A connection never watched starts at a random point of the interval: no burst at start-up.
+          await store().scheduleWatch(
+            c.id,
+            new Date(now + Math.round(deps.settings.watchIntervalMs * random())),
+          );
+          continue;
+        }
+        const spread = 1 - deps.settings.sweep.jitter + 2 * deps.settings.sweep.jitter * random();
+        await store().scheduleWatch(c.id, new Date(now + Math.round(deps.settings.watchIntervalMs * spread)));
+        if (dispatch) await dispatch.watch(c.id);
+        else await api.watch(c.id).catch(() => {});
+        planned.watches++;
+      }
+      for (const schedule of DAILY) {
+        if (!(await store().claimSchedule(schedule, new Date(now), DAY_MS))) continue;
+        planned.daily.push(schedule);
+        if (dispatch) await dispatch.daily(schedule);
+        else await runDaily({ ...deps, labelOf, store: store() }, schedule);
+      }
+      planned.settled = await deps.incidents.tick();
+      for (const id of await deps.notifications.due()) {
+        if (dispatch) await dispatch.deliver(id);
+        else await deps.notifications.deliver(id);
+        planned.deliveries++;
+      }
+      if (planned.probes || planned.watches || planned.daily.length || planned.settled || planned.deliveries)
+        deps.log.debug(planned, 'monitor tick planned work');
+      return planned;
+    },
+    /** Carries out a remediation action that needs TikTok or the vault (the incident engine's executor). */
+    execute: (action: RemediationAction, incident: Incident) =>
+      executeAction({ ...deps, replays }, action, incident),
+    /**
+     * An in-band report from a library user's failed call. Permission problems open an incident at
+     * once; auth failures are verified by a probe first (evidence before destruction).
+     */
+    observeInBand: (report: InBandReport) =>
+      observeInBand(
+        {
+          ...deps,
+          labelOf,
+          verify: async (id) => {
+            if (dispatch) await dispatch.probe(id, 'in_band');
+            else await probe(id, 'in_band');
+          },
+        },
+        report,
+      ),
+    /** Deletes OAuth states that can no longer be used (part of retention). */
+    pruneStates: () => oauthStore(deps.db).pruneStates(new Date(deps.now())),
+  };
+  return api;
+}
+
+export type MonitorService = ReturnType<typeof monitorService>;

@@ -1,0 +1,32 @@
+import { DEFAULT_OUTAGE_POLICY, type OutagePolicy } from '../incidents/index.ts';
+import { DEFAULT_SWEEP_POLICY, type ExpiryPolicy, type SweepPolicy } from '../monitor/index.ts';
+
+/** The monitor's tunables, resolved from the configuration. */
+export interface MonitorSettings {
+  sweep: SweepPolicy;
+  watchIntervalMs: number;
+  expiry: ExpiryPolicy;
+  outage: OutagePolicy;
+  /** Check history older than this is deleted daily. @default 30 days */
+  retentionMs: number;
+}
+
+/** Defaults for everything but what the configuration sets. */
+export function monitorSettings(config: {
+  sweepIntervalMs: number;
+  campaignWatchIntervalMs: number;
+  expiryReminderLeadMs: number;
+  maxTokenAgeMs: number | null;
+}): MonitorSettings {
+  return {
+    sweep: { ...DEFAULT_SWEEP_POLICY, intervalMs: config.sweepIntervalMs },
+    watchIntervalMs: config.campaignWatchIntervalMs,
+    expiry: {
+      reminderLeadMs: config.expiryReminderLeadMs,
+      refreshLeadMs: 2 * 3_600_000,
+      maxTokenAgeMs: config.maxTokenAgeMs,
+    },
+    outage: DEFAULT_OUTAGE_POLICY,
+    retentionMs: 30 * 86_400_000,
+  };
+}

@@ -1,0 +1,172 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { type ChannelRow, channelsStore, type Database, outboxStore } from '../db/index.ts';
+import type { Logger } from '../log/index.ts';
+import {
+  type ChannelConfig,
+  ChannelConfigSchema,
+  type ChannelSender,
+  createSender,
+  type NotificationPayload,
+  newWebhookSecret,
+  PermanentDeliveryError,
+} from '../notify/index.ts';
+import type { KeyRing } from '../vault/key-ring.ts';
+import { ServiceError } from './service-error.ts';
+
+const MAX_ATTEMPTS = 8;
+const CLAIM_MS = 60_000;
+
+/** The body of `POST /api/v1/channels` and `adwarden channels add`. */
+export const NewChannelSchema = z.intersection(
+  ChannelConfigSchema,
+  z.object({
+    name: z.string().min(1).max(100),
+    min_severity: z.enum(['critical', 'high', 'medium', 'low']).default('low'),
+    labels: z.record(z.string(), z.string()).default({}),
+    max_per_hour: z.number().int().positive().nullable().default(null),
+  }),
+);
+
+const context = (id: string) => ({ table: 'channels', rowId: id, purpose: 'channel_config' }) as const;
+
+/** Where a channel sends, without the secret parts (a Slack URL's path is a credential). */
+function destination(config: ChannelConfig): string {
+  if (config.kind === 'email')
+    return `${config.to.join(', ') || '(owners only)'} via ${new URL(config.smtpUrl).host}`;
+  return new URL(config.url).host;
+}
+
+/** Notification channels and the delivery of queued notifications (the outbox). */
+export function notificationsService(deps: {
+  db: Kysely<Database>;
+  keyRing: () => KeyRing;
+  now: () => number;
+  log: Logger;
+  /** Outbound timeout per delivery. @default 10000 */
+  timeoutMs?: number;
+}) {
+  const senders = new Map<string, { version: number; sender: ChannelSender }>();
+  const configOf = (row: ChannelRow): ChannelConfig =>
+    JSON.parse(deps.keyRing().open(row.config_sealed, context(row.id)).reveal()) as ChannelConfig;
+
+  function senderFor(row: ChannelRow): ChannelSender {
+    const cached = senders.get(row.id);
+    if (cached && cached.version === row.updated_at.getTime()) return cached.sender;
+    cached?.sender.close();
+    const sender = createSender(configOf(row), { timeoutMs: deps.timeoutMs });
+    senders.set(row.id, { version: row.updated_at.getTime(), sender });
+    return sender;
+  }
+
+  const view = (row: ChannelRow) => {
+    const config = configOf(row);
+    return {
+      id: row.id,
+      name: row.name,
+      kind: row.kind,
+      destination: destination(config),
+      min_severity: row.min_severity,
+      labels: row.labels,
+      max_per_hour: row.max_per_hour,
+      enabled: row.enabled,
+    };
+  };
+
+  return {
+    /** Adds (or replaces by name) a channel. A webhook's signing secret is returned once, on creation. */
+    async addChannel(input: unknown) {
+      const parsed = NewChannelSchema.safeParse(input);
+      if (!parsed.success)
+        throw new ServiceError(
+          'ADW_INVALID_INPUT',
+          `invalid channel: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
+        );
+      const { name, min_severity, labels, max_per_hour, ...config } = parsed.data;
+      const settings: ChannelConfig =
+        config.kind === 'webhook' ? { ...config, secret: config.secret ?? newWebhookSecret() } : config;
+      const { id, created } = await channelsStore(deps.db).upsert(
+        {
+          name,
+          kind: config.kind,
+          sealConfig: (rowId) => deps.keyRing().seal(JSON.stringify(settings), context(rowId)),
+          minSeverity: min_severity,
+          labels,
+          maxPerHour: max_per_hour,
+        },
+        new Date(deps.now()),
+      );
+      const row = (await channelsStore(deps.db).get(id))!;
+      return {
+        ...view(row),
+        created,
+        ...(settings.kind === 'webhook' && config.kind === 'webhook' && !config.secret
+          ? { signing_secret: settings.secret }
+          : {}),
+      };
+    },
+    async listChannels() {
+      return (await channelsStore(deps.db).list()).map(view);
+    },
+    async removeChannel(id: string) {
+      if (!(await channelsStore(deps.db).remove(id)))
+        throw new ServiceError('ADW_NOT_FOUND', `no channel ${id}; list them with: adwarden channels list`);
+      senders.get(id)?.sender.close();
+      senders.delete(id);
+      return { id, removed: true };
+    },
+    /**
+     * Delivers one queued notification, at most once at a time across every worker (a claim on the
+     * row). Failures are retried with backoff up to 8 attempts; a 4xx other than 408/429 is final.
+     */
+    async deliver(id: string): Promise<'delivered' | 'not_claimed' | 'retry' | 'failed'> {
+      const outbox = outboxStore(deps.db);
+      const now = deps.now();
+      const row = await outbox.claim(id, new Date(now), new Date(now + CLAIM_MS));
+      if (!row) return 'not_claimed';
+      const channel = await channelsStore(deps.db).get(row.channel_id);
+      if (!channel?.enabled) {
+        await outbox.failed(id, 'the channel was removed or disabled', null);
+        return 'failed';
+      }
+      try {
+        await senderFor(channel).send({
+          id: row.id,
+          payload: row.payload as unknown as NotificationPayload,
+          recipient: row.recipient,
+        });
+        await outbox.delivered(id, new Date(deps.now()));
+        deps.log.info(
+          { notification: id, channel: channel.name, event: row.event, incident: row.incident_id },
+          'notification delivered',
+        );
+        return 'delivered';
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const final = error instanceof PermanentDeliveryError || row.attempts >= MAX_ATTEMPTS;
+        const retryAt = final
+          ? null
+          : new Date(deps.now() + Math.min(3_600_000, 5_000 * 2 ** (row.attempts - 1)));
+        await outbox.failed(id, message, retryAt);
+        deps.log.warn(
+          { notification: id, channel: channel.name, attempt: row.attempts, final, error: message },
+          'notification delivery failed',
+        );
+        return final ? 'failed' : 'retry';
+      }
+    },
+    /** Notifications due for delivery (new, retried, or left claimed by a worker that died). */
+    async due(): Promise<string[]> {
+      return (await outboxStore(deps.db).due(new Date(deps.now()))).map((r) => r.id);
+    },
+    async notifications(filter: { incidentId?: string } = {}) {
+      return outboxStore(deps.db).list(filter);
+    },
+    close() {
+      for (const { sender } of senders.values()) sender.close();
+      senders.clear();
+    },
+  };
+}
+
+export type NotificationsService = ReturnType<typeof notificationsService>;

@@ -1,0 +1,95 @@
+import { createJobs } from '../jobs/index.ts';
+import type { Services } from './create-services.ts';
+import type { Dispatcher } from './monitor-service.ts';
+import { ServiceError } from './service-error.ts';
+
+/** Options of `startMonitor`. */
+export interface MonitorRunOptions {
+  /** How often (real time) this process asks for a planning tick. @default 5000 */
+  tickMs?: number;
+  /** pg-boss's schema. @default the configuration's `monitor.jobsSchema` ('pgboss') */
+  jobsSchema?: string;
+  /** Jobs run at once in this process, per queue. @default { probe: 4, watch: 2, deliver: 4 } */
+  concurrency?: { probe?: number; watch?: number; deliver?: number };
+}
+
+const gone = (error: unknown) => error instanceof ServiceError && error.code === 'ADW_NOT_FOUND';
+
+/**
+ * Runs the monitor's workers in this process: pg-boss on the service's database, a handler per queue,
+ * and a timer asking for a planning tick (one runs at a time across every worker). Embedded mode runs
+ * it inside `serve`; at scale, `adwarden worker` processes run it against one PostgreSQL.
+ */
+export async function startMonitor(services: Services, options: MonitorRunOptions = {}) {
+  const { monitor, notifications, log } = services;
+  const jobs = await createJobs(services.database, {
+    log,
+    schema: options.jobsSchema ?? services.config.monitor.jobsSchema,
+  });
+  const dispatcher: Dispatcher = {
+    probe: async (connectionId, reason) =>
+      (await jobs.send('probe', { connectionId, reason }, { key: connectionId })) !== null,
+    watch: async (connectionId) => {
+      await jobs.send('watch', { connectionId }, { key: connectionId });
+    },
+    deliver: async (notificationId) => {
+      await jobs.send('deliver', { notificationId }, { key: notificationId });
+    },
+    daily: async (schedule) => {
+      await jobs.send('daily', { schedule }, { key: schedule });
+    },
+  };
+  monitor.attach(dispatcher);
+  const concurrency = options.concurrency ?? {};
+  await jobs.work(
+    'probe',
+    async ({ connectionId, reason }) => {
+      try {
+        await monitor.probe(connectionId, reason);
+      } catch (error) {
+        if (!gone(error)) throw error;
+      }
+    },
+    // Probes are idempotent: batches of 8 per fetch keep the queue's own overhead off the sweep's time.
+    { concurrency: concurrency.probe ?? 4, batchSize: 8 },
+  );
+  await jobs.work(
+    'watch',
+    async ({ connectionId }) => {
+      try {
+        await monitor.watch(connectionId);
+      } catch (error) {
+        if (!gone(error)) throw error;
+      }
+    },
+    { concurrency: concurrency.watch ?? 2 },
+  );
+  await jobs.work('deliver', ({ notificationId }) => notifications.deliver(notificationId), {
+    concurrency: concurrency.deliver ?? 4,
+  });
+  await jobs.work('daily', ({ schedule }) => monitor.daily(schedule));
+  await jobs.work('tick', () => monitor.tick());
+
+  const askForTick = () => {
+    jobs
+      .send('tick', {}, { key: 'tick' })
+      .catch((error) => log.warn({ err: error }, 'could not plan a tick'));
+  };
+  askForTick();
+  const timer = setInterval(askForTick, options.tickMs ?? 5_000);
+  timer.unref();
+  log.info({ database: services.database.kind }, 'monitor workers started');
+
+  return {
+    jobs,
+    /** Asks for a planning tick now (tests and `check now`). */
+    tick: askForTick,
+    async stop() {
+      clearInterval(timer);
+      monitor.attach(null);
+      await jobs.stop();
+    },
+  };
+}
+
+export type MonitorRun = Awaited<ReturnType<typeof startMonitor>>;

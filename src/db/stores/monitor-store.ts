@@ -1,0 +1,103 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+
+/** What the monitor reads and writes beside the connection rows: schedules, check history, marks. */
+export function monitorStore(db: Kysely<Database>) {
+  return {
+    async sweepCandidates() {
+      return db
+        .selectFrom('connections')
+        .select(['id', 'status', 'next_check_at', 'check_failures', 'app_id', 'regime', 'next_watch_at'])
+        .execute();
+    },
+    /** Sets when a connection is checked next; `failures` counts transient failures in a row. */
+    async scheduleCheck(id: string, at: Date | null, failures?: number): Promise<void> {
+      await db
+        .updateTable('connections')
+        .set({ next_check_at: at, ...(failures === undefined ? {} : { check_failures: failures }) })
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Takes the connection's probe lease until `until`; false while another worker holds it. */
+    async claimProbe(id: string, now: Date, until: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('connections')
+        .set({ probe_lease_until: until })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('probe_lease_until', 'is', null), eb('probe_lease_until', '<=', now)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async releaseProbe(id: string): Promise<void> {
+      await db.updateTable('connections').set({ probe_lease_until: null }).where('id', '=', id).execute();
+    },
+    async scheduleWatch(id: string, at: Date | null): Promise<void> {
+      await db.updateTable('connections').set({ next_watch_at: at }).where('id', '=', id).execute();
+    },
+    /**
+     * Claims a schedule for this run when it is due (`every` ms since its last run, on the monitor's
+     * clock). True for exactly one caller per period, however many workers ask at once.
+     */
+    async claimSchedule(name: string, now: Date, everyMs: number): Promise<boolean> {
+      await db
+        .insertInto('schedule_marks')
+        .values({ name, last_run_at: new Date(0) })
+        .onConflict((c) => c.column('name').doNothing())
+        .execute();
+      const claimed = await db
+        .updateTable('schedule_marks')
+        .set({ last_run_at: now })
+        .where('name', '=', name)
+        .where((eb) =>
+          eb.or([eb('last_run_at', '<=', new Date(now.getTime() - everyMs)), eb('last_run_at', '>', now)]),
+        )
+        .executeTakeFirst();
+      return Number(claimed.numUpdatedRows) === 1;
+    },
+    /** Checks since `since`, newest last, with each connection's app (outage correlation). */
+    async recentChecks(since: Date) {
+      return db
+        .selectFrom('checks')
+        .innerJoin('connections', 'connections.id', 'checks.connection_id')
+        .select(['checks.connection_id', 'connections.app_id', 'checks.at', 'checks.outcome', 'checks.kind'])
+        .where('checks.at', '>=', since)
+        .orderBy('checks.at')
+        .execute();
+    },
+    /** Deletes check history older than `before` (retention). */
+    async pruneChecks(before: Date): Promise<number> {
+      const result = await db.deleteFrom('checks').where('at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+    /** Every connection's active token expiries (the expiry job). */
+    async expiries() {
+      return db
+        .selectFrom('connections')
+        .innerJoin('connection_tokens', (join) =>
+          join
+            .onRef('connection_tokens.connection_id', '=', 'connections.id')
+            .on('connection_tokens.status', '=', 'active'),
+        )
+        .select([
+          'connections.id',
+          'connections.regime',
+          'connections.status',
+          'connection_tokens.issued_at',
+          'connection_tokens.access_expires_at',
+          'connection_tokens.refresh_expires_at',
+        ])
+        .execute();
+    },
+    /** Advertiser names per connection, for labels. */
+    async advertiserNames(connectionId: string) {
+      return db
+        .selectFrom('advertisers')
+        .select(['advertiser_id', 'name', 'granted'])
+        .where('connection_id', '=', connectionId)
+        .orderBy('advertiser_id')
+        .execute();
+    },
+  };
+}
+
+export type MonitorStore = ReturnType<typeof monitorStore>;

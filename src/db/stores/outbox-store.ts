@@ -1,0 +1,120 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, OutboxRow } from '../schema.ts';
+import { json, newId } from './ids.ts';
+
+/** A notification to queue. */
+export interface NewNotification {
+  idempotencyKey: string;
+  channelId: string;
+  incidentId: string | null;
+  event: string;
+  recipient?: string | null;
+  payload: Record<string, unknown>;
+  held?: boolean;
+}
+
+/** The outbox: notifications written with the change they report, delivered by jobs. */
+export function outboxStore(db: Kysely<Database>) {
+  return {
+    /** Queues notifications; a key already queued is skipped. Returns the ids actually queued. */
+    async add(items: NewNotification[], now: Date): Promise<string[]> {
+      if (items.length === 0) return [];
+      const rows = await db
+        .insertInto('outbox')
+        .values(
+          items.map((n) => ({
+            id: newId('ntf'),
+            idempotency_key: n.idempotencyKey,
+            channel_id: n.channelId,
+            incident_id: n.incidentId,
+            event: n.event,
+            recipient: n.recipient ?? null,
+            payload: json(n.payload),
+            status: n.held ? ('held' as const) : ('pending' as const),
+            created_at: now,
+            next_attempt_at: now,
+          })),
+        )
+        .onConflict((c) => c.column('idempotency_key').doNothing())
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    /**
+     * Claims a pending notification for one delivery attempt until `until`. Null when it is already
+     * delivered, given up, or claimed by another worker: that worker sends it, this one does not.
+     */
+    async claim(id: string, now: Date, until: Date): Promise<OutboxRow | null> {
+      const row = await db
+        .updateTable('outbox')
+        .set({ claimed_until: until, attempts: sql<number>`attempts + 1` as never })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        .returningAll()
+        .executeTakeFirst();
+      return row ?? null;
+    },
+    async delivered(id: string, now: Date): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set({ status: 'delivered', delivered_at: now, claimed_until: null, last_error: null })
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Records a failed attempt: retried at `retryAt`, or given up when null. */
+    async failed(id: string, error: string, retryAt: Date | null): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set({
+          status: retryAt ? 'pending' : 'failed',
+          next_attempt_at: retryAt ?? (sql<Date>`next_attempt_at` as never),
+          claimed_until: null,
+          last_error: error.slice(0, 500),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Pending notifications due now (for the sweeper that re-queues what a crash left behind). */
+    async due(now: Date, limit = 500): Promise<OutboxRow[]> {
+      return db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        .orderBy('created_at')
+        .limit(limit)
+        .execute();
+    },
+    /** How many notifications a channel delivered (or has claimed) since `since`, for rate caps. */
+    async sentSince(channelId: string, since: Date): Promise<number> {
+      const row = await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('channel_id', '=', channelId)
+        .where('status', '=', 'delivered')
+        .where('delivered_at', '>=', since)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async list(filter: { incidentId?: string; status?: OutboxRow['status'] } = {}): Promise<OutboxRow[]> {
+      let query = db.selectFrom('outbox').selectAll();
+      if (filter.incidentId) query = query.where('incident_id', '=', filter.incidentId);
+      if (filter.status) query = query.where('status', '=', filter.status);
+      return query.orderBy('created_at').orderBy('id').execute();
+    },
+    /** Held notifications (over a channel's rate cap), for the digest; marks them delivered in it. */
+    async takeHeld(channelId: string, now: Date): Promise<OutboxRow[]> {
+      return db
+        .updateTable('outbox')
+        .set({ status: 'delivered', delivered_at: now, last_error: 'sent in a digest' })
+        .where('channel_id', '=', channelId)
+        .where('status', '=', 'held')
+        .returningAll()
+        .execute();
+    },
+  };
+}
+
+export type OutboxStore = ReturnType<typeof outboxStore>;

@@ -1,0 +1,180 @@
+import { fromPglite, PgBoss, type Queue } from 'pg-boss';
+import type { DatabaseHandle } from '../db/index.ts';
+import type { Logger } from '../log/index.ts';
+
+/**
+ * Every queue adwarden uses, in one place. Queues are `standard`: a job that dies with its worker stays
+ * "active" in pg-boss until its heartbeat or expiry lapses, and a singleton key would block its
+ * replacement all that time. Duplicates are stopped in adwarden's own tables instead, with short
+ * leases that a dead worker cannot hold for long: a probe lease per connection, a claim per outbox
+ * row, a mark per daily schedule, and the sweep's next-check time.
+ */
+export const QUEUES = {
+  /** Plans due work (sweeps, campaign watch, schedules, quiet periods, outbox); one at a time. */
+  tick: {
+    name: 'adwarden-tick',
+    policy: 'standard',
+    retryLimit: 0,
+    expireInSeconds: 120,
+    heartbeatSeconds: 10,
+  },
+  /** Liveness check of one connection (key: connection id). */
+  probe: {
+    name: 'adwarden-probe',
+    policy: 'standard',
+    retryLimit: 3,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: 300,
+    heartbeatSeconds: 10,
+  },
+  /** Campaign watch of one connection's advertisers (key: connection id). */
+  watch: {
+    name: 'adwarden-watch',
+    policy: 'standard',
+    retryLimit: 3,
+    retryDelay: 10,
+    retryBackoff: true,
+    expireInSeconds: 900,
+    heartbeatSeconds: 10,
+  },
+  /** Delivery of one outbox row (key: notification id); the outbox itself schedules retries. */
+  deliver: {
+    name: 'adwarden-deliver',
+    policy: 'standard',
+    retryLimit: 2,
+    retryDelay: 2,
+    expireInSeconds: 120,
+    heartbeatSeconds: 10,
+  },
+  /** Daily work on the monitor's clock: expiry reminders and refreshes, history retention. */
+  daily: {
+    name: 'adwarden-daily',
+    policy: 'standard',
+    retryLimit: 3,
+    retryDelay: 30,
+    expireInSeconds: 900,
+    heartbeatSeconds: 10,
+  },
+} as const satisfies Record<string, Queue>;
+
+export type QueueKey = keyof typeof QUEUES;
+
+/** Job payloads by queue. */
+export interface JobData {
+  tick: Record<string, never>;
+  probe: { connectionId: string; reason: string };
+  watch: { connectionId: string };
+  deliver: { notificationId: string };
+  daily: { schedule: string };
+}
+
+/** A handler for one job. Throwing fails the attempt (pg-boss retries per the queue's policy). */
+export type JobHandler<K extends QueueKey> = (data: JobData[K]) => Promise<unknown>;
+
+/** Options of `createJobs`. */
+export interface JobsOptions {
+  log: Logger;
+  /** pg-boss's schema. @default 'pgboss' */
+  schema?: string;
+  /** How often idle workers look for jobs that NOTIFY did not announce (delayed retries). @default 1 */
+  pollSeconds?: number;
+}
+
+/**
+ * pg-boss on adwarden's own database: the embedded PGlite (through pg-boss's `fromPglite`) or the
+ * PostgreSQL of DATABASE_URL, so any number of workers share one queue.
+ */
+export async function createJobs(database: DatabaseHandle & { url?: string }, options: JobsOptions) {
+  const common = {
+    schema: options.schema ?? 'pgboss',
+    useListenNotify: true,
+    supervise: true,
+    migrate: true,
+  };
+  const boss =
+    database.kind === 'pglite'
+      ? new PgBoss({ ...common, db: fromPglite(database.pglite), backend: 'pglite' })
+      : new PgBoss({ ...common, connectionString: connectionString(database), max: 4 });
+  boss.on('error', (error) => options.log.warn({ err: error }, 'job queue error'));
+  await boss.start();
+  for (const queue of Object.values(QUEUES)) {
+    const { name, ...settings } = queue;
+    await boss.createQueue(name, { ...settings, notify: true });
+  }
+  const poll = options.pollSeconds ?? 1;
+  let stopped = false;
+
+  return {
+    boss,
+    /** Queues a job. `key` is not passed to pg-boss: a singleton key would block the replacement of a job that died with its worker. */
+    async send<K extends QueueKey>(
+      queue: K,
+      data: JobData[K],
+      opts: { key?: string; startAfterSeconds?: number } = {},
+    ): Promise<string | null> {
+      if (stopped) return null;
+      return boss.send(QUEUES[queue].name, data, {
+
+        ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+      });
+    },
+    /**
+     * Starts working a queue in this process: `concurrency` fetchers, each taking up to `batchSize` jobs
+     * and running them side by side (a failed job fails its batch, which pg-boss retries: use batches
+     * only for idempotent work such as probes).
+     */
+    async work<K extends QueueKey>(
+      queue: K,
+      handler: JobHandler<K>,
+      { concurrency = 1, batchSize = 1 }: { concurrency?: number; batchSize?: number } = {},
+    ): Promise<void> {
+      await boss.work<JobData[K]>(
+        QUEUES[queue].name,
+        {
+          localConcurrency: concurrency,
+          batchSize,
+          // A worker that just finished a batch fetches the next at once while the queue has more.
+          burstWhenBatchFull: true,
+          pollingIntervalSeconds: Math.max(0.5, poll),
+          notifyPollingIntervalSeconds: Math.max(0.5, poll),
+        },
+        async (jobs) => {
+          const results = await Promise.allSettled(jobs.map((job) => handler(job.data)));
+          const failed = results.flatMap((r, i) =>
+            r.status === 'rejected' ? [{ job: jobs[i]!, error: r.reason }] : [],
+          );
+          for (const { job, error } of failed)
+            options.log.warn(
+              { err: error, queue: QUEUES[queue].name, job: job.id },
+              'job failed; pg-boss retries it per the queue policy',
+            );
+          if (failed[0]) throw failed[0].error;
+        },
+      );
+    },
+    /** Jobs not yet finished per queue (queued, retrying or running). */
+    async depth(): Promise<Record<string, number>> {
+      const result: Record<string, number> = {};
+      for (const [key, queue] of Object.entries(QUEUES)) {
+        const stats = await boss.getQueue(queue.name);
+        result[key] = (stats?.queuedCount ?? 0) + (stats?.activeCount ?? 0);
+      }
+      return result;
+    },
+    async stop(): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      await boss.stop({ graceful: true, timeout: 10_000 }).catch(() => {});
+    },
+  };
+}
+
+export type Jobs = Awaited<ReturnType<typeof createJobs>>;
+
+function connectionString(database: DatabaseHandle & { url?: string }): string {
+  if (database.kind !== 'postgres') throw new Error('not a PostgreSQL handle');
+  const options = database.pool.options as { connectionString?: string };
+  if (!options.connectionString) throw new Error('the PostgreSQL pool has no connection string');
+  return options.connectionString;
+}

@@ -1,0 +1,223 @@
+import type { Observation, Subject } from '../incidents/index.ts';
+
+/** A diagnosis as a check reports it. */
+export interface CheckDiagnosis {
+  kind: string;
+  code: number | string;
+  title: string;
+  fix: string[];
+  request_id: string | null;
+  endpoint: string | null;
+  method: string | null;
+  permission_group: string | null;
+  window: string | null;
+  message: string | null;
+}
+
+/** What one liveness check found (the `connections check` result, narrowed to what decisions read). */
+export interface CheckFindings {
+  connectionId: string;
+  appId: string;
+  /** A person-readable name: "Northwind Outdoor +5". */
+  label: string;
+  live: boolean;
+  status: string | null;
+  needsReauth: boolean;
+  summary: string;
+  tokenEnvironment: string | null;
+  removed: Array<{ advertiserId: string; name: string }>;
+  granted: Array<{ advertiser_id: string; name: string }>;
+  diagnosis: CheckDiagnosis | null;
+  accountStatus: {
+    checked: boolean;
+    blocked: Array<{ advertiser_id: string; name: string; status: string }>;
+    error: CheckDiagnosis | null;
+  };
+}
+
+/** How the check ended for the sweep's schedule and for outage correlation. */
+export type CheckOutcomeKind = 'ok' | 'transient' | 'rate_limited' | 'dead';
+
+/** Observations a check yields, and how it ended. */
+export interface CheckReading {
+  outcome: CheckOutcomeKind;
+  observations: Observation[];
+  /** Advertisers whose account status was read (their account_status incidents can recover). */
+  accountsRead: string[];
+}
+
+const TRANSIENT = new Set(['transient', 'unknown']);
+const ACCOUNT_INFO = '/advertiser/info/';
+
+/**
+ * Turns a check into observations, one per problem it proves or clears. Pure: the monitor applies
+ * them. An inconclusive check proves nothing about the token, so it opens nothing (transient failures
+ * feed outage correlation instead; per-second and per-minute rate limits are paced, not alerted).
+ */
+export function readCheck(f: CheckFindings, at: number): CheckReading {
+  const connection: Subject = {
+    type: 'connection',
+    id: f.connectionId,
+    label: f.label,
+    connectionId: f.connectionId,
+    appId: f.appId,
+  };
+  const app: Subject = { type: 'app', id: f.appId, label: `app ${f.appId}`, appId: f.appId };
+  const observations: Observation[] = [];
+  const see = (o: Omit<Observation, 'at' | 'source'>) => observations.push({ ...o, at, source: 'sweep' });
+  const facts = (d: CheckDiagnosis | null) =>
+    d
+      ? { code: d.code, kind: d.kind, request_id: d.request_id, verification: f.status }
+      : { verification: f.status };
+
+  if (!f.live) return { outcome: 'dead', observations, accountsRead: [] };
+  if (f.status === 'inconclusive') {
+    const kind = f.diagnosis?.kind ?? 'unknown';
+    if (kind === 'rate_limited' && f.diagnosis?.window === 'day')
+      see({
+        problem: 'rate_limit',
+        subject: app,
+        failing: true,
+        summary: `The app's daily request quota is spent (${f.diagnosis.code}); calls are parked until 00:00 UTC.`,
+        fix: ["Ask TikTok for a higher rate tier, or spread the app's work over more of the day."],
+        facts: facts(f.diagnosis),
+      });
+    const outcome = kind === 'rate_limited' ? 'rate_limited' : TRANSIENT.has(kind) ? 'transient' : 'ok';
+    return { outcome, observations, accountsRead: [] };
+  }
+
+  if (f.status === 'wrong_environment') {
+    see({
+      problem: 'environment',
+      subject: connection,
+      failing: true,
+      summary: f.summary,
+      fix: [
+        `The token belongs to TikTok's ${f.tokenEnvironment ?? 'other'} environment. Register the app with that environment (adwarden apps add --environment ${f.tokenEnvironment ?? 'sandbox'}), or connect the advertiser again through an app of the right environment.`,
+      ],
+      facts: { ...facts(f.diagnosis), token_environment: f.tokenEnvironment },
+    });
+    return { outcome: 'dead', observations, accountsRead: [] };
+  }
+  if (f.needsReauth) {
+    see({
+      problem: 'auth',
+      subject: connection,
+      failing: true,
+      summary: f.summary,
+      fix: [
+        'The owner opens the re-auth link adwarden sent and authorizes the app again; the same connection is repaired and the failed calls re-run.',
+        ...(f.diagnosis?.fix ?? []),
+      ],
+      facts: facts(f.diagnosis),
+    });
+    return { outcome: 'dead', observations, accountsRead: [] };
+  }
+  if (f.status === 'app_secret_rotated') {
+    see({
+      problem: 'app_credentials',
+      subject: app,
+      failing: true,
+      summary: f.summary,
+      fix: [
+        "Copy the new secret from TikTok's developer portal (My Apps > the app > App secret).",
+        `Give it to adwarden: adwarden apps add --id ${f.appId} --secret - (reads it from standard input). Every connection of the app recovers at its next check.`,
+      ],
+      facts: facts(f.diagnosis),
+    });
+    return { outcome: 'ok', observations, accountsRead: [] };
+  }
+
+  // The token works (valid, or valid with advertisers removed).
+  for (const problem of ['auth', 'environment'] as const)
+    see({ problem, subject: connection, failing: false, summary: 'The token works again.' });
+  // Only a probe that used the app secret (an advertiser token's /oauth2/advertiser/get/) proves it works.
+  if (f.granted.length > 0)
+    see({
+      problem: 'app_credentials',
+      subject: app,
+      failing: false,
+      summary: "The app's credentials are accepted again.",
+    });
+  see({
+    problem: 'unreachable',
+    subject: connection,
+    failing: false,
+    summary: 'The connection answers again.',
+  });
+  for (const removed of f.removed)
+    see({
+      problem: 'advertiser_removed',
+      subject: {
+        type: 'advertiser',
+        id: removed.advertiserId,
+        label: `${removed.name} (${removed.advertiserId})`,
+        connectionId: f.connectionId,
+        appId: f.appId,
+        advertiserId: removed.advertiserId,
+      },
+      failing: true,
+      summary: `${removed.name} (${removed.advertiserId}) is no longer in the authorization of ${f.label}: its owner or a Business Center admin removed it from the app's access, or the ad account was deleted.`,
+      fix: [
+        'If it was a mistake, the advertiser owner (or the Business Center admin) grants the app access to this ad account again through the re-auth link.',
+        'If the account left on purpose, nothing to do: adwarden stopped watching it.',
+      ],
+      facts: { advertiser_id: removed.advertiserId, connection_id: f.connectionId },
+    });
+  const { accountStatus } = f;
+  const error = accountStatus.error;
+  if (error?.kind === 'permission_denied') {
+    const endpoint = error.endpoint ?? ACCOUNT_INFO;
+    const method = error.method ?? 'GET';
+    see({
+      problem: 'permission',
+      subject: connection,
+      detail: `${method} ${endpoint}`,
+      failing: true,
+      summary: `TikTok refuses ${method} ${endpoint} for ${f.label}: ${error.message ?? error.title}.`,
+      fix: [
+        `The authorization lacks the permission for ${method} ${endpoint}${error.permission_group ? ` (permission group: ${error.permission_group})` : ''}.`,
+        'In the developer portal, check the app has that permission; then the advertiser owner re-authorizes through the link adwarden sent, ticking it.',
+        'If the ad account sits in a Business Center, a BC admin must give the member (or the app) an Operator or Admin role on it.',
+      ],
+      facts: {
+        code: error.code,
+        endpoint,
+        method,
+        permission_group: error.permission_group,
+        request_id: error.request_id,
+      },
+    });
+  } else if (accountStatus.checked) {
+    see({
+      problem: 'permission',
+      subject: connection,
+      detail: `GET ${ACCOUNT_INFO}`,
+      failing: false,
+      summary: `GET ${ACCOUNT_INFO} works again.`,
+    });
+  }
+  for (const blocked of accountStatus.blocked)
+    see({
+      problem: 'account_status',
+      subject: {
+        type: 'advertiser',
+        id: blocked.advertiser_id,
+        label: `${blocked.name} (${blocked.advertiser_id})`,
+        connectionId: f.connectionId,
+        appId: f.appId,
+        advertiserId: blocked.advertiser_id,
+      },
+      failing: true,
+      severity: blocked.status === 'STATUS_DISABLE' ? 'critical' : 'high',
+      summary: `The ad account ${blocked.name} (${blocked.advertiser_id}) cannot deliver: ${blocked.status}.`,
+      fix: [
+        'Open the account in TikTok Ads Manager: the banner at the top says why it is limited or disabled.',
+        'Fix what it names (payment, qualification documents, a policy violation) or appeal; the incident resolves when the status returns to STATUS_ENABLE.',
+      ],
+      facts: { status: blocked.status },
+    });
+  const accountsRead = accountStatus.checked ? f.granted.map((g) => g.advertiser_id) : [];
+  const outcome = error && TRANSIENT.has(error.kind) ? 'transient' : 'ok';
+  return { outcome, observations, accountsRead };
+}

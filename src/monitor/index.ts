@@ -1,0 +1,23 @@
+export {
+  type CheckDiagnosis,
+  type CheckFindings,
+  type CheckOutcomeKind,
+  type CheckReading,
+  readCheck,
+} from './check-observations.ts';
+export { type DeliveryFinding, type DeliveryItem, deliveryFindings } from './delivery-findings.ts';
+export {
+  type ExpiryCandidate,
+  type ExpiryFinding,
+  type ExpiryPolicy,
+  expiryFindings,
+} from './expiry-findings.ts';
+export { outageObservation } from './outage-observation.ts';
+export {
+  DEFAULT_SWEEP_POLICY,
+  dueConnections,
+  minimumSweepCalls,
+  nextCheckAt,
+  type SweepCandidate,
+  type SweepPolicy,
+} from './plan-sweep.ts';

@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ServiceError, type Services } from '../../app/index.ts';
+
+const STATES = ['open', 'acknowledged', 'resolved', 'muted'] as const;
+
+const ListQuery = z.object({
+  state: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',') : undefined))
+    .pipe(z.array(z.enum(STATES)).optional()),
+  kind: z.string().optional(),
+  connection: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+const CommandBody = z.object({
+  by: z.string().min(1).max(200).default('api'),
+  note: z.string().max(2000).optional(),
+  /** For mute: until when (ISO time). */
+  until: z.iso.datetime({ offset: true }).optional(),
+});
+
+const Observation = z.object({
+  connection_id: z.string().min(1),
+  code: z.union([z.number().int(), z.string().max(64)]).nullish(),
+  message: z.string().max(2000).nullish(),
+  endpoint: z.string().max(300).nullish(),
+  method: z.enum(['GET', 'POST']).nullish(),
+  advertiser_id: z.string().max(64).nullish(),
+  request_id: z.string().max(128).nullish(),
+});
+
+function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const parsed = schema.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  throw new ServiceError(
+    'ADW_INVALID_INPUT',
+    `invalid ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
+  );
+}
+
+/** Incidents (list, show, commands), notification channels, and in-band observations. */
+export function incidentRoutes(app: FastifyInstance, services: Services): void {
+  app.get('/api/v1/incidents', async (request) => {
+    const q = parse(ListQuery, request.query, 'query');
+    return {
+      incidents: await services.incidents.list({
+        states: q.state,
+        problem: q.kind,
+        connectionId: q.connection,
+        limit: q.limit,
+      }),
+    };
+  });
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', async (request) => ({
+    incident: await services.incidents.show(request.params.id),
+  }));
+  for (const action of ['acknowledge', 'mute', 'unmute', 'resolve', 'reopen'] as const) {
+    app.post<{ Params: { id: string } }>(`/api/v1/incidents/:id/${action}`, async (request) => {
+      const body = parse(CommandBody, request.body, 'command');
+      const command =
+        action === 'mute'
+          ? { type: action, by: body.by, ...(body.until ? { until: Date.parse(body.until) } : {}) }
+          : action === 'resolve'
+            ? { type: action, by: body.by, note: body.note }
+            : { type: action, by: body.by };
+      const result = await services.incidents.command(request.params.id, command);
+      return {
+        incident: await services.incidents.show(request.params.id),
+        changed: result.effects.length > 0,
+      };
+    });
+  }
+
+  app.get('/api/v1/channels', async () => ({ channels: await services.notifications.listChannels() }));
+  app.post('/api/v1/channels', async (request, reply) => {
+    const channel = await services.notifications.addChannel(request.body ?? {});
+    return reply.code(channel.created ? 201 : 200).send({ channel });
+  });
+  app.delete<{ Params: { id: string } }>('/api/v1/channels/:id', async (request) =>
+    services.notifications.removeChannel(request.params.id),
+  );
+
+  /** A library user's failed call, reported so adwarden can act without waiting for the next sweep. */
+  app.post('/api/v1/observations', async (request, reply) => {
+    const body = parse(Observation, request.body, 'observation');
+    return reply.code(202).send({ observation: await services.monitor.observeInBand(body) });
+  });
+}

@@ -1,0 +1,3 @@
+import { monitorSuite } from './monitor.suite.ts';
+
+monitorSuite('pglite');

@@ -1,0 +1,3 @@
+import { monitorSuite } from '../monitor/monitor.suite.ts';
+
+monitorSuite('postgres');

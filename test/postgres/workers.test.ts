@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices, type Services } from '../../src/app/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import type { DatabaseHandle } from '../../src/db/index.ts';
+import { createLogger } from '../../src/log/index.ts';
+import { Secret } from '../../src/vault/secret.ts';
+import { startEmulator } from '../emulator/helpers.ts';
+import { freshDatabase } from '../service/stack.ts';
+import { eventually, startWebhookSink } from '../support/webhook-sink.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/adwarden.js', import.meta.url));
+
+describe('two adwarden workers on one PostgreSQL', () => {
+  let tiktok: Awaited<ReturnType<typeof startEmulator>>;
+  let database: DatabaseHandle & { url?: string };
+  let services: Services;
+  let sink: Awaited<ReturnType<typeof startWebhookSink>>;
+  const workers: ChildProcess[] = [];
+  const output: string[] = [];
+  const tokens: string[] = [];
+  let env: Record<string, string>;
+
+  const startWorker = () =>
+    new Promise<ChildProcess>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.on('data', (chunk) => {
+        output.push(String(chunk));
+        if (String(chunk).includes('adwarden worker: monitoring')) resolve(child);
+      });
+      child.stderr!.on('data', (chunk) => output.push(String(chunk)));
+      child.on('exit', (code) => reject(new Error(`worker exited early (${code}): ${output.join('')}`)));
+      workers.push(child);
+    });
+
+  beforeAll(async () => {
+    tiktok = await startEmulator();
+    database = await freshDatabase('postgres');
+    const schema = new URL(database.url!).searchParams.get('options')!.split('=')[1]!;
+    env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      DATABASE_URL: database.url!,
+      ADWARDEN_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+      ADWARDEN_DATA_DIR: mkdtempSync(join(tmpdir(), 'adwarden-workers-')),
+      ADWARDEN_JOBS_SCHEMA: `jobs_${schema}`,
+      ADWARDEN_SWEEP_INTERVAL: '4s',
+      ADWARDEN_CAMPAIGN_WATCH_INTERVAL: '1h',
+      ADWARDEN_LOG_LEVEL: 'warn',
+    };
+    services = await createServices(loadConfig({ env }), {
+      command: 'test',
+      logger: createLogger({ level: 'silent' }),
+      database,
+    });
+    await services.apps.register({
+      app_id: tiktok.production.app_id,
+      secret: tiktok.production.secret,
+      environment: 'production',
+      base_url: tiktok.emulator.url,
+    });
+    sink = await startWebhookSink();
+    await services.notifications.addChannel({ name: 'ops', kind: 'webhook', url: `${sink.url}/hook` });
+    const world = await tiktok.emulator.control.state();
+    for (const token of world.tokens.filter(
+      (t) => t.environment === 'production' && t.regime === 'advertiser',
+    )) {
+      tokens.push(token.access_token);
+      await services.connect.importToken({
+        appId: token.app_id,
+        regime: 'advertiser',
+        accessToken: new Secret(token.access_token),
+        ownerContact: 'owner@example.com',
+      });
+    }
+    await Promise.all([startWorker(), startWorker()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const worker of workers) worker.kill('SIGKILL');
+    await sink?.close();
+    await services?.close();
+    await database?.close();
+    await tiktok?.emulator.close();
+  });
+
+  it('opens one incident per revoked token and sends each once, although a worker is killed mid-sweep', async () => {
+    expect(tokens.length).toBe(4);
+    for (const token of tokens)
+      await tiktok.emulator.control.fault({ type: 'revokeToken', token, by: 'user' });
+    // Kill one worker as soon as the sweep has started finding dead tokens.
+    await eventually(
+      async () => (await services.connections.list()).some((c) => c.status === 'needs_reauth'),
+      'the sweep to start',
+      60_000,
+    );
+    workers[0]!.kill('SIGKILL');
+
+    // pg-boss hands the killed worker's probe on once its heartbeat lapses (about a minute here).
+    const incidents = await eventually(
+      async () => {
+        const list = await services.incidents.list({ problem: 'auth' });
+        return list.length === 4 && sink.received.length >= 4 ? list : null;
+      },
+      'four auth incidents, each notified',
+      200_000,
+    );
+    expect(new Set(incidents.map((i) => (i.subject as { id: string }).id)).size).toBe(4);
+    expect((await services.connections.list()).every((c) => c.status === 'needs_reauth')).toBe(true);
+
+    // Wait out a few more sweeps and retries: nothing is added or sent twice.
+    const before = sink.received.length;
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    expect(sink.received.length).toBe(before);
+    const ids = sink.received.map((r) => r.headers['webhook-id']);
+    expect(new Set(ids).size).toBe(ids.length);
+    const events = sink.received.map((r) => `${r.json.data.incident.id}:${r.json.type}`);
+    expect(new Set(events).size).toBe(events.length);
+    expect(events).toHaveLength(4);
+    const outbox = await services.notifications.notifications();
+    expect(outbox.map((n) => n.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+    expect((await services.incidents.list()).length).toBe(4);
+  }, 260_000);
+});

@@ -1,0 +1,106 @@
+import { expect } from 'vitest';
+import type { DemoReport } from '../../src/app/demo/demo-report.ts';
+import { runDemo } from '../../src/app/demo/run-demo.ts';
+import { createLogger } from '../../src/log/index.ts';
+
+type Incident = DemoReport['incidents'][number];
+const kinds = (r: DemoReport) => r.incidents.map((i) => i.kind);
+const of = (r: DemoReport, kind: string) => r.incidents.filter((i) => i.kind === kind);
+const reauthSent = (i: Incident) => i.actions.some((a) => /re-auth link was created and sent/.test(a));
+
+/** What each shipped scenario must lead to, read from the report of a real run. */
+export const EXPECTATIONS: Record<string, (r: DemoReport) => void> = {
+  'revoked-token': (r) => {
+    expect(kinds(r)).toEqual(['auth']);
+    const [auth] = of(r, 'auth');
+    expect(auth!.state).toBe('resolved');
+    expect(reauthSent(auth!)).toBe(true);
+  },
+  'rate-limit-storm': (r) => {
+    expect(kinds(r)).not.toContain('auth');
+    expect(r.incidents.some(reauthSent)).toBe(false);
+  },
+  outage: (r) => {
+    expect(kinds(r)).toEqual(['outage']);
+    expect(of(r, 'outage')[0]!.state).toBe('resolved');
+  },
+  'permission-removed': (r) => {
+    const [permission] = of(r, 'permission');
+    expect(permission!.summary).toContain('GET /advertiser/info/');
+    expect(permission!.fix.join(' ')).toMatch(/Business Center/);
+    expect(reauthSent(permission!)).toBe(true);
+    expect(kinds(r)).not.toContain('auth');
+  },
+  'account-suspended': (r) => {
+    const accounts = of(r, 'account_status');
+    expect(accounts.map((i) => [i.summary.match(/STATUS_\w+/)?.[0], i.state]).sort()).toEqual([
+      ['STATUS_DISABLE', 'open'],
+      ['STATUS_LIMIT', 'resolved'],
+    ]);
+  },
+  'ad-rejected': (r) => {
+    const delivery = of(r, 'delivery');
+    expect(delivery.map((i) => i.summary).join('\n')).toMatch(
+      /rejected in review[\s\S]*|spent its budget|balance/,
+    );
+    expect(delivery.some((i) => /rejected in review/.test(i.summary))).toBe(true);
+    expect(delivery.some((i) => /spent its budget/.test(i.summary))).toBe(true);
+    expect(delivery.some((i) => /balance/.test(i.summary))).toBe(true);
+    expect(delivery.every((i) => i.state === 'resolved')).toBe(true);
+  },
+  'advertiser-removed': (r) => {
+    expect(of(r, 'advertiser_removed')).toHaveLength(2);
+    expect(kinds(r)).not.toContain('auth');
+  },
+  'app-secret-rotated': (r) => {
+    expect(kinds(r)).toEqual(['app_credentials']);
+    expect(of(r, 'app_credentials')[0]!.subject_type).toBe('app');
+  },
+  'environment-mismatch': (r) => {
+    expect(of(r, 'environment').length).toBeGreaterThan(0);
+    expect(of(r, 'environment')[0]!.summary).toMatch(/issued for TikTok's sandbox environment/);
+    expect(kinds(r)).not.toContain('auth');
+  },
+  'expiring-refresh-token': (r) => {
+    const [expiry] = of(r, 'expiry');
+    expect(expiry!.summary).toMatch(/refresh token/);
+    expect(reauthSent(expiry!)).toBe(true);
+    expect(of(r, 'auth')[0]!.summary).toMatch(/40103/);
+  },
+  'video-processing': (r) => {
+    // Slow transcoding is polled, never alerted; no connection problem appears.
+    expect(kinds(r)).not.toContain('auth');
+    expect(kinds(r)).not.toContain('outage');
+  },
+  demo: (r) => {
+    for (const kind of ['auth', 'permission', 'account_status', 'delivery']) expect(kinds(r)).toContain(kind);
+    expect(of(r, 'auth')[0]!.state).toBe('resolved');
+  },
+};
+
+/** Plays a shipped scenario to the end and checks the report against its expectation. */
+export async function playScenario(name: string): Promise<DemoReport> {
+  const report = (await runDemo({
+    scenario: name,
+    untilDone: true,
+    speed: 10,
+    logger: createLogger({ level: 'silent' }),
+  }))!;
+  expect(report.timed_out).toBe(false);
+  expect(report.one_notification_per_event_per_channel).toBe(true);
+  // Every incident event reached both channels, and the signed webhooks verified.
+  const byEvent = new Map<string, string[]>();
+  for (const n of report.notifications)
+    byEvent.set(`${n.incident_id}|${n.event}`, [
+      ...(byEvent.get(`${n.incident_id}|${n.event}`) ?? []),
+      n.channel,
+    ]);
+  for (const channels of byEvent.values()) expect(channels.sort()).toEqual(['slack', 'webhook']);
+  expect(report.notifications.filter((n) => n.channel === 'webhook').every((n) => n.verified)).toBe(true);
+  for (const incident of report.incidents)
+    expect(byEvent.has(`${incident.id}|opened`), `${incident.kind} ${incident.subject} was announced`).toBe(
+      true,
+    );
+  EXPECTATIONS[name]!(report);
+  return report;
+}

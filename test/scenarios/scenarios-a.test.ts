@@ -1,0 +1,18 @@
+import { describe, it } from 'vitest';
+import { playScenario } from './expectations.ts';
+
+describe('shipped scenarios (1 of 2)', () => {
+  for (const name of [
+    'revoked-token',
+    'rate-limit-storm',
+    'outage',
+    'permission-removed',
+    'account-suspended',
+    'ad-rejected',
+  ])
+    it(
+      `${name} leads to the expected incidents, actions and notifications`,
+      () => playScenario(name).then(() => {}),
+      180_000,
+    );
+});

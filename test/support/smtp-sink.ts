@@ -1,0 +1,45 @@
+// A real SMTP server in its own process (what an email channel talks to in tests). Prints
+// {"port":N} once listening, then one JSON line per message received: envelope, subject, body.
+import { SMTPServer } from 'smtp-server';
+
+const server = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  onData(stream, session, callback) {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => {
+      // Quoted-printable, decoded enough to read (soft line breaks and =XX escapes).
+      const decode = (text: string) =>
+        Buffer.from(
+          text
+            .replace(/=\r?\n/g, '')
+            .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+          'latin1',
+        ).toString('utf8');
+      const raw = decode(Buffer.concat(chunks).toString('utf8'));
+      const header = /^Subject: (.*(?:\r?\n[ \t].*)*)$/m.exec(raw)?.[1] ?? '';
+      const subject = header
+        .replace(/\r?\n[ \t]/g, ' ')
+        .replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_, q: string) => q.replace(/_/g, ' '))
+        .replace(/\?= =\?UTF-8\?Q\?/gi, '');
+      process.stdout.write(
+        `${JSON.stringify({
+          from: session.envelope.mailFrom === false ? null : session.envelope.mailFrom.address,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          subject,
+          raw,
+        })}\n`,
+      );
+      callback();
+    });
+  },
+});
+server.listen(0, '127.0.0.1', () => {
+  const address = server.server.address();
+  process.stdout.write(
+    `${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`,
+  );
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
