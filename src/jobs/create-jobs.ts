@@ -115,7 +115,6 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
     ): Promise<string | null> {
       if (stopped) return null;
       return boss.send(QUEUES[queue].name, data, {
-
         ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
       });
     },
