@@ -186,7 +186,12 @@ export function connectionsService(deps: {
       const reasonFor = (v: Verification) => v.summary;
       if (verification.granted) await store().syncAdvertisers(id, verification.granted, at);
       if (verification.needsReauth) {
-        await markNeedsReauth(id, reasonFor(verification), { verification: verification.status });
+        // What the mark keeps is enough to announce it again if this process dies before the incident opens.
+        await markNeedsReauth(id, reasonFor(verification), {
+          verification: verification.status,
+          token_environment: verification.tokenEnvironment ?? null,
+          code: verification.diagnosis?.code ?? null,
+        });
       } else if (verification.status === 'valid' || verification.status === 'advertiser_removed') {
         const granted = (verification.granted ?? []).map((g) => g.advertiserId);
         facts = await refreshAccountFacts(connection, granted);

@@ -251,6 +251,38 @@ export function monitorService(deps: {
     return applyCheck(connectionId, connection.app_id, check);
   }
 
+  /**
+   * Opens the incident for connections marked as needing re-auth whose incident was never written (the
+   * worker died between the two). Built from what the mark kept; no TikTok call is needed.
+   */
+  async function announceOrphans(now: number): Promise<number> {
+    // A mark this fresh may belong to a probe still writing its incident.
+    const orphans = await store().unannouncedReauth(new Date(now - 15_000));
+    for (const orphan of orphans) {
+      const mark = orphan.detail as { verification?: string; token_environment?: string | null };
+      const reading = readCheck(
+        {
+          connectionId: orphan.id,
+          appId: orphan.app_id,
+          label: await labelOf(orphan.id),
+          live: true,
+          status: mark.verification ?? 'revoked',
+          needsReauth: true,
+          summary: orphan.status_reason ?? 'The token no longer works.',
+          tokenEnvironment: mark.token_environment ?? null,
+          removed: [],
+          granted: [],
+          diagnosis: null,
+          accountStatus: { checked: false, blocked: [], error: null },
+        },
+        now,
+      );
+      deps.log.info({ connection: orphan.id }, 'announcing a re-auth mark whose incident was never written');
+      for (const observation of reading.observations) await deps.incidents.observe(observation);
+    }
+    return orphans.length;
+  }
+
   const api = {
     /** Routes planned work; without it, work runs in place. */
     attach(dispatcher: Dispatcher | null) {
@@ -301,7 +333,14 @@ export function monitorService(deps: {
      */
     async tick() {
       const now = deps.now();
-      const planned = { probes: 0, watches: 0, daily: [] as string[], settled: 0, deliveries: 0 };
+      const planned = {
+        probes: 0,
+        watches: 0,
+        daily: [] as string[],
+        settled: 0,
+        deliveries: 0,
+        announced: await announceOrphans(now),
+      };
       const candidates = await store().sweepCandidates();
       const due = dueConnections(
         candidates.map((c) => ({
@@ -352,7 +391,14 @@ export function monitorService(deps: {
         else await deps.notifications.deliver(id);
         planned.deliveries++;
       }
-      if (planned.probes || planned.watches || planned.daily.length || planned.settled || planned.deliveries)
+      if (
+        planned.probes ||
+        planned.watches ||
+        planned.daily.length ||
+        planned.settled ||
+        planned.deliveries ||
+        planned.announced
+      )
         deps.log.debug(planned, 'monitor tick planned work');
       return planned;
     },

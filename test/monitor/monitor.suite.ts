@@ -191,5 +191,29 @@ export function monitorSuite(engine: Engine) {
       expect((await stack.services.incidents.list()).length).toBe(incidents);
       expect(sink.received.length).toBe(before);
     });
+
+    it('announces a re-auth mark whose incident a dying worker never wrote', async () => {
+      // What a worker killed between its two writes leaves: the connection marked, no incident.
+      await stack.services.connections.markNeedsReauth(
+        connectionId,
+        'The access token was revoked (40105).',
+        {
+          verification: 'revoked',
+        },
+      );
+      await jump(MINUTE);
+      const incident = await eventually(
+        async () =>
+          (await stack.services.incidents.list({ states: ['open'] })).find((i) => i.kind === 'auth'),
+        'the auth incident, reopened',
+      );
+      expect(incident.subject).toMatchObject({ type: 'connection', id: connectionId });
+      expect(incident.summary).toMatch(/revoked/);
+      await jump(MINUTE);
+      // Announced once: later ticks see the incident and leave it.
+      expect((await stack.services.incidents.list({ problem: 'auth' })).length).toBe(1);
+      const events = await stack.services.incidents.show(incident.id);
+      expect(events.timeline.filter((e) => e.kind === 'reopened')).toHaveLength(1);
+    });
   });
 }

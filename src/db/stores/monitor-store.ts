@@ -88,6 +88,48 @@ export function monitorStore(db: Kysely<Database>) {
         ])
         .execute();
     },
+    /**
+     * Connections marked as needing re-auth with no auth or environment incident seen since the mark:
+     * a worker that died between the two writes left them so. Marks newer than `before` are left to the
+     * worker writing them. Each with its latest mark.
+     */
+    async unannouncedReauth(before: Date) {
+      return db
+        .selectFrom('connections')
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('connection_events')
+              .select(['connection_events.at', 'connection_events.detail'])
+              .whereRef('connection_events.connection_id', '=', 'connections.id')
+              .where('connection_events.type', '=', 'needs_reauth')
+              .orderBy('connection_events.id', 'desc')
+              .limit(1)
+              .as('mark'),
+          (join) => join.onTrue(),
+        )
+        .select([
+          'connections.id',
+          'connections.app_id',
+          'connections.status_reason',
+          'mark.at',
+          'mark.detail',
+        ])
+        .where('connections.status', '=', 'needs_reauth')
+        .where('mark.at', '<', before)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('incidents')
+                .select('incidents.id')
+                .whereRef('incidents.connection_id', '=', 'connections.id')
+                .where('incidents.problem', 'in', ['auth', 'environment'])
+                .whereRef('incidents.last_failing_at', '>=', 'mark.at'),
+            ),
+          ),
+        )
+        .execute();
+    },
     /** Advertiser names per connection, for labels. */
     async advertiserNames(connectionId: string) {
       return db
