@@ -25,7 +25,7 @@ import {
   type RemediationAction,
 } from '../incidents/index.ts';
 import type { Logger } from '../log/index.ts';
-import type { NotificationPayload } from '../notify/index.ts';
+import type { IncidentPayload } from '../notify/index.ts';
 import { routeNotification } from '../notify/index.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import { incidentView } from './incident-views.ts';
@@ -99,7 +99,7 @@ export function incidentsService(deps: {
       effects.flatMap((e) => (e.type === 'timeline' ? [e.entry] : [])),
     );
     const after: RemediationAction[] = [];
-    let link: NotificationPayload['reauth_link'] = null;
+    let link: IncidentPayload['reauth_link'] = null;
     const actions = (row?.actions ?? []).map((a) => a.text);
     const record = async (type: string, text: string) => {
       await store.addAction(next.id, { at: new Date(now), type, text });
@@ -243,9 +243,9 @@ function payloadFor(
   incident: Incident,
   event: string,
   actions: string[],
-  link: NotificationPayload['reauth_link'],
+  link: IncidentPayload['reauth_link'],
   publicUrl: string,
-): NotificationPayload {
+): IncidentPayload {
   return {
     type: `incident.${event}`,
     event,

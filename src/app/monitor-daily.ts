@@ -1,4 +1,5 @@
 import type { MonitorStore } from '../db/index.ts';
+import { videosStore } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import { expiryFindings } from '../monitor/index.ts';
 import type { IncidentsService } from './incidents-service.ts';
@@ -8,7 +9,7 @@ import type { TokensService } from './tokens-service.ts';
 /**
  * The daily schedules. `expiry`: tt_user access tokens are refreshed ahead of their end; refresh
  * tokens and tokens past the operator's maximum age get a reminder incident (with a re-auth link) 7
- * days ahead, resolved once the owner authorizes again. `retention`: old check history is deleted.
+ * days ahead, resolved once the owner authorizes again. `retention`: old check history and settled uploads are deleted.
  */
 export async function runDaily(
   deps: {
@@ -24,9 +25,11 @@ export async function runDaily(
 ): Promise<Record<string, number>> {
   const now = deps.now();
   if (schedule === 'retention') {
-    const checks = await deps.store.pruneChecks(new Date(now - deps.settings.retentionMs));
-    deps.log.info({ checks }, 'check history pruned');
-    return { checks };
+    const before = new Date(now - deps.settings.retentionMs);
+    const checks = await deps.store.pruneChecks(before);
+    const videos = await videosStore(deps.store.db).prune(before);
+    deps.log.info({ checks, videos }, 'check history and settled uploads pruned');
+    return { checks, videos };
   }
   if (schedule !== 'expiry') throw new Error(`unknown daily schedule ${schedule}`);
   const rows = await deps.store.expiries();

@@ -17,6 +17,7 @@ import { executeAction } from './monitor-actions.ts';
 import { runDaily } from './monitor-daily.ts';
 import { type InBandReport, observeInBand } from './monitor-in-band.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
+import { videoWatch } from './monitor-videos.ts';
 import { watchConnection } from './monitor-watch.ts';
 import type { NotificationsService } from './notifications-service.ts';
 import type { ReplayReport } from './replay-parked.ts';
@@ -30,10 +31,11 @@ export interface Dispatcher {
   watch(connectionId: string): Promise<void>;
   deliver(notificationId: string): Promise<void>;
   daily(schedule: string): Promise<void>;
+  videos(connectionId: string): Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
-const DAILY = ['expiry', 'retention'] as const;
+const DAILY = ['expiry', 'retention', 'digest'] as const;
 
 /**
  * The 24/7 monitor: plans sweeps and campaign watch on its clock, probes connections, turns what it
@@ -283,6 +285,21 @@ export function monitorService(deps: {
     return orphans.length;
   }
 
+  /** A daily schedule: `expiry`, `retention`, or `digest` (what hourly caps held back, per channel). */
+  async function runSchedule(schedule: string): Promise<Record<string, number>> {
+    if (schedule !== 'digest') return runDaily({ ...deps, labelOf, store: store() }, schedule);
+    const ids = await deps.notifications.digest();
+    if (dispatch) for (const id of ids) await dispatch.deliver(id);
+    else for (const id of ids) await deps.notifications.deliver(id);
+    return { digests: ids.length };
+  }
+
+  const videos = videoWatch({
+    ...deps,
+    probeSoon: (id) =>
+      (dispatch ? dispatch.probe(id, 'video_watch') : probe(id, 'video_watch')).then(() => {}),
+  });
+
   const api = {
     /** Routes planned work; without it, work runs in place. */
     attach(dispatcher: Dispatcher | null) {
@@ -323,10 +340,21 @@ export function monitorService(deps: {
       stats.minimumCalls += result.minimumCalls;
       return result;
     },
+    /** Uploads watched until TikTok has transcoded them (`POST /api/v1/videos`). */
+    videos: {
+      watch: videos.watch,
+      list: videos.list,
+    },
+    /** Polls one connection's watched uploads that are due. */
+    async pollVideos(connectionId: string) {
+      const result = await videos.poll(connectionId);
+      stats.minimumCalls += result.calls;
+      return result;
+    },
     /** What this process's monitor did: checks, watches, and the fewest TikTok calls that work needed. */
     stats: () => ({ ...stats }),
-    /** A daily schedule: `expiry` or `retention`. */
-    daily: (schedule: string) => runDaily({ ...deps, labelOf, store: store() }, schedule),
+    /** A daily schedule: `expiry`, `retention` or `digest`. */
+    daily: (schedule: string) => runSchedule(schedule),
     /**
      * Plans what is due on the monitor's clock: probes, campaign watch, daily schedules, quiet
      * periods, and notifications waiting for delivery. Safe to call from every worker at once.
@@ -339,6 +367,7 @@ export function monitorService(deps: {
         daily: [] as string[],
         settled: 0,
         deliveries: 0,
+        videoPolls: 0,
         announced: await announceOrphans(now),
       };
       const candidates = await store().sweepCandidates();
@@ -379,11 +408,16 @@ export function monitorService(deps: {
         else await api.watch(c.id).catch(() => {});
         planned.watches++;
       }
+      for (const id of await videos.dueConnections()) {
+        if (dispatch) await dispatch.videos(id);
+        else await api.pollVideos(id).catch((error) => deps.log.warn({ err: error }, 'video poll failed'));
+        planned.videoPolls++;
+      }
       for (const schedule of DAILY) {
         if (!(await store().claimSchedule(schedule, new Date(now), DAY_MS))) continue;
         planned.daily.push(schedule);
         if (dispatch) await dispatch.daily(schedule);
-        else await runDaily({ ...deps, labelOf, store: store() }, schedule);
+        else await runSchedule(schedule);
       }
       planned.settled = await deps.incidents.tick();
       for (const id of await deps.notifications.due()) {
@@ -397,6 +431,7 @@ export function monitorService(deps: {
         planned.daily.length ||
         planned.settled ||
         planned.deliveries ||
+        planned.videoPolls ||
         planned.announced
       )
         deps.log.debug(planned, 'monitor tick planned work');

@@ -7,6 +7,10 @@ import {
   ChannelConfigSchema,
   type ChannelSender,
   createSender,
+  type DigestItem,
+  type DigestPayload,
+  headline,
+  type IncidentPayload,
   type NotificationPayload,
   newWebhookSecret,
   PermanentDeliveryError,
@@ -25,6 +29,8 @@ export const NewChannelSchema = z.intersection(
     min_severity: z.enum(['critical', 'high', 'medium', 'low']).default('low'),
     labels: z.record(z.string(), z.string()).default({}),
     max_per_hour: z.number().int().positive().nullable().default(null),
+    /** Send what `max_per_hour` held back once a day, as one digest. */
+    digest: z.boolean().default(false),
   }),
 );
 
@@ -69,6 +75,7 @@ export function notificationsService(deps: {
       min_severity: row.min_severity,
       labels: row.labels,
       max_per_hour: row.max_per_hour,
+      digest: row.digest,
       enabled: row.enabled,
     };
   };
@@ -82,7 +89,7 @@ export function notificationsService(deps: {
           'ADW_INVALID_INPUT',
           `invalid channel: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
         );
-      const { name, min_severity, labels, max_per_hour, ...config } = parsed.data;
+      const { name, min_severity, labels, max_per_hour, digest, ...config } = parsed.data;
       const settings: ChannelConfig =
         config.kind === 'webhook' ? { ...config, secret: config.secret ?? newWebhookSecret() } : config;
       const { id, created } = await channelsStore(deps.db).upsert(
@@ -93,6 +100,7 @@ export function notificationsService(deps: {
           minSeverity: min_severity,
           labels,
           maxPerHour: max_per_hour,
+          digest,
         },
         new Date(deps.now()),
       );
@@ -154,6 +162,54 @@ export function notificationsService(deps: {
         );
         return final ? 'failed' : 'retry';
       }
+    },
+    /**
+     * The daily digest: for every channel with `digest` on, what its hourly cap held back becomes one
+     * queued notification, in the same transaction that marks the held rows as sent in it. Returns the
+     * ids queued (deliver them like any other).
+     */
+    async digest(): Promise<string[]> {
+      const queued: string[] = [];
+      for (const channel of await channelsStore(deps.db).list()) {
+        if (!channel.digest || !channel.enabled) continue;
+        const now = new Date(deps.now());
+        const ids = await deps.db.transaction().execute(async (trx) => {
+          const held = await outboxStore(trx).takeHeld(channel.id, now);
+          if (held.length === 0) return [];
+          const items: DigestItem[] = held.map((row) => {
+            const payload = row.payload as unknown as IncidentPayload;
+            return {
+              incident_id: row.incident_id,
+              event: row.event,
+              headline: headline(payload),
+              url: payload.incident?.url ?? null,
+              at: row.created_at.toISOString(),
+            };
+          });
+          const payload: DigestPayload = {
+            type: 'digest.daily',
+            event: 'digest',
+            at: now.toISOString(),
+            digest: { channel: channel.name, count: items.length, since: items[0]!.at, items },
+          };
+          return outboxStore(trx).add(
+            [
+              {
+                // The first held row names the digest: a second run the same day makes a new one.
+                idempotencyKey: `digest|${channel.id}|${held[0]!.id}`,
+                channelId: channel.id,
+                incidentId: null,
+                event: 'digest',
+                payload: payload as unknown as Record<string, unknown>,
+              },
+            ],
+            now,
+          );
+        });
+        queued.push(...ids);
+      }
+      if (queued.length) deps.log.info({ notifications: queued.length }, 'daily digests queued');
+      return queued;
     },
     /** Notifications due for delivery (new, retried, or left claimed by a worker that died). */
     async due(): Promise<string[]> {

@@ -32,6 +32,9 @@ export async function startMonitor(services: Services, options: MonitorRunOption
     watch: async (connectionId) => {
       await jobs.send('watch', { connectionId }, { key: connectionId });
     },
+    videos: async (connectionId) => {
+      await jobs.send('videos', { connectionId }, { key: connectionId });
+    },
     deliver: async (notificationId) => {
       await jobs.send('deliver', { notificationId }, { key: notificationId });
     },
@@ -63,6 +66,17 @@ export async function startMonitor(services: Services, options: MonitorRunOption
       }
     },
     { concurrency: concurrency.watch ?? 2 },
+  );
+  await jobs.work(
+    'videos',
+    async ({ connectionId }) => {
+      try {
+        await monitor.pollVideos(connectionId);
+      } catch (error) {
+        if (!gone(error)) throw error;
+      }
+    },
+    { concurrency: 2 },
   );
   await jobs.work('deliver', ({ notificationId }) => notifications.deliver(notificationId), {
     concurrency: concurrency.deliver ?? 4,

@@ -40,3 +40,4 @@ export {
   type SealedValuesStore,
   sealedValuesStore,
 } from './stores/sealed-values-store.ts';
+export { type NewVideo, type VideosStore, videosStore } from './stores/videos-store.ts';

@@ -221,6 +221,28 @@ const MIGRATIONS: Record<string, Migration> = {
       );
     },
   },
+  '0003-videos-and-digests': {
+    async up(db) {
+      // Uploads a pipeline asked adwarden to watch until TikTok has transcoded them.
+      await sql`
+        create table videos (
+          connection_id text not null references connections (id) on delete cascade,
+          video_id text not null,
+          advertiser_id text not null,
+          state text not null check (state in ('processing', 'ready', 'stuck')),
+          registered_at timestamptz not null,
+          deadline_at timestamptz not null,
+          next_poll_at timestamptz not null,
+          polls integer not null default 0,
+          settled_at timestamptz,
+          label text,
+          primary key (connection_id, video_id)
+        )`.execute(db);
+      await sql`create index videos_due on videos (next_poll_at) where state = 'processing'`.execute(db);
+      // A channel may send what its hourly cap held back as one daily digest.
+      await sql`alter table channels add column digest boolean not null default false`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -199,6 +199,8 @@ export interface ChannelsTable {
   /** Route only incidents whose connection carries every one of these labels. */
   labels: Json<Record<string, string>>;
   max_per_hour: number | null;
+  /** Send what the hourly cap held back once a day, as one digest. */
+  digest: ColumnType<boolean, boolean | undefined, boolean>;
   enabled: boolean;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -233,6 +235,22 @@ export interface ScheduleMarksTable {
   last_run_at: Timestamp;
 }
 
+/** An upload a pipeline asked adwarden to watch until TikTok has transcoded it. */
+export interface VideosTable {
+  connection_id: string;
+  video_id: string;
+  advertiser_id: string;
+  /** processing: not yet in /file/video/ad/info/; ready: listed and displayable; stuck: past its deadline. */
+  state: 'processing' | 'ready' | 'stuck';
+  registered_at: Timestamp;
+  deadline_at: Timestamp;
+  next_poll_at: Timestamp;
+  polls: ColumnType<number, number | undefined, number>;
+  settled_at: Timestamp | null;
+  /** The pipeline's name for it (a file name), shown in incidents. */
+  label: string | null;
+}
+
 /** adwarden's database, as Kysely sees it. */
 export interface Database {
   tiktok_apps: TikTokAppsTable;
@@ -250,6 +268,7 @@ export interface Database {
   channels: ChannelsTable;
   outbox: OutboxTable;
   schedule_marks: ScheduleMarksTable;
+  videos: VideosTable;
 }
 
 export type AppRow = Selectable<TikTokAppsTable>;
@@ -264,3 +283,4 @@ export type IncidentRow = Selectable<IncidentsTable>;
 export type IncidentEventRow = Selectable<IncidentEventsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type VideoRow = Selectable<VideosTable>;

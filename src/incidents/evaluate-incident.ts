@@ -32,6 +32,7 @@ export function defaultSeverity(observation: Observation): Severity {
     case 'delivery':
     case 'unreachable':
     case 'rate_limit':
+    case 'video':
       return 'medium';
     case 'expiry':
       return 'low';

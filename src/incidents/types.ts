@@ -14,6 +14,7 @@ export const PROBLEMS = [
   'unreachable', // one connection keeps failing transiently while the platform is fine
   'rate_limit', // a daily quota is spent (per-second and per-minute limits are paced, not alerted)
   'expiry', // a token or refresh token reaches its end soon
+  'video', // uploads TikTok never made usable (not in /file/video/ad/info/ by their deadline)
 ] as const;
 
 /** One kind of problem. */
@@ -46,6 +47,7 @@ export type ObservationSource =
   | 'in_band'
   | 'reauth'
   | 'correlation'
+  | 'video_watch'
   | 'operator';
 
 /**

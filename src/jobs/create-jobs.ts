@@ -38,6 +38,15 @@ export const QUEUES = {
     expireInSeconds: 900,
     heartbeatSeconds: 10,
   },
+  /** Poll of one connection's watched uploads on /file/video/ad/info/ (key: connection id). */
+  videos: {
+    name: 'adwarden-videos',
+    policy: 'standard',
+    retryLimit: 2,
+    retryDelay: 5,
+    expireInSeconds: 300,
+    heartbeatSeconds: 10,
+  },
   /** Delivery of one outbox row (key: notification id); the outbox itself schedules retries. */
   deliver: {
     name: 'adwarden-deliver',
@@ -65,6 +74,7 @@ export interface JobData {
   tick: Record<string, never>;
   probe: { connectionId: string; reason: string };
   watch: { connectionId: string };
+  videos: { connectionId: string };
   deliver: { notificationId: string };
   daily: { schedule: string };
 }

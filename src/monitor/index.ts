@@ -21,3 +21,12 @@ export {
   type SweepCandidate,
   type SweepPolicy,
 } from './plan-sweep.ts';
+export {
+  DEFAULT_VIDEO_POLL_POLICY,
+  type ListedVideo,
+  readVideoPoll,
+  stuckVideosSummary,
+  type VideoPollPolicy,
+  type VideoPollReading,
+  type WatchedVideo,
+} from './video-findings.ts';

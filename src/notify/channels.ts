@@ -120,7 +120,7 @@ export function createSender(config: ChannelConfig, options: { timeoutMs?: numbe
             subject: headline(payload),
             text: renderText(payload),
             messageId: `<${id}@adwarden>`,
-            headers: { 'X-Adwarden-Incident': payload.incident.id },
+            headers: 'digest' in payload ? {} : { 'X-Adwarden-Incident': payload.incident.id },
           });
         },
         close: () => transport.close(),

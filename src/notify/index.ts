@@ -7,5 +7,12 @@ export {
   newWebhookSecret,
   PermanentDeliveryError,
 } from './channels.ts';
-export { headline, type NotificationPayload, renderSlack, renderText } from './render-message.ts';
+export type { DigestItem, DigestPayload } from './render-digest.ts';
+export {
+  headline,
+  type IncidentPayload,
+  type NotificationPayload,
+  renderSlack,
+  renderText,
+} from './render-message.ts';
 export { type RoutableChannel, routeNotification } from './route-notification.ts';

@@ -1,5 +1,10 @@
+import { type DigestPayload, digestHeadline, renderDigestSlack, renderDigestText } from './render-digest.ts';
+
 /** What a notification says, independent of the channel. Never carries a token or secret. */
-export interface NotificationPayload {
+export type NotificationPayload = IncidentPayload | DigestPayload;
+
+/** A notification about one incident event. */
+export interface IncidentPayload {
   /** `incident.opened`, `incident.resolved`, … (the Standard Webhooks event type). */
   type: string;
   event: string;
@@ -33,12 +38,14 @@ const ICON: Record<string, string> = { critical: '🔴', high: '🟠', medium: '
 
 /** One line: "[critical] New: auth — Bluebird Coffee (con_…)". */
 export function headline(p: NotificationPayload): string {
+  if ('digest' in p) return digestHeadline(p);
   const verb = VERB[p.event] ?? p.event;
   return `[${p.incident.severity}] ${verb}: ${p.incident.problem.replace('_', ' ')} — ${p.incident.subject.label}`;
 }
 
 /** Plain text for email bodies and logs. */
 export function renderText(p: NotificationPayload): string {
+  if ('digest' in p) return renderDigestText(p);
   const lines = [headline(p), '', p.incident.summary];
   if (p.event !== 'resolved' && p.incident.fix.length) {
     lines.push('', 'What to do:');
@@ -59,6 +66,7 @@ const escapeMrkdwn = (text: string) =>
 
 /** A Slack incoming-webhook message in Block Kit: what, who, fix, link. */
 export function renderSlack(p: NotificationPayload): Record<string, unknown> {
+  if ('digest' in p) return renderDigestSlack(p);
   const icon = p.event === 'resolved' ? '✅' : (ICON[p.incident.severity] ?? '⚪');
   const blocks: Array<Record<string, unknown>> = [
     {

@@ -192,6 +192,48 @@ export function monitorSuite(engine: Engine) {
       expect(sink.received.length).toBe(before);
     });
 
+    it('watches uploads until TikTok lists them as usable, and refuses what it cannot watch', async () => {
+      await stack.emulator.control.fault({ type: 'videoProcessing', delayMs: 0, fail: false });
+      const [advertiser] = granted;
+      const [uploaded] = await stack.services.connections.call<Array<{ video_id: string }>>(
+        connectionId,
+        'POST',
+        '/file/video/ad/upload/',
+        {
+          body: {
+            advertiser_id: advertiser,
+            upload_type: 'UPLOAD_BY_URL',
+            video_url: 'https://assets.example.com/a.mp4',
+            file_name: 'watched.mp4',
+          },
+        },
+      );
+      const watched = await stack.api('POST', '/api/v1/videos', {
+        connection_id: connectionId,
+        advertiser_id: advertiser,
+        video_ids: [{ video_id: uploaded!.video_id, label: 'watched.mp4' }],
+      });
+      expect(watched.status).toBe(202);
+      expect(watched.body).toMatchObject({ watching: 1, added: 1 });
+      const ready = await eventually(async () => {
+        const list = (await stack.api('GET', `/api/v1/videos?connection=${connectionId}&state=ready`)).body;
+        return list.videos.find((v: { video_id: string }) => v.video_id === uploaded!.video_id);
+      }, 'the upload reported ready');
+      expect(ready).toMatchObject({ label: 'watched.mp4', advertiser_id: advertiser });
+
+      const foreign = await stack.api('POST', '/api/v1/videos', {
+        connection_id: connectionId,
+        advertiser_id: '7999999999999999999',
+        video_ids: ['v1'],
+      });
+      expect(foreign.status).toBe(400);
+      expect(foreign.body.error.message).toMatch(/not granted to connection/);
+      const bad = await stack.api('POST', '/api/v1/videos', { connection_id: connectionId, video_ids: [] });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/advertiser_id/);
+      expect((await stack.services.incidents.list({ problem: 'video' })).length).toBe(0);
+    });
+
     it('announces a re-auth mark whose incident a dying worker never wrote', async () => {
       // What a worker killed between its two writes leaves: the connection marked, no incident.
       await stack.services.connections.markNeedsReauth(

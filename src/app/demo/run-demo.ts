@@ -11,6 +11,7 @@ import { readAdminToken } from '../access.ts';
 import { createServices, type Services } from '../create-services.ts';
 import { startMonitor } from '../start-monitor.ts';
 import { startDemoInbox } from './demo-inbox.ts';
+import { startCreativePipeline } from './demo-pipeline.ts';
 import { buildDemoReport, type DemoReport } from './demo-report.ts';
 
 /** Options of `runDemo`. */
@@ -149,6 +150,30 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
     const run = await startMonitor(live, { tickMs: Math.max(50, Math.round(2_000 / speed)) });
     closers.unshift(() => run.stop());
     const scenario = await emulator.control.startScenario(scenarioName);
+    // Scenarios that break video processing need someone uploading videos: the agency's pipeline.
+    let pipeline: ReturnType<typeof startCreativePipeline> | null = null;
+    if (scenario.steps.some((s) => s.do === 'videoProcessing')) {
+      const production = new Set(
+        world.apps.filter((a) => a.environment === 'production').map((a) => a.app_id),
+      );
+      const target = (await live.connections.list()).find(
+        (c) => c.regime === 'advertiser' && production.has(c.app_id),
+      );
+      const advertiser = target
+        ? (await live.connections.show(target.id)).advertiser_list.find((a) => a.granted)
+        : undefined;
+      if (target && advertiser) {
+        const started = startCreativePipeline({
+          services: live,
+          emulator,
+          connectionId: target.id,
+          advertiserId: advertiser.advertiser_id,
+          log: options.logger,
+        });
+        pipeline = started;
+        closers.unshift(async () => started.stop());
+      }
+    }
     options.onReady?.({
       url: address,
       emulator: emulator.origin,
@@ -170,6 +195,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
       timedOut,
       speed,
       baseline,
+      workloadCalls: pipeline?.uploads() ?? 0,
     });
   } finally {
     for (const close of closers) await close().catch(() => {});

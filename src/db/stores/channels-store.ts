@@ -11,6 +11,8 @@ export interface NewChannel {
   minSeverity?: ChannelsTable['min_severity'];
   labels?: Record<string, string>;
   maxPerHour?: number | null;
+  /** Send what the hourly cap held back once a day. @default false */
+  digest?: boolean;
 }
 
 /** Notification channels. */
@@ -30,6 +32,7 @@ export function channelsStore(db: Kysely<Database>) {
         min_severity: channel.minSeverity ?? 'low',
         labels: json(channel.labels ?? {}),
         max_per_hour: channel.maxPerHour ?? null,
+        digest: channel.digest ?? false,
         enabled: true,
         updated_at: now,
       };

@@ -4,6 +4,7 @@ import type { Database } from '../schema.ts';
 /** What the monitor reads and writes beside the connection rows: schedules, check history, marks. */
 export function monitorStore(db: Kysely<Database>) {
   return {
+    db,
     async sweepCandidates() {
       return db
         .selectFrom('connections')

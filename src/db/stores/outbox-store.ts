@@ -87,14 +87,27 @@ export function outboxStore(db: Kysely<Database>) {
         .limit(limit)
         .execute();
     },
-    /** How many notifications a channel delivered (or has claimed) since `since`, for rate caps. */
+    /**
+     * How many notifications a channel delivered since `since`, or has queued to send, for rate caps
+     * (a burst queued before any delivery counts too). Digests do not count.
+     */
     async sentSince(channelId: string, since: Date): Promise<number> {
       const row = await db
         .selectFrom('outbox')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('channel_id', '=', channelId)
-        .where('status', '=', 'delivered')
-        .where('delivered_at', '>=', since)
+        .where('event', '<>', 'digest')
+        .where((eb) =>
+          eb.or([
+            // Rows sent inside a digest carry a note in last_error; they were not sent one by one.
+            eb.and([
+              eb('status', '=', 'delivered'),
+              eb('delivered_at', '>=', since),
+              eb('last_error', 'is', null),
+            ]),
+            eb.and([eb('status', '=', 'pending'), eb('created_at', '>=', since)]),
+          ]),
+        )
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },

@@ -32,6 +32,11 @@ const Observation = z.object({
   request_id: z.string().max(128).nullish(),
 });
 
+const VideosQuery = z.object({
+  connection: z.string().optional(),
+  state: z.enum(['processing', 'ready', 'stuck']).optional(),
+});
+
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
@@ -82,6 +87,15 @@ export function incidentRoutes(app: FastifyInstance, services: Services): void {
   app.delete<{ Params: { id: string } }>('/api/v1/channels/:id', async (request) =>
     services.notifications.removeChannel(request.params.id),
   );
+
+  /** Uploads a pipeline wants watched until TikTok has transcoded them. */
+  app.post('/api/v1/videos', async (request, reply) =>
+    reply.code(202).send(await services.monitor.videos.watch(request.body)),
+  );
+  app.get('/api/v1/videos', async (request) => {
+    const q = parse(VideosQuery, request.query, 'query');
+    return { videos: await services.monitor.videos.list({ connectionId: q.connection, state: q.state }) };
+  });
 
   /** A library user's failed call, reported so adwarden can act without waiting for the next sweep. */
   app.post('/api/v1/observations', async (request, reply) => {

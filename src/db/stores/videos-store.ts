@@ -1,0 +1,127 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database, VideoRow } from '../schema.ts';
+
+/** An upload to watch. */
+export interface NewVideo {
+  connectionId: string;
+  advertiserId: string;
+  videoId: string;
+  label?: string | null;
+  deadlineAt: Date;
+}
+
+/** Uploads a pipeline asked adwarden to watch until TikTok has transcoded them. */
+export function videosStore(db: Kysely<Database>) {
+  return {
+    /** Starts watching; a video already watched keeps its state and deadline. Returns how many were new. */
+    async add(videos: NewVideo[], now: Date): Promise<number> {
+      if (videos.length === 0) return 0;
+      const rows = await db
+        .insertInto('videos')
+        .values(
+          videos.map((v) => ({
+            connection_id: v.connectionId,
+            advertiser_id: v.advertiserId,
+            video_id: v.videoId,
+            label: v.label ?? null,
+            state: 'processing' as const,
+            registered_at: now,
+            deadline_at: v.deadlineAt,
+            next_poll_at: now,
+          })),
+        )
+        .onConflict((c) => c.columns(['connection_id', 'video_id']).doNothing())
+        .returning('video_id')
+        .execute();
+      return rows.length;
+    },
+    /** Connections with videos due for a poll. */
+    async dueConnections(now: Date): Promise<string[]> {
+      const rows = await db
+        .selectFrom('videos')
+        .select('connection_id')
+        .distinct()
+        .where('state', '=', 'processing')
+        .where('next_poll_at', '<=', now)
+        .execute();
+      return rows.map((r) => r.connection_id);
+    },
+    /** A connection's videos due for a poll, oldest first. */
+    async due(connectionId: string, now: Date): Promise<VideoRow[]> {
+      return db
+        .selectFrom('videos')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('state', '=', 'processing')
+        .where('next_poll_at', '<=', now)
+        .orderBy('registered_at')
+        .execute();
+    },
+    /**
+     * Moves the next poll of `videoIds` off to `at`, so a second worker planning at once leaves them
+     * alone. True when this caller took them (none was taken by another first).
+     */
+    async take(connectionId: string, videoIds: string[], now: Date, at: Date): Promise<string[]> {
+      if (videoIds.length === 0) return [];
+      const rows = await db
+        .updateTable('videos')
+        .set({ next_poll_at: at, polls: sql<number>`polls + 1` as never })
+        .where('connection_id', '=', connectionId)
+        .where('video_id', 'in', videoIds)
+        .where('state', '=', 'processing')
+        .where('next_poll_at', '<=', now)
+        .returning('video_id')
+        .execute();
+      return rows.map((r) => r.video_id);
+    },
+    /** Sets each video's next poll. */
+    async reschedule(connectionId: string, next: Array<{ videoId: string; at: Date }>): Promise<void> {
+      for (const { videoId, at } of next)
+        await db
+          .updateTable('videos')
+          .set({ next_poll_at: at })
+          .where('connection_id', '=', connectionId)
+          .where('video_id', '=', videoId)
+          .where('state', '=', 'processing')
+          .execute();
+    },
+    async settle(connectionId: string, videoIds: string[], state: 'ready' | 'stuck', now: Date) {
+      if (videoIds.length === 0) return;
+      await db
+        .updateTable('videos')
+        .set({ state, settled_at: now })
+        .where('connection_id', '=', connectionId)
+        .where('video_id', 'in', videoIds)
+        .where('state', '=', 'processing')
+        .execute();
+    },
+    /** Stuck videos of an advertiser (the incident lists them). */
+    async stuck(connectionId: string, advertiserId: string): Promise<VideoRow[]> {
+      return db
+        .selectFrom('videos')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('advertiser_id', '=', advertiserId)
+        .where('state', '=', 'stuck')
+        .orderBy('registered_at')
+        .execute();
+    },
+    async list(filter: { connectionId?: string; state?: VideoRow['state'] } = {}): Promise<VideoRow[]> {
+      let query = db.selectFrom('videos').selectAll();
+      if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
+      if (filter.state) query = query.where('state', '=', filter.state);
+      return query.orderBy('registered_at').orderBy('video_id').limit(1000).execute();
+    },
+    /** Forgets settled videos older than `before` (retention). */
+    async prune(before: Date): Promise<number> {
+      const result = await db
+        .deleteFrom('videos')
+        .where('state', '<>', 'processing')
+        .where('settled_at', '<', before)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export type VideosStore = ReturnType<typeof videosStore>;
