@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,8 +109,11 @@ describe('adwarden serve with the management commands, as separate processes', (
     expect(JSON.stringify(added)).not.toContain(tiktok.sandbox.secret);
 
     // A person connects one advertiser through the consent page.
+    // Starting a connection takes an operator: here the local admin token.
+    const admin = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
     const start = await fetch(`${url}/connect/tiktok?app=${tiktok.production.app_id}`, {
       redirect: 'manual',
+      headers: { authorization: `Bearer ${admin}` },
     });
     const portal = new URL(start.headers.get('location')!);
     const advertiser = tiktok.world.advertisers.find((a) =>

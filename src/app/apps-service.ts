@@ -54,6 +54,8 @@ export function appsService(deps: {
   now: () => number;
   /** Builds clients; tests pass a shorter retry policy. */
   clientOptions?: Partial<Parameters<typeof createTikTokClient>[0]>;
+  /** Told about each client built (metrics listen to its events). */
+  onClient?: (appId: string, client: TikTokClient) => void;
 }) {
   // Keyed by app and base URL; `version` (the app's updated_at) catches changes made by another process.
   const clients = new Map<string, { client: TikTokClient; secret: Secret; version: number }>();
@@ -153,6 +155,7 @@ export function appsService(deps: {
           }),
         };
         clients.set(key, entry);
+        deps.onClient?.(appId, entry.client);
       }
       return { app, secret: entry.secret, client: entry.client };
     },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Config } from '../config/index.ts';
 import {
   apiKeysStore,
@@ -21,7 +22,9 @@ import { keyRotation } from './key-rotation.ts';
 import { type MonitorService, monitorService } from './monitor-service.ts';
 import { monitorSettings } from './monitor-settings.ts';
 import { notificationsService } from './notifications-service.ts';
+import { serviceMetrics } from './service-metrics.ts';
 import { tokensService } from './tokens-service.ts';
+import { usersService } from './users-service.ts';
 
 /** Options of `createServices`. */
 export interface ServicesOptions {
@@ -65,7 +68,9 @@ export async function createServices(config: Config, options: ServicesOptions) {
     let publicUrl = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
     const urls = { publicUrl: () => publicUrl };
     const keyRing = () => source.ring();
+    const metrics = serviceMetrics({ db, now });
     const apps = appsService({
+      onClient: metrics.observeClient,
       store: appsStore(db),
       keyRing,
       ...urls,
@@ -113,7 +118,7 @@ export async function createServices(config: Config, options: ServicesOptions) {
       now,
       afterCallback: () => monitor?.afterCallback,
     });
-    const notifications = notificationsService({ db, keyRing, now, log });
+    const notifications = notificationsService({ db, keyRing, now, log, ...urls });
     const incidents = incidentsService({
       db,
       connections,
@@ -154,6 +159,7 @@ export async function createServices(config: Config, options: ServicesOptions) {
     }
 
     const handle = database;
+    const users = usersService({ db, now, publicUrl: urls.publicUrl });
     return {
       config,
       log,
@@ -167,6 +173,12 @@ export async function createServices(config: Config, options: ServicesOptions) {
       incidents,
       notifications,
       monitor,
+      users,
+      metrics,
+      /** Resolves when the database answers (`/readyz`). */
+      async ready() {
+        await sql`select 1`.execute(db);
+      },
       /** Sets the URL people reach the service at, once it listens (links, redirect URIs). */
       setPublicUrl(url: string) {
         if (!config.server.publicUrl) publicUrl = url.replace(/\/+$/, '');

@@ -8,3 +8,10 @@ export type { MonitorService } from './monitor-service.ts';
 export { NewChannelSchema, type NotificationsService } from './notifications-service.ts';
 export { isServiceError, SERVICE_ERRORS, ServiceError } from './service-error.ts';
 export { type MonitorRun, type MonitorRunOptions, startMonitor } from './start-monitor.ts';
+export {
+  API_SCOPES,
+  type ApiScope,
+  type Principal,
+  sameToken,
+  type UsersService,
+} from './users-service.ts';

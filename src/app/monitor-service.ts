@@ -351,6 +351,11 @@ export function monitorService(deps: {
       stats.minimumCalls += result.calls;
       return result;
     },
+    /** A connection's checks over the last `ms` (the dashboard's health chart). */
+    checkHistory: (connectionId: string, ms: number) =>
+      store().checksOf(connectionId, new Date(deps.now() - ms)),
+    /** Checks made, and TikTok calls they took, over the last `ms`. */
+    checkTotals: (ms: number) => store().checkTotals(new Date(deps.now() - ms)),
     /** What this process's monitor did: checks, watches, and the fewest TikTok calls that work needed. */
     stats: () => ({ ...stats }),
     /** A daily schedule: `expiry`, `retention` or `digest`. */

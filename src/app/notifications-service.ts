@@ -51,6 +51,8 @@ export function notificationsService(deps: {
   log: Logger;
   /** Outbound timeout per delivery. @default 10000 */
   timeoutMs?: number;
+  /** The service's URL, for links in test messages. */
+  publicUrl?: () => string;
 }) {
   const senders = new Map<string, { version: number; sender: ChannelSender }>();
   const configOf = (row: ChannelRow): ChannelConfig =>
@@ -162,6 +164,43 @@ export function notificationsService(deps: {
         );
         return final ? 'failed' : 'retry';
       }
+    },
+    /**
+     * Sends a test message to a channel now (not through the outbox), so an operator sees it arrive.
+     * @throws ServiceError ADW_NOT_FOUND; ADW_INVALID_INPUT with the channel's answer when it fails.
+     */
+    async test(id: string): Promise<{ id: string; sent: true }> {
+      const channel = await channelsStore(deps.db).get(id);
+      if (!channel) throw new ServiceError('ADW_NOT_FOUND', `no channel ${id}`);
+      const at = new Date(deps.now()).toISOString();
+      const payload: IncidentPayload = {
+        type: 'incident.test',
+        event: 'test',
+        at,
+        incident: {
+          id: 'inc_test',
+          problem: 'test',
+          severity: 'low',
+          state: 'resolved',
+          subject: { type: 'channel', id: channel.id, label: channel.name },
+          summary: `A test message from adwarden to the channel ${channel.name}. Nothing is wrong.`,
+          fix: [],
+          actions: [],
+          opened_at: at,
+          resolved_at: at,
+          url: `${deps.publicUrl?.() ?? ''}/settings`,
+        },
+        reauth_link: null,
+      };
+      try {
+        await senderFor(channel).send({ id: `test_${Date.now()}`, payload, recipient: null });
+      } catch (error) {
+        throw new ServiceError(
+          'ADW_INVALID_INPUT',
+          `the test message to ${channel.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      return { id, sent: true };
     },
     /**
      * The daily digest: for every channel with `digest` on, what its hourly cap held back becomes one

@@ -43,6 +43,7 @@ export async function startMonitor(services: Services, options: MonitorRunOption
     },
   };
   monitor.attach(dispatcher);
+  services.metrics.setQueueDepth(() => jobs.depth());
   const concurrency = options.concurrency ?? {};
   await jobs.work(
     'probe',
@@ -101,6 +102,7 @@ export async function startMonitor(services: Services, options: MonitorRunOption
     async stop() {
       clearInterval(timer);
       monitor.attach(null);
+      services.metrics.setQueueDepth(null);
       await jobs.stop();
     },
   };

@@ -251,6 +251,10 @@ export const ADWARDEN_ERROR_CODES = {
   ADW_CONFLICT: 'The request does not fit the current state, e.g. a used or expired re-auth link.',
   ADW_UNAUTHORIZED:
     'The API needs `Authorization: Bearer <key>` with a live API key or the local admin token.',
+  ADW_FORBIDDEN:
+    'Signed in, but not allowed: the API key lacks the scope the route needs (read, write, admin), or a form came without the session’s CSRF token or from another site.',
+  ADW_RATE_LIMITED:
+    'Too many failed sign-ins from one address or for one account; wait the minutes it names.',
   ADW_BAD_REQUEST: 'The HTTP request itself is malformed (e.g. a body that is not JSON).',
   ADW_TIKTOK_FAILED:
     'TikTok (or the emulator) refused or failed a call the service made; the diagnosis says why.',

@@ -40,4 +40,5 @@ export {
   type SealedValuesStore,
   sealedValuesStore,
 } from './stores/sealed-values-store.ts';
+export { type UsersStore, usersStore } from './stores/users-store.ts';
 export { type NewVideo, type VideosStore, videosStore } from './stores/videos-store.ts';

@@ -243,6 +243,37 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table channels add column digest boolean not null default false`.execute(db);
     },
   },
+  '0004-users-and-sessions': {
+    async up(db) {
+      // Dashboard users. A null password: the bootstrap admin who signs in by one-time link.
+      await sql`
+        create table users (
+          id text primary key,
+          email text not null unique,
+          password_hash text,
+          role text not null default 'admin' check (role in ('admin')),
+          created_at timestamptz not null,
+          last_login_at timestamptz
+        )`.execute(db);
+      await sql`
+        create table sessions (
+          id_hash text primary key,
+          user_id text not null references users (id) on delete cascade,
+          csrf_token text not null,
+          created_at timestamptz not null,
+          last_seen_at timestamptz not null,
+          expires_at timestamptz not null
+        )`.execute(db);
+      await sql`
+        create table login_links (
+          token_hash text primary key,
+          user_id text not null references users (id) on delete cascade,
+          created_at timestamptz not null,
+          expires_at timestamptz not null,
+          used_at timestamptz
+        )`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -251,6 +251,36 @@ export interface VideosTable {
   label: string | null;
 }
 
+/** A dashboard user (an operator). */
+export interface UsersTable {
+  id: string;
+  email: string;
+  /** argon2id; null for the bootstrap admin, who signs in by one-time link until a password is set. */
+  password_hash: string | null;
+  role: 'admin';
+  created_at: Timestamp;
+  last_login_at: Timestamp | null;
+}
+
+/** A signed-in browser. Only the SHA-256 of the cookie's value is stored. */
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** A one-time sign-in link (printed at the first start of an embedded service). */
+export interface LoginLinksTable {
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 /** adwarden's database, as Kysely sees it. */
 export interface Database {
   tiktok_apps: TikTokAppsTable;
@@ -269,6 +299,9 @@ export interface Database {
   outbox: OutboxTable;
   schedule_marks: ScheduleMarksTable;
   videos: VideosTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_links: LoginLinksTable;
 }
 
 export type AppRow = Selectable<TikTokAppsTable>;
@@ -284,3 +317,5 @@ export type IncidentEventRow = Selectable<IncidentEventsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type VideoRow = Selectable<VideosTable>;
+export type UserRow = Selectable<UsersTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;

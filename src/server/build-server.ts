@@ -2,13 +2,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import packageJson from '../../package.json' with { type: 'json' };
 import { isServiceError, SERVICE_ERRORS, type Services } from '../app/index.ts';
 import { isTikTokError } from '../tiktok/index.ts';
+import { registerAuth } from './auth.ts';
+import { registerMetrics } from './metrics.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { incidentRoutes } from './routes/incident-routes.ts';
 import { oauthRoutes } from './routes/oauth-routes.ts';
+import { pageRoutes } from './routes/page-routes.ts';
 
 const SECURITY_HEADERS = {
   'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   // OAuth callbacks carry codes and states in the URL: never send it on as a referrer.
@@ -40,21 +43,7 @@ export function buildServer(services: Services): FastifyInstance {
     );
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const key = match ? await services.authenticate(match[1]!) : undefined;
-    if (!key) {
-      return reply.code(401).send({
-        error: {
-          code: 'ADW_UNAUTHORIZED',
-          message:
-            'send an API key as "Authorization: Bearer <key>" (the local admin token is in the data dir\'s admin-token file)',
-        },
-      });
-    }
-  });
+  registerAuth(app, services);
 
   app.setErrorHandler(async (error, request, reply) => {
     if (isServiceError(error)) {
@@ -101,8 +90,21 @@ export function buildServer(services: Services): FastifyInstance {
     version: packageJson.version,
     database: services.database.kind,
   }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await services.ready();
+      return { status: 'ready' };
+    } catch (error) {
+      return reply.code(503).send({
+        status: 'not_ready',
+        reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
+      });
+    }
+  });
+  registerMetrics(app, services);
   oauthRoutes(app, services);
   apiRoutes(app, services);
   incidentRoutes(app, services);
+  pageRoutes(app, services);
   return app;
 }

@@ -78,9 +78,16 @@ export async function startStack(
     redirect_uri: callback,
   });
 
+  const adminToken = (await import('../../src/app/index.ts')).readAdminToken(dataDir)!.reveal();
+
   /** A person at a browser: follows redirects by hand so each hop can be checked. */
   async function visit(url: string) {
-    const response = await fetch(url, { redirect: 'manual' });
+    // Starting a connection is an operator's action: the signed-in dashboard, or an API key.
+    const operator = new URL(url).pathname === '/connect/tiktok';
+    const response = await fetch(url, {
+      redirect: 'manual',
+      headers: operator ? { authorization: `Bearer ${adminToken}` } : {},
+    });
     return {
       status: response.status,
       location: response.headers.get('location'),
@@ -113,7 +120,6 @@ export async function startStack(
     return { redirect: back, page: await visit(back) };
   }
 
-  const adminToken = (await import('../../src/app/index.ts')).readAdminToken(dataDir)!.reveal();
   async function api(method: 'GET' | 'POST', path: string, body?: unknown) {
     const response = await fetch(`${address}${path}`, {
       method,

@@ -32,6 +32,23 @@ export function apiKeysStore(db: Kysely<Database>) {
         .returning(['id', 'name', 'scopes'])
         .executeTakeFirst();
     },
+    /** Every key (never a value: only hashes are stored), newest first. */
+    async list() {
+      return db
+        .selectFrom('api_keys')
+        .select(['id', 'name', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
+        .orderBy('created_at', 'desc')
+        .execute();
+    },
+    async revoke(id: string, now: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
     async findByHash(keyHash: string) {
       return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
     },

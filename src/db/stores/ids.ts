@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** A new opaque id with a type prefix, e.g. `con_Xb3…`. */
-export function newId(prefix: 'con' | 'tok' | 'pkc' | 'key' | 'inc' | 'chn' | 'ntf'): string {
+export function newId(prefix: 'con' | 'tok' | 'pkc' | 'key' | 'inc' | 'chn' | 'ntf' | 'usr'): string {
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
 }
 

@@ -65,6 +65,28 @@ export function monitorStore(db: Kysely<Database>) {
         .orderBy('checks.at')
         .execute();
     },
+    /** One connection's checks since `since`, oldest first (the health chart). */
+    async checksOf(connectionId: string, since: Date) {
+      return db
+        .selectFrom('checks')
+        .select(['at', 'outcome'])
+        .where('connection_id', '=', connectionId)
+        .where('at', '>=', since)
+        .orderBy('at')
+        .execute();
+    },
+    /** Checks and the TikTok calls they made since `since`. */
+    async checkTotals(since: Date): Promise<{ checks: number; calls: number }> {
+      const row = await db
+        .selectFrom('checks')
+        .select((eb) => [
+          eb.fn.countAll<number>().as('checks'),
+          eb.fn.coalesce(eb.fn.sum<number>('api_calls'), eb.lit(0)).as('calls'),
+        ])
+        .where('at', '>=', since)
+        .executeTakeFirstOrThrow();
+      return { checks: Number(row.checks), calls: Number(row.calls) };
+    },
     /** Deletes check history older than `before` (retention). */
     async pruneChecks(before: Date): Promise<number> {
       const result = await db.deleteFrom('checks').where('at', '<', before).executeTakeFirst();

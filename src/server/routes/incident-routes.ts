@@ -84,6 +84,9 @@ export function incidentRoutes(app: FastifyInstance, services: Services): void {
     const channel = await services.notifications.addChannel(request.body ?? {});
     return reply.code(channel.created ? 201 : 200).send({ channel });
   });
+  app.post<{ Params: { id: string } }>('/api/v1/channels/:id/test', async (request) =>
+    services.notifications.test(request.params.id),
+  );
   app.delete<{ Params: { id: string } }>('/api/v1/channels/:id', async (request) =>
     services.notifications.removeChannel(request.params.id),
   );

@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Database } from '../db/index.ts';
+import type { TikTokClient } from '../tiktok/index.ts';
+
+/**
+ * Prometheus metrics of one process (`/metrics`), all prefixed `adwarden_`: HTTP requests, TikTok
+ * calls by endpoint, code and kind, retries, throttles, breaker state; and, read from the database at
+ * scrape time, connections and incidents by state, the outbox's lag and the job queues' depth.
+ */
+export function serviceMetrics(deps: { db: Kysely<Database>; now: () => number }) {
+  const registry = new Registry();
+  let queueDepth: (() => Promise<Record<string, number>>) | null = null;
+  const http = new Counter({
+    name: 'adwarden_http_requests_total',
+    help: 'HTTP requests served, by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const calls = new Counter({
+    name: 'adwarden_tiktok_calls_total',
+    help: 'TikTok API responses, by endpoint, return code and failure kind (ok for code 0).',
+    labelNames: ['endpoint', 'code', 'kind'],
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: 'adwarden_tiktok_retries_total',
+    help: 'TikTok calls retried, by endpoint and failure kind.',
+    labelNames: ['endpoint', 'kind'],
+    registers: [registry],
+  });
+  const throttles = new Counter({
+    name: 'adwarden_tiktok_throttles_total',
+    help: 'Rate-limit answers (40100, 40133…), by scope and window.',
+    labelNames: ['scope', 'window'],
+    registers: [registry],
+  });
+  const breaker = new Gauge({
+    name: 'adwarden_tiktok_breaker_open',
+    help: '1 while the circuit breaker of a TikTok app is open or half-open.',
+    labelNames: ['app_id'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'adwarden_connections',
+    help: 'Connections by status.',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await deps.db
+        .selectFrom('connections')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
+      for (const row of rows) this.set({ status: row.status }, Number(row.n));
+    },
+  });
+  new Gauge({
+    name: 'adwarden_incidents',
+    help: 'Incidents by state and severity.',
+    labelNames: ['state', 'severity'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await deps.db
+        .selectFrom('incidents')
+        .select(['state', 'severity', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy(['state', 'severity'])
+        .execute();
+      for (const row of rows) this.set({ state: row.state, severity: row.severity }, Number(row.n));
+    },
+  });
+  new Gauge({
+    name: 'adwarden_outbox_lag_seconds',
+    help: 'Age of the oldest notification waiting for delivery (0 when none waits).',
+    registers: [registry],
+    async collect() {
+      const row = await deps.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.min('created_at').as('oldest'))
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      const oldest = row?.oldest ? new Date(row.oldest as Date).getTime() : null;
+      this.set(oldest === null ? 0 : Math.max(0, (deps.now() - oldest) / 1000));
+    },
+  });
+  new Gauge({
+    name: 'adwarden_job_queue_depth',
+    help: 'Jobs queued or running, by queue (in a process that runs workers).',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      if (!queueDepth) return;
+      for (const [queue, n] of Object.entries(await queueDepth())) this.set({ queue }, n);
+    },
+  });
+
+  return {
+    registry,
+    /** Counts what a TikTok client does. */
+    observeClient(appId: string, client: TikTokClient) {
+      client.on('response', (e) =>
+        calls.inc({ endpoint: e.endpoint, code: String(e.code), kind: e.ok ? 'ok' : 'error' }),
+      );
+      client.on('retry', (e) => retries.inc({ endpoint: e.endpoint, kind: e.kind }));
+      client.on('rateLimited', (e) => throttles.inc({ scope: e.scope, window: e.window }));
+      client.on('breakerStateChange', (e) => breaker.set({ app_id: appId }, e.to === 'closed' ? 0 : 1));
+    },
+    httpRequest(method: string, route: string, status: number) {
+      http.inc({ method, route, status: String(status) });
+    },
+    /** Lets the worker report its queues' depth. */
+    setQueueDepth(source: (() => Promise<Record<string, number>>) | null) {
+      queueDepth = source;
+    },
+  };
+}
+
+export type ServiceMetrics = ReturnType<typeof serviceMetrics>;

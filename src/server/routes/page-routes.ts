@@ -1,0 +1,316 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isServiceError, type Services } from '../../app/index.ts';
+import { lookupCode } from '../../catalog/index.ts';
+import { SESSION_COOKIE, setSessionCookie } from '../auth.ts';
+import { page } from '../pages.ts';
+import { connectionPage, connectionsPage, overviewPage } from '../views/dashboard-pages.ts';
+import { incidentPage, incidentsPage } from '../views/incident-pages.ts';
+import { errorPage, errorsIndexPage } from '../views/kb-pages.ts';
+import type { PageContext } from '../views/layout.ts';
+import { loginPage, settingsPage } from '../views/settings-pages.ts';
+import { APP_CSS, LIVE_JS } from '../views/static-assets.ts';
+
+const DAY = 86_400_000;
+type Form = Record<string, string | undefined>;
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+const contextOf = (request: FastifyRequest, flash?: string | null): PageContext => {
+  const principal = request.principal;
+  return {
+    user: principal?.type === 'user' ? principal.email : principal?.type === 'key' ? principal.name : null,
+    csrf: principal?.type === 'user' ? principal.csrf : '',
+    path: request.url.split('?')[0]!,
+    flash: flash ?? (request.query as { done?: string } | undefined)?.done ?? null,
+  };
+};
+
+/** A local path to go back to after sign-in (never another site). */
+const safeNext = (next: unknown) =>
+  typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) && !next.startsWith('/login') ? next : '/';
+
+const sendPage = (reply: FastifyReply, markup: string, status = 200) =>
+  reply.code(status).type('text/html; charset=utf-8').send(markup);
+
+/** Runs a form's action, then redirects back with a notice (or the service's complaint). */
+async function handled(reply: FastifyReply, back: string, run: () => Promise<string>) {
+  try {
+    const done = await run();
+    return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(done)}`, 303);
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    return reply.redirect(
+      `${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(`Not done: ${error.message}`)}`,
+      303,
+    );
+  }
+}
+
+/** The dashboard: sign-in, pages, their forms, the knowledge base and the static assets. */
+export function pageRoutes(app: FastifyInstance, services: Services): void {
+  // HTML forms post urlencoded bodies.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 64 * 1024 },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
+
+  app.get('/static/app.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(APP_CSS),
+  );
+  app.get('/static/live.js', async (_request, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(LIVE_JS),
+  );
+
+  app.get('/login', async (request, reply) => {
+    const next = safeNext((request.query as { next?: string }).next);
+    if (request.principal?.type === 'user') return reply.redirect(next, 303);
+    return sendPage(reply, loginPage(contextOf(request), { next }));
+  });
+  app.post('/login', async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const next = safeNext(form.next);
+    try {
+      const session = await services.users.signIn({
+        email: form.email ?? '',
+        password: form.password ?? '',
+        address: request.ip,
+      });
+      setSessionCookie(reply, services, session);
+      return reply.redirect(next, 303);
+    } catch (error) {
+      if (!isServiceError(error)) throw error;
+      const status = error.code === 'ADW_RATE_LIMITED' ? 429 : 401;
+      return sendPage(reply, loginPage(contextOf(request), { next, error: error.message }), status);
+    }
+  });
+  app.get<{ Params: { token: string } }>('/login/link/:token', async (request, reply) => {
+    const session = await services.users.useLoginLink(request.params.token);
+    if (!session)
+      return sendPage(
+        reply,
+        page(
+          'This sign-in link cannot be used',
+          '<p>It was already used, or it is older than 15 minutes. Run <code>adwarden users login-link</code> on the service’s machine for a new one.</p>',
+          'problem',
+        ),
+        400,
+      );
+    setSessionCookie(reply, services, session);
+    return reply.redirect('/settings?done=Signed+in.+Set+a+password+below+to+sign+in+without+a+link.', 303);
+  });
+  app.post('/logout', async (request, reply) => {
+    const value = request.cookies[SESSION_COOKIE];
+    if (value) await services.users.signOut(value);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/login', 303);
+  });
+
+  app.get('/', async (request, reply) => {
+    const [connections, open, totals] = await Promise.all([
+      services.connections.list(),
+      services.incidents.list({ states: ['open', 'acknowledged'] }),
+      services.monitor.checkTotals(DAY),
+    ]);
+    return sendPage(
+      reply,
+      overviewPage(contextOf(request), {
+        connections,
+        open,
+        now: services.now(),
+        calls24h: totals.calls,
+        checks24h: totals.checks,
+      }),
+    );
+  });
+  app.get('/connections', async (request, reply) =>
+    sendPage(
+      reply,
+      connectionsPage(contextOf(request), {
+        connections: await services.connections.list(),
+        apps: await services.apps.list(),
+        now: services.now(),
+      }),
+    ),
+  );
+  app.get('/connections/:id', async (request: IdRequest, reply) => {
+    const id = request.params.id;
+    const [connection, incidents, checks] = await Promise.all([
+      services.connections.show(id),
+      services.incidents.list({ connectionId: id }),
+      services.monitor.checkHistory(id, 7 * DAY),
+    ]);
+    const link = (request.query as { link?: string }).link;
+    return sendPage(
+      reply,
+      connectionPage(contextOf(request), {
+        connection,
+        incidents,
+        checks,
+        now: services.now(),
+        reauthLink: link && /^https?:\/\/[^\s]+\/reauth\/[\w-]+$/.test(link) ? link : null,
+      }),
+    );
+  });
+  app.post('/connections/:id/check', async (request: IdRequest, reply) =>
+    handled(reply, `/connections/${request.params.id}`, async () => {
+      const result = await services.monitor.probe(request.params.id, 'operator');
+      return `Checked: ${result.check?.summary ?? 'a check is already running'}`;
+    }),
+  );
+  app.post('/connections/:id/reauth-link', async (request: IdRequest, reply) => {
+    try {
+      const link = await services.connections.reauthLink(request.params.id);
+      return reply.redirect(`/connections/${request.params.id}?link=${encodeURIComponent(link.url)}`, 303);
+    } catch (error) {
+      return handled(reply, `/connections/${request.params.id}`, async () => {
+        throw error;
+      });
+    }
+  });
+  app.post('/connections/:id/revoke', async (request: IdRequest, reply) =>
+    handled(reply, `/connections/${request.params.id}`, async () => {
+      await services.connections.revoke(request.params.id);
+      return 'Revoked: the token was revoked at TikTok and is never used again.';
+    }),
+  );
+
+  app.get('/incidents', async (request, reply) => {
+    const query = request.query as { state?: string; severity?: string };
+    const state = query.state ?? 'open,acknowledged';
+    const states = state
+      .split(',')
+      .filter((s): s is 'open' | 'acknowledged' | 'resolved' | 'muted' =>
+        ['open', 'acknowledged', 'resolved', 'muted'].includes(s),
+      );
+    let incidents = await services.incidents.list({ states, limit: 500 });
+    if (query.severity) incidents = incidents.filter((i) => i.severity === query.severity);
+    return sendPage(reply, incidentsPage(contextOf(request), { incidents, state, now: services.now() }));
+  });
+  app.get('/incidents/:id', async (request: IdRequest, reply) =>
+    sendPage(
+      reply,
+      incidentPage(contextOf(request), {
+        incident: await services.incidents.show(request.params.id),
+        now: services.now(),
+      }),
+    ),
+  );
+  for (const action of ['acknowledge', 'mute', 'unmute', 'resolve', 'reopen'] as const)
+    app.post(`/incidents/:id/${action}`, async (request: IdRequest, reply) =>
+      handled(reply, `/incidents/${request.params.id}`, async () => {
+        const by = contextOf(request).user ?? 'dashboard';
+        const note = ((request.body ?? {}) as Form).note || undefined;
+        await services.incidents.command(
+          request.params.id,
+          action === 'resolve' ? { type: action, by, note } : { type: action, by },
+        );
+        return `Done: ${action}.`;
+      }),
+    );
+
+  app.get('/errors', async (request, reply) => sendPage(reply, errorsIndexPage(contextOf(request))));
+  app.get<{ Params: { code: string } }>('/errors/:code', async (request, reply) => {
+    const match = /^\d{1,9}$/.test(request.params.code) ? lookupCode(Number(request.params.code)) : undefined;
+    if (!match)
+      return sendPage(
+        reply,
+        page(
+          'Unknown code',
+          '<p>adwarden’s catalog has no such TikTok code. <a href="/errors">All codes</a></p>',
+          'problem',
+        ),
+        404,
+      );
+    return sendPage(reply, errorPage(contextOf(request), match.entry));
+  });
+
+  settingsRoutes(app, services);
+}
+
+function settingsRoutes(app: FastifyInstance, services: Services): void {
+  app.get('/settings', async (request, reply) => {
+    const [apps, channels, keys, users] = await Promise.all([
+      services.apps.list(),
+      services.notifications.listChannels(),
+      services.users.listApiKeys(),
+      services.users.listUsers(),
+    ]);
+    const newKey = (request.query as { key?: string }).key;
+    return sendPage(
+      reply,
+      settingsPage(contextOf(request), {
+        apps,
+        channels,
+        keys,
+        users,
+        newKey: newKey && /^adw_[\w-]+$/.test(newKey) ? newKey : null,
+        now: services.now(),
+      }),
+    );
+  });
+  const form = (request: FastifyRequest) => (request.body ?? {}) as Form;
+  app.post('/settings/apps', async (request, reply) =>
+    handled(reply, '/settings', async () => {
+      const { _csrf, ...input } = form(request);
+      const result = await services.apps.register(input);
+      return `App ${result.app.app_id} ${result.created ? 'registered' : 'updated'}.`;
+    }),
+  );
+  app.post('/settings/channels', async (request, reply) =>
+    handled(reply, '/settings', async () => {
+      const { _csrf, ...input } = form(request);
+      const channel = await services.notifications.addChannel(input);
+      return `Channel ${channel.name} saved.${channel.signing_secret ? ` Its signing secret (shown once): ${channel.signing_secret}` : ''}`;
+    }),
+  );
+  app.post('/settings/channels/:id/test', async (request: IdRequest, reply) =>
+    handled(reply, '/settings', async () => {
+      await services.notifications.test(request.params.id);
+      return 'Test message sent.';
+    }),
+  );
+  app.post('/settings/channels/:id/remove', async (request: IdRequest, reply) =>
+    handled(reply, '/settings', async () => {
+      await services.notifications.removeChannel(request.params.id);
+      return 'Channel removed.';
+    }),
+  );
+  app.post('/settings/keys', async (request, reply) => {
+    const input = form(request);
+    try {
+      const key = await services.users.createApiKey({ name: input.name, scopes: [input.scope ?? 'read'] });
+      return reply.redirect(`/settings?key=${encodeURIComponent(key.key)}`, 303);
+    } catch (error) {
+      return handled(reply, '/settings', async () => {
+        throw error;
+      });
+    }
+  });
+  app.post('/settings/keys/:id/revoke', async (request: IdRequest, reply) =>
+    handled(reply, '/settings', async () => {
+      await services.users.revokeApiKey(request.params.id);
+      return 'Key revoked.';
+    }),
+  );
+  app.post('/settings/password', async (request, reply) => {
+    const principal = request.principal;
+    if (principal?.type !== 'user') return reply.code(403).send('sign in to set your password');
+    return handled(reply, '/login', async () => {
+      await services.users.setPassword(principal.userId, form(request).password ?? '');
+      return 'Password set; every session was signed out. Sign in with it.';
+    });
+  });
+  app.post('/settings/users', async (request, reply) =>
+    handled(reply, '/settings', async () => {
+      const input = form(request);
+      const user = await services.users.createUser({
+        email: input.email ?? '',
+        password: input.password ?? '',
+      });
+      return `User ${user.email} added.`;
+    }),
+  );
+}

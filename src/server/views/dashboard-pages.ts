@@ -1,0 +1,150 @@
+import type { Services } from '../../app/index.ts';
+import { actionButton, ago, badge, html, layout, type PageContext, type Raw } from './layout.ts';
+
+type Connections = Awaited<ReturnType<Services['connections']['list']>>;
+type Incidents = Awaited<ReturnType<Services['incidents']['list']>>;
+type Detail = Awaited<ReturnType<Services['connections']['show']>>;
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+
+/** What expires next for a connection, as a countdown ("advertiser token: never expires"). */
+export function expiryText(c: Connections[number], now: number): Raw {
+  if (c.regime === 'advertiser' && !c.expiries.max_age)
+    return html`<span class="muted">never expires (checked live)</span>`;
+  const next = [c.expiries.access_token, c.expiries.refresh_token, c.expiries.max_age]
+    .filter((x): x is string => x !== null)
+    .sort()[0];
+  return next ? ago(next, now) : html`<span class="muted">unknown</span>`;
+}
+
+/** A table of incidents with severity, what, subject and age. */
+export function incidentTable(incidents: Incidents, now: number): Raw {
+  if (incidents.length === 0) return html`<p class="muted">None.</p>`;
+  return html`<div class="wrap"><table><thead><tr><th>Severity</th><th>What</th><th>State</th><th>Subject</th><th>Opened</th></tr></thead><tbody>
+${incidents.map(
+  (
+    i,
+  ) => html`<tr><td>${badge(i.severity)}</td><td><a href="/incidents/${i.id}">${i.summary.slice(0, 140)}</a></td>
+<td>${badge(i.state)}</td><td>${(i.subject as { label?: string }).label ?? ''}</td><td>${ago(i.opened_at, now)}</td></tr>`,
+)}</tbody></table></div>`;
+}
+
+/** `/`: health counts, open incidents by severity, platform status, TikTok calls. */
+export function overviewPage(
+  ctx: PageContext,
+  data: { connections: Connections; open: Incidents; now: number; calls24h: number; checks24h: number },
+): string {
+  const count = (status: string) => data.connections.filter((c) => c.status === status).length;
+  const outage = data.open.find((i) => i.kind === 'outage');
+  return layout(
+    ctx,
+    'Overview',
+    html`${
+      outage
+        ? html`<p class="banner" role="alert"><strong>TikTok platform problem:</strong> ${outage.summary} <a href="/incidents/${outage.id}">Details</a></p>`
+        : html`<p class="muted">TikTok's API answers normally for the connections adwarden checks.</p>`
+    }
+<h2>Connections</h2><div class="cards">
+${(['healthy', 'degraded', 'needs_reauth', 'revoked'] as const).map(
+  (s) => html`<div class="card"><div class="n ${badgeTone(s)}">${count(s)}</div>${s.replace('_', ' ')}</div>`,
+)}
+<div class="card"><div class="n">${data.connections.reduce((n, c) => n + c.advertisers, 0)}</div>advertisers</div></div>
+<h2>Open incidents</h2><div class="cards">
+${SEVERITIES.map(
+  (s) =>
+    html`<div class="card"><div class="n">${data.open.filter((i) => i.severity === s).length}</div><a href="/incidents?severity=${s}">${s}</a></div>`,
+)}</div>
+${incidentTable(data.open.slice(0, 10), data.now)}
+<h2>TikTok calls</h2><p>${data.checks24h} checks made ${data.calls24h} calls in the last 24 hours.
+<a href="/connections">Connect an advertiser</a> to watch more.</p>`,
+  );
+}
+
+const badgeTone = (s: string) =>
+  s === 'healthy' ? 'good' : s === 'degraded' ? 'warn' : s === 'revoked' ? 'muted' : 'bad';
+
+/** `/connections`: every connection with status, advertisers, last check, expiry and actions. */
+export function connectionsPage(
+  ctx: PageContext,
+  data: { connections: Connections; apps: Array<{ app_id: string; name: string | null }>; now: number },
+): string {
+  return layout(
+    ctx,
+    'Connections',
+    html`<section aria-labelledby="connect"><h2 id="connect">Connect an advertiser</h2>
+${
+  data.apps.length === 0
+    ? html`<p>Register a TikTok app first (Settings, or <code>adwarden apps add</code>).</p>`
+    : html`<form method="get" action="/connect/tiktok"><label>App <select name="app">${data.apps.map(
+        (a) => html`<option value="${a.app_id}">${a.name ?? a.app_id} (${a.app_id})</option>`,
+      )}</select></label><label>Owner's email (gets the re-auth links) <input type="email" name="owner" autocomplete="email"></label>
+<button type="submit" class="primary">Connect through TikTok</button></form>`
+}</section>
+<h2>All connections</h2>
+${
+  data.connections.length === 0
+    ? html`<p class="muted">No connections yet.</p>`
+    : html`<div class="wrap"><table><thead><tr><th>Connection</th><th>Status</th><th>Advertisers</th><th>Last check</th><th>Token</th><th>Expires</th><th>Actions</th></tr></thead><tbody>
+${data.connections.map(
+  (
+    c,
+  ) => html`<tr><td><a href="/connections/${c.id}">${c.id}</a><br><span class="muted">${c.owner_contact ?? ''}</span></td>
+<td>${badge(c.status)}${c.status_reason ? html`<br><span class="muted">${c.status_reason.slice(0, 120)}</span>` : ''}</td>
+<td>${c.advertisers}</td><td>${ago(c.last_check_at, data.now)}</td><td>${c.regime === 'tt_user' ? 'TikTok account (24 h, refreshed)' : 'advertiser (long-lived)'}</td>
+<td>${expiryText(c, data.now)}</td><td>${actionButton(ctx, `/connections/${c.id}/check`, 'Check now')}</td></tr>`,
+)}</tbody></table></div>`
+}`,
+  );
+}
+
+/** Hourly buckets of the last 7 days: worst outcome per hour, as an SVG strip. */
+export function healthChart(checks: Array<{ at: Date; outcome: string }>, now: number): Raw {
+  const hours = 7 * 24;
+  const start = now - hours * 3_600_000;
+  const worst: Array<'ok' | 'warn' | 'bad' | 'none'> = Array.from({ length: hours }, () => 'none');
+  const rank = { none: 0, ok: 1, warn: 2, bad: 3 } as const;
+  for (const check of checks) {
+    const i = Math.floor((check.at.getTime() - start) / 3_600_000);
+    if (i < 0 || i >= hours) continue;
+    const tone = check.outcome === 'valid' ? 'ok' : check.outcome === 'inconclusive' ? 'warn' : 'bad';
+    if (rank[tone] > rank[worst[i]!]) worst[i] = tone;
+  }
+  const bad = worst.filter((w) => w === 'bad').length;
+  return html`<figure><svg class="health" viewBox="0 0 ${hours * 4} 24" width="100%" height="36" role="img" aria-label="Health over 7 days: ${bad} hours with failed checks">
+${worst.map((tone, i) => html`<rect class="${tone}" x="${i * 4}" y="0" width="3" height="24"><title>${new Date(start + i * 3_600_000).toISOString().slice(0, 13)}:00 UTC: ${tone === 'none' ? 'no check' : tone}</title></rect>`)}
+</svg><figcaption class="muted">Last 7 days, one bar per hour: green ok, amber inconclusive (TikTok busy or down), red token or permission failure.</figcaption></figure>`;
+}
+
+/** `/connections/:id`: advertisers, 7-day health, incidents, tokens, and the actions. */
+export function connectionPage(
+  ctx: PageContext,
+  data: {
+    connection: Detail;
+    incidents: Incidents;
+    checks: Array<{ at: Date; outcome: string }>;
+    now: number;
+    reauthLink?: string | null;
+  },
+): string {
+  const c = data.connection;
+  return layout(
+    ctx,
+    `Connection ${c.id}`,
+    html`<p>${badge(c.status)} ${c.status_reason ?? ''}</p>
+<p>App <code>${c.app_id}</code> · ${c.regime === 'tt_user' ? 'TikTok account token' : 'advertiser token'} · owner ${c.owner_contact ?? 'unknown'} · last check ${ago(c.last_check_at, data.now)} · expires ${expiryText(c, data.now)}</p>
+<p>${actionButton(ctx, `/connections/${c.id}/check`, 'Check now', 'primary')} ${c.status === 'revoked' ? '' : actionButton(ctx, `/connections/${c.id}/reauth-link`, 'Create re-auth link')} ${c.status === 'revoked' ? '' : actionButton(ctx, `/connections/${c.id}/revoke`, 'Revoke at TikTok', 'danger')}</p>
+${data.reauthLink ? html`<p class="flash">Send this link to the owner: <a href="${data.reauthLink}">${data.reauthLink}</a></p>` : ''}
+<h2>Health</h2>${healthChart(data.checks, data.now)}
+<h2>Advertisers</h2><div class="wrap"><table><thead><tr><th>Advertiser</th><th>Id</th><th>Status</th><th>Granted</th><th>Currency</th></tr></thead><tbody>
+${c.advertiser_list.map(
+  (a) =>
+    html`<tr><td>${a.name}</td><td><code>${a.advertiser_id}</code></td><td>${a.status ? badge(a.status) : ''}</td><td>${a.granted ? 'yes' : html`<span class="bad">removed</span>`}</td><td>${a.currency ?? ''}</td></tr>`,
+)}</tbody></table></div>
+<h2>Incidents</h2>${incidentTable(data.incidents, data.now)}
+<h2>Parked calls</h2>${
+      c.parked_calls.length === 0
+        ? html`<p class="muted">None.</p>`
+        : html`<ul>${c.parked_calls.map((p) => html`<li><code>${p.method} ${p.path}</code> ${badge(p.status)} ${p.replay_safe ? 're-run after repair' : 'left for a person (a write)'}</li>`)}</ul>`
+    }`,
+  );
+}

@@ -1,0 +1,46 @@
+import { CATALOG, type CatalogEntry } from '../../catalog/index.ts';
+import { html, layout, type PageContext } from './layout.ts';
+
+const codeOf = (e: CatalogEntry) => (e.rangeEnd ? `${e.code}–${e.rangeEnd}` : String(e.code));
+
+/** `/errors`: every TikTok return code adwarden knows, with the folklore corrections flagged. */
+export function errorsIndexPage(ctx: PageContext): string {
+  return layout(
+    ctx,
+    'Knowledge base: TikTok return codes',
+    html`<p>What each code of TikTok's Marketing API (v1.3) means per TikTok's own code table, what adwarden does by itself, and what a person does. Where popular "error decoder" pages say otherwise, the code's page says so.</p>
+<div class="wrap"><table><thead><tr><th>Code</th><th>Meaning</th><th>Kind</th><th>Folklore</th></tr></thead><tbody>
+${CATALOG.map(
+  (
+    e,
+  ) => html`<tr><td><a href="/errors/${e.code}">${codeOf(e)}</a></td><td>${e.title}</td><td>${e.kind.replace(/_/g, ' ')}</td>
+<td>${e.alsoDescribedAs.some((f) => f.verdict === 'contradicts') ? html`<span class="warn">corrected</span>` : ''}</td></tr>`,
+)}</tbody></table></div>`,
+    { live: false },
+  );
+}
+
+/** `/errors/:code`: one code in full. */
+export function errorPage(ctx: PageContext, e: CatalogEntry): string {
+  return layout(
+    ctx,
+    `${codeOf(e)}: ${e.title}`,
+    html`<p>${e.meaning}</p>
+<p>Kind <strong>${e.kind.replace(/_/g, ' ')}</strong> · adwarden's action <strong>${e.action.replace(/_/g, ' ')}</strong> · who fixes it: ${e.actor} · confidence ${e.confidence}${e.name ? html` · TikTok's name <code>${e.name}</code>` : ''}</p>
+${e.inTikTokTables ? '' : html`<p class="banner">This code is not in TikTok's own tables.</p>`}
+<h2>Causes</h2><ul>${e.causes.map((c) => html`<li>${c}</li>`)}</ul>
+<h2>What to do</h2><ol class="fix">${e.fix.map((f) => html`<li>${f}</li>`)}</ol>
+${
+  e.alsoDescribedAs.length
+    ? html`<h2>What other pages say</h2><ul>${e.alsoDescribedAs.map(
+        (f) =>
+          html`<li>${f.by} says “${f.claim}”: <strong class="${f.verdict === 'contradicts' ? 'bad' : 'muted'}">${f.verdict === 'contradicts' ? 'wrong per TikTok' : f.verdict}</strong>.</li>`,
+      )}</ul>`
+    : ''
+}
+${e.note ? html`<p class="muted">${e.note}</p>` : ''}
+<h2>Sources</h2><ul>${e.sources.map((s) => html`<li>${s}</li>`)}</ul>
+<p><a href="/errors">All codes</a></p>`,
+    { live: false },
+  );
+}
