@@ -43,6 +43,12 @@ export function buildServer(services: Services): FastifyInstance {
     );
   });
 
+  // Every route, as registered: the access test walks them all without credentials.
+  const routes: Array<{ method: string; url: string }> = [];
+  app.decorate('adwardenRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   registerAuth(app, services);
 
   app.setErrorHandler(async (error, request, reply) => {
