@@ -164,6 +164,18 @@ describe('adwarden serve with the management commands, as separate processes', (
     expect(unknown.stderr).toMatch(/no connection con_nope.*ADW_NOT_FOUND/);
   });
 
+  it('lists incidents and hands out a dashboard sign-in link through the running service', async () => {
+    expect(Array.isArray(await json(['incidents', 'list', '--state', 'open,resolved']))).toBe(true);
+    const link = await json(['users', 'login-link']);
+    expect(link.url).toMatch(new RegExp(`^${url}/login/link/[\\w-]+$`));
+    const landed = await fetch(link.url, { redirect: 'manual' });
+    expect(landed.status).toBe(303);
+    expect(landed.headers.get('set-cookie')).toMatch(/^adw_session=/);
+    const missing = await adwarden(['incidents', 'show', 'inc_nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no incident inc_nope/);
+  });
+
   it('opens the data dir itself once the service has stopped', async () => {
     serve.kill('SIGTERM');
     await new Promise((resolve) => serve.on('exit', resolve));

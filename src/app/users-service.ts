@@ -135,14 +135,15 @@ export function usersService(deps: { db: Kysely<Database>; now: () => number; pu
       for (const key of buckets) await failures.delete(key);
       return startSession(user);
     },
-    /** A one-time sign-in link for a user (15 minutes); creates the bootstrap admin on a fresh install. */
-    async loginLink(email = 'admin@localhost') {
-      let user = await store().byEmail(email);
+    /** A one-time sign-in link (15 minutes) for a user, by default the first; a fresh install gets its bootstrap admin. */
+    async loginLink(wanted?: string) {
+      let user = wanted ? await store().byEmail(wanted.trim().toLowerCase()) : (await store().list())[0];
       if (!user) {
         if ((await store().count()) > 0)
-          throw new ServiceError('ADW_NOT_FOUND', `no user ${email}; list them with: adwarden users list`);
-        user = await store().create({ email, passwordHash: null }, new Date(deps.now()));
+          throw new ServiceError('ADW_NOT_FOUND', `no user ${wanted}; see Settings > Users`);
+        user = await store().create({ email: 'admin@localhost', passwordHash: null }, new Date(deps.now()));
       }
+      const email = user.email;
       const value = token();
       const now = new Date(deps.now());
       const expiresAt = new Date(now.getTime() + LOGIN_LINK_MS);

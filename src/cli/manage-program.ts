@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { Config } from '../config/index.ts';
 import { appsCommands, connectionsCommands, keysCommands } from './commands/manage.ts';
+import { incidentsCommands, usersCommands } from './commands/manage-incidents.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { workerCommand } from './commands/worker.ts';
@@ -103,6 +104,42 @@ export function addServiceCommands(program: Command, config: () => Config, io: C
       .option(...json)
       .action((id: string, o) => run(config(), id, o, io));
   }
+
+  const incidents = program.command('incidents').description('problems adwarden found, with their fixes');
+  incidents
+    .command('list')
+    .description('active incidents (or --state resolved, muted, …)')
+    .option('--state <states>', 'comma-separated: open, acknowledged, muted, resolved', 'open,acknowledged')
+    .option('--kind <problem>', 'auth, permission, delivery, video, outage, …')
+    .option(...json)
+    .action((o) => incidentsCommands.list(config(), o, io));
+  incidents
+    .command('show')
+    .argument('<id>', 'incident id (see incidents list)')
+    .description('what is wrong, what to do, what adwarden did, and the timeline')
+    .option(...json)
+    .action((id: string, o) => incidentsCommands.show(config(), id, o, io));
+  for (const [name, action, description] of [
+    ['ack', 'acknowledge', 'acknowledge: someone is on it'],
+    ['resolve', 'resolve', 'resolve by hand (it reopens if the problem comes back)'],
+    ['mute', 'mute', 'mute: no more notifications for it'],
+    ['reopen', 'reopen', 'reopen a resolved incident'],
+  ] as const)
+    incidents
+      .command(name)
+      .argument('<id>', 'incident id')
+      .description(description)
+      .option('--note <text>', 'a note for the timeline (resolve)')
+      .option(...json)
+      .action((id: string, o) => incidentsCommands.command(config(), action, id, o, io));
+
+  const users = program.command('users').description('dashboard users');
+  users
+    .command('login-link')
+    .description('a one-time sign-in link to the dashboard (15 minutes)')
+    .option('--email <email>', 'whose link (default: the first admin)')
+    .option(...json)
+    .action((o) => usersCommands.loginLink(config(), o, io));
 
   const keys = program.command('keys').description('the keys that seal tokens and secrets at rest');
   keys

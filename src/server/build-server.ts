@@ -4,6 +4,7 @@ import { isServiceError, SERVICE_ERRORS, type Services } from '../app/index.ts';
 import { isTikTokError } from '../tiktok/index.ts';
 import { registerAuth } from './auth.ts';
 import { registerMetrics } from './metrics.ts';
+import { accessRoutes } from './routes/access-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { incidentRoutes } from './routes/incident-routes.ts';
 import { oauthRoutes } from './routes/oauth-routes.ts';
@@ -47,7 +48,8 @@ export function buildServer(services: Services): FastifyInstance {
   const routes: Array<{ method: string; url: string }> = [];
   app.decorate('adwardenRoutes', routes);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   registerAuth(app, services);
 
@@ -111,6 +113,7 @@ export function buildServer(services: Services): FastifyInstance {
   oauthRoutes(app, services);
   apiRoutes(app, services);
   incidentRoutes(app, services);
+  accessRoutes(app, services);
   pageRoutes(app, services);
   return app;
 }

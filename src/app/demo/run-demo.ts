@@ -33,6 +33,8 @@ export interface DemoOptions {
     scenario: string;
     connections: number;
     adminToken: string;
+    /** A one-time sign-in link to the dashboard. */
+    loginLink: string;
   }) => void;
   /** Called with each notification the demo inbox receives (one channel's copy). */
   onNotification?: (entry: { clock: string; headline: string; reauthLink: boolean }) => void;
@@ -180,6 +182,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
       scenario: scenario.name,
       connections: (await live.connections.list()).length,
       adminToken: readAdminToken(dataDir)?.reveal() ?? '',
+      loginLink: (await live.users.loginLink()).url,
     });
 
     if (!options.untilDone) {

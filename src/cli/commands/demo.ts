@@ -56,6 +56,7 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIo, banner
             `adwarden demo: scenario "${info.scenario}" at ${speed}× speed, ${info.connections} connections monitored.`,
             `  service  ${info.url}  (API: ${info.url}/api/v1/incidents with the admin token printed below)`,
             `  emulator ${info.emulator}  (TikTok look-alike; its control API is under /__control)`,
+            `  dashboard ${info.loginLink}  (one-time sign-in link, valid 15 min)`,
             `  admin token for this throwaway run: ${info.adminToken}`,
             options.untilDone ? 'Running until the scenario has played out…' : 'Stop with Ctrl+C.',
             '',

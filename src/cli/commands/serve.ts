@@ -21,9 +21,14 @@ export async function serveCommand(
     // The monitor runs here unless workers run elsewhere (`--no-worker` with `adwarden worker`).
     if (options.worker !== false) monitor = await startMonitor(services);
     const apps = await services.apps.list();
+    // First start: nobody can sign in yet, so hand the operator a one-time sign-in link.
+    const firstLink = (await services.users.isEmpty()) ? await services.users.loginLink() : null;
     io.stdout(
       [
         `adwarden is serving at ${address} (${services.database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
+        firstLink
+          ? `Dashboard: sign in once with ${firstLink.url} (valid 15 min, one use), then set a password in Settings.`
+          : `Dashboard: ${address}/ (a new sign-in link: adwarden users login-link)`,
         apps.length > 0
           ? `Connect an advertiser: ${apps.map((a) => a.connect_url).join('  ')}`
           : 'No TikTok app is registered yet: adwarden apps add --app-id <id> --secret - (reads the secret from standard input)',

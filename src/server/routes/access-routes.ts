@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../app/index.ts';
+
+/** Users, sign-in links and API keys (admin scope). */
+export function accessRoutes(app: FastifyInstance, services: Services): void {
+  app.get('/api/v1/users', async () => ({ users: await services.users.listUsers() }));
+  app.post('/api/v1/users', async (request, reply) =>
+    reply
+      .code(201)
+      .send({ user: await services.users.createUser((request.body ?? {}) as { email: string }) }),
+  );
+  app.post('/api/v1/users/login-link', async (request) => {
+    const { email } = (request.body ?? {}) as { email?: string };
+    return services.users.loginLink(typeof email === 'string' && email ? email : undefined);
+  });
+  app.get('/api/v1/api-keys', async () => ({ api_keys: await services.users.listApiKeys() }));
+  app.post('/api/v1/api-keys', async (request, reply) =>
+    reply.code(201).send({ api_key: await services.users.createApiKey(request.body) }),
+  );
+  app.delete<{ Params: { id: string } }>('/api/v1/api-keys/:id', async (request) =>
+    services.users.revokeApiKey(request.params.id),
+  );
+}
