@@ -61,7 +61,7 @@ ${
 }
 <h2>Handled automatically</h2>${
       i.actions.length
-        ? html`<ul>${i.actions.map((a) => html`<li>${a.text} ${ago(a.at, data.now)}</li>`)}</ul>`
+        ? html`<ul>${i.actions.map((a) => html`<li>${a.text.replace(/^Handled automatically: /, '')} ${ago(a.at, data.now)}</li>`)}</ul>`
         : html`<p class="muted">Nothing yet.</p>`
     }
 <h2>Timeline</h2><ol class="timeline">${[...i.timeline]
