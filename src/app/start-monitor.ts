@@ -13,7 +13,14 @@ export interface MonitorRunOptions {
   concurrency?: { probe?: number; watch?: number; deliver?: number };
 }
 
-const gone = (error: unknown) => error instanceof ServiceError && error.code === 'ADW_NOT_FOUND';
+/** A job for a connection deleted since it was queued has nothing left to do. */
+async function forgivingGone(work: Promise<unknown>): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    if (!(error instanceof ServiceError && error.code === 'ADW_NOT_FOUND')) throw error;
+  }
+}
 
 /**
  * Runs the monitor's workers in this process: pg-boss on the service's database, a handler per queue,
@@ -48,11 +55,7 @@ export async function startMonitor(services: Services, options: MonitorRunOption
   await jobs.work(
     'probe',
     async ({ connectionId, reason }) => {
-      try {
-        await monitor.probe(connectionId, reason);
-      } catch (error) {
-        if (!gone(error)) throw error;
-      }
+      await forgivingGone(monitor.probe(connectionId, reason));
     },
     // Probes are idempotent: batches of 8 per fetch keep the queue's own overhead off the sweep's time.
     { concurrency: concurrency.probe ?? 4, batchSize: 8 },
@@ -60,22 +63,14 @@ export async function startMonitor(services: Services, options: MonitorRunOption
   await jobs.work(
     'watch',
     async ({ connectionId }) => {
-      try {
-        await monitor.watch(connectionId);
-      } catch (error) {
-        if (!gone(error)) throw error;
-      }
+      await forgivingGone(monitor.watch(connectionId));
     },
     { concurrency: concurrency.watch ?? 2 },
   );
   await jobs.work(
     'videos',
     async ({ connectionId }) => {
-      try {
-        await monitor.pollVideos(connectionId);
-      } catch (error) {
-        if (!gone(error)) throw error;
-      }
+      await forgivingGone(monitor.pollVideos(connectionId));
     },
     { concurrency: 2 },
   );
