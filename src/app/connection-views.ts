@@ -1,3 +1,4 @@
+import type { Diagnosis } from '../catalog/index.ts';
 import type { AdvertiserRow, ConnectionSummary, EventRow, ParkedCallRow, TokenRow } from '../db/index.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -66,3 +67,20 @@ export const parkedView = (p: ParkedCallRow) => ({
   finished_at: iso(p.finished_at),
   result: p.result,
 });
+
+/** A diagnosis as the API shows it. */
+export function diagnosisView(d: Diagnosis) {
+  return {
+    kind: d.kind,
+    code: d.code,
+    title: d.title,
+    fix: d.fix,
+    action: d.action,
+    request_id: d.requestId ?? null,
+    endpoint: d.details.endpoint ?? d.endpoint ?? null,
+    method: d.details.method ?? null,
+    permission_group: d.details.permissionGroup ?? null,
+    window: d.details.window ?? null,
+    message: d.message ?? null,
+  };
+}

@@ -10,7 +10,14 @@ import {
 import { hashNonce, newNonce, REAUTH_LINK_TTL_MS, type Verification, verifyToken } from '../oauth/index.ts';
 import { AUTH_KINDS, type CallOptions, isTikTokError } from '../tiktok/index.ts';
 import type { AppsService } from './apps-service.ts';
-import { advertiserView, connectionView, eventView, parkedView, tokenView } from './connection-views.ts';
+import {
+  advertiserView,
+  connectionView,
+  diagnosisView,
+  eventView,
+  parkedView,
+  tokenView,
+} from './connection-views.ts';
 import { ServiceError } from './service-error.ts';
 import type { TokensService } from './tokens-service.ts';
 
@@ -386,20 +393,3 @@ export function connectionsService(deps: {
 }
 
 export type ConnectionsService = ReturnType<typeof connectionsService>;
-
-/** A diagnosis as the API shows it. */
-export function diagnosisView(d: Diagnosis) {
-  return {
-    kind: d.kind,
-    code: d.code,
-    title: d.title,
-    fix: d.fix,
-    action: d.action,
-    request_id: d.requestId ?? null,
-    endpoint: d.details.endpoint ?? d.endpoint ?? null,
-    method: d.details.method ?? null,
-    permission_group: d.details.permissionGroup ?? null,
-    window: d.details.window ?? null,
-    message: d.message ?? null,
-  };
-}

@@ -9,14 +9,16 @@ import {
   type RemediationAction,
 } from '../incidents/index.ts';
 import type { Logger } from '../log/index.ts';
-import { dueConnections, nextCheckAt, outageObservation, readCheck } from '../monitor/index.ts';
+import { nextCheckAt, outageObservation, readCheck } from '../monitor/index.ts';
 import { checkFindings } from './check-findings.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import type { IncidentsService } from './incidents-service.ts';
 import { executeAction } from './monitor-actions.ts';
 import { runDaily } from './monitor-daily.ts';
 import { type InBandReport, observeInBand } from './monitor-in-band.ts';
+import { announceOrphans } from './monitor-orphans.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
+import { planTick } from './monitor-tick.ts';
 import { videoWatch } from './monitor-videos.ts';
 import { watchConnection } from './monitor-watch.ts';
 import type { NotificationsService } from './notifications-service.ts';
@@ -33,9 +35,6 @@ export interface Dispatcher {
   daily(schedule: string): Promise<void>;
   videos(connectionId: string): Promise<void>;
 }
-
-const DAY_MS = 86_400_000;
-const DAILY = ['expiry', 'retention', 'digest'] as const;
 
 /**
  * The 24/7 monitor: plans sweeps and campaign watch on its clock, probes connections, turns what it
@@ -253,51 +252,41 @@ export function monitorService(deps: {
     return applyCheck(connectionId, connection.app_id, check);
   }
 
-  /**
-   * Opens the incident for connections marked as needing re-auth whose incident was never written (the
-   * worker died between the two). Built from what the mark kept; no TikTok call is needed.
-   */
-  async function announceOrphans(now: number): Promise<number> {
-    // A mark this fresh may belong to a probe still writing its incident.
-    const orphans = await store().unannouncedReauth(new Date(now - 15_000));
-    for (const orphan of orphans) {
-      const mark = orphan.detail as { verification?: string; token_environment?: string | null };
-      const reading = readCheck(
-        {
-          connectionId: orphan.id,
-          appId: orphan.app_id,
-          label: await labelOf(orphan.id),
-          live: true,
-          status: mark.verification ?? 'revoked',
-          needsReauth: true,
-          summary: orphan.status_reason ?? 'The token no longer works.',
-          tokenEnvironment: mark.token_environment ?? null,
-          removed: [],
-          granted: [],
-          diagnosis: null,
-          accountStatus: { checked: false, blocked: [], error: null },
-        },
-        now,
-      );
-      deps.log.info({ connection: orphan.id }, 'announcing a re-auth mark whose incident was never written');
-      for (const observation of reading.observations) await deps.incidents.observe(observation);
-    }
-    return orphans.length;
-  }
-
   /** A daily schedule: `expiry`, `retention`, or `digest` (what hourly caps held back, per channel). */
   async function runSchedule(schedule: string): Promise<Record<string, number>> {
     if (schedule !== 'digest') return runDaily({ ...deps, labelOf, store: store() }, schedule);
     const ids = await deps.notifications.digest();
-    if (dispatch) for (const id of ids) await dispatch.deliver(id);
-    else for (const id of ids) await deps.notifications.deliver(id);
+    for (const id of ids) await dispatcher().deliver(id);
     return { digests: ids.length };
   }
+
+  // Without workers (tests, one-off commands) planned work runs here and now.
+  const inPlace: Dispatcher = {
+    probe: async (id, reason) => {
+      await probe(id, reason).catch((error) => deps.log.warn({ err: error, connection: id }, 'probe failed'));
+      return true;
+    },
+    watch: async (id) => {
+      await api.watch(id).catch((error) => deps.log.warn({ err: error, connection: id }, 'watch failed'));
+    },
+    videos: async (id) => {
+      await api.pollVideos(id).catch((error) => deps.log.warn({ err: error }, 'video poll failed'));
+    },
+    deliver: async (id) => {
+      await deps.notifications.deliver(id);
+    },
+    daily: async (schedule) => {
+      await runSchedule(schedule);
+    },
+  };
+  const dispatcher = () => dispatch ?? inPlace;
 
   const videos = videoWatch({
     ...deps,
     probeSoon: (id) =>
-      (dispatch ? dispatch.probe(id, 'video_watch') : probe(id, 'video_watch')).then(() => {}),
+      dispatcher()
+        .probe(id, 'video_watch')
+        .then(() => {}),
   });
 
   const api = {
@@ -332,7 +321,9 @@ export function monitorService(deps: {
           ...deps,
           labelOf,
           probeSoon: (id) =>
-            (dispatch ? dispatch.probe(id, 'campaign_watch') : probe(id, 'campaign_watch')).then(() => {}),
+            dispatcher()
+              .probe(id, 'campaign_watch')
+              .then(() => {}),
         },
         connectionId,
       );
@@ -360,88 +351,16 @@ export function monitorService(deps: {
     stats: () => ({ ...stats }),
     /** A daily schedule: `expiry`, `retention` or `digest`. */
     daily: (schedule: string) => runSchedule(schedule),
-    /**
-     * Plans what is due on the monitor's clock: probes, campaign watch, daily schedules, quiet
-     * periods, and notifications waiting for delivery. Safe to call from every worker at once.
-     */
-    async tick() {
-      const now = deps.now();
-      const planned = {
-        probes: 0,
-        watches: 0,
-        daily: [] as string[],
-        settled: 0,
-        deliveries: 0,
-        videoPolls: 0,
-        announced: await announceOrphans(now),
-      };
-      const candidates = await store().sweepCandidates();
-      const due = dueConnections(
-        candidates.map((c) => ({
-          id: c.id,
-          status: c.status,
-          nextCheckAt: c.next_check_at?.getTime() ?? null,
-        })),
-        now,
-      );
-      for (const id of due) {
-        // A probe for this connection is already queued or running (perhaps on a worker that died and
-        // whose job pg-boss has yet to hand on): leave it due, so the next tick asks again.
-        if (dispatch && !(await dispatch.probe(id, 'sweep'))) continue;
-        // Provisional: the probe sets the real next time; a lost probe is planned again after it.
-        await store().scheduleCheck(id, new Date(nextCheckAt('ok', 0, now, deps.settings.sweep, random)!));
-        if (!dispatch)
-          await probe(id, 'sweep').catch((error) =>
-            deps.log.warn({ err: error, connection: id }, 'probe failed'),
-          );
-        planned.probes++;
-      }
-      for (const c of candidates) {
-        if (c.status !== 'healthy' && c.status !== 'degraded') continue;
-        if (c.regime !== 'advertiser' || (c.next_watch_at && c.next_watch_at.getTime() > now)) continue;
-        if (c.next_watch_at === null) {
-          // A connection never watched starts at a random point of the interval: no burst at start-up.
-          await store().scheduleWatch(
-            c.id,
-            new Date(now + Math.round(deps.settings.watchIntervalMs * random())),
-          );
-          continue;
-        }
-        const spread = 1 - deps.settings.sweep.jitter + 2 * deps.settings.sweep.jitter * random();
-        await store().scheduleWatch(c.id, new Date(now + Math.round(deps.settings.watchIntervalMs * spread)));
-        if (dispatch) await dispatch.watch(c.id);
-        else await api.watch(c.id).catch(() => {});
-        planned.watches++;
-      }
-      for (const id of await videos.dueConnections()) {
-        if (dispatch) await dispatch.videos(id);
-        else await api.pollVideos(id).catch((error) => deps.log.warn({ err: error }, 'video poll failed'));
-        planned.videoPolls++;
-      }
-      for (const schedule of DAILY) {
-        if (!(await store().claimSchedule(schedule, new Date(now), DAY_MS))) continue;
-        planned.daily.push(schedule);
-        if (dispatch) await dispatch.daily(schedule);
-        else await runSchedule(schedule);
-      }
-      planned.settled = await deps.incidents.tick();
-      for (const id of await deps.notifications.due()) {
-        if (dispatch) await dispatch.deliver(id);
-        else await deps.notifications.deliver(id);
-        planned.deliveries++;
-      }
-      if (
-        planned.probes ||
-        planned.watches ||
-        planned.daily.length ||
-        planned.settled ||
-        planned.deliveries ||
-        planned.videoPolls ||
-        planned.announced
-      )
-        deps.log.debug(planned, 'monitor tick planned work');
-      return planned;
-    },
+    /** Plans what is due on the monitor's clock (see `planTick`); safe to call from every worker at once. */
+    tick: () =>
+      planTick({
+        ...deps,
+        store: store(),
+        random,
+        dispatch: dispatcher(),
+        announceOrphans: (now) => announceOrphans({ ...deps, store: store(), labelOf }, now),
+        videosDue: videos.dueConnections,
+      }),
     /** Carries out a remediation action that needs TikTok or the vault (the incident engine's executor). */
     execute: (action: RemediationAction, incident: Incident) =>
       executeAction({ ...deps, replays }, action, incident),
@@ -454,10 +373,10 @@ export function monitorService(deps: {
         {
           ...deps,
           labelOf,
-          verify: async (id) => {
-            if (dispatch) await dispatch.probe(id, 'in_band');
-            else await probe(id, 'in_band');
-          },
+          verify: (id) =>
+            dispatcher()
+              .probe(id, 'in_band')
+              .then(() => {}),
         },
         report,
       ),

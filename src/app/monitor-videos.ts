@@ -88,7 +88,8 @@ export function videoWatch(deps: {
   }
 
   /** Opens (or updates) the advertiser's incident for its stuck uploads, and resolves it on a good one. */
-  async function observe(connectionId: string, advertiserId: string, ready: string[], stuck: string[]) {
+  async function observe(connectionId: string, advertiserId: string, ready: WatchedVideo[], stuck: string[]) {
+    if (ready.length === 0 && stuck.length === 0) return;
     const at = deps.now();
     const subject = await advertiserSubject(connectionId, advertiserId);
     const name = subject.label.replace(/ \(\d+\)$/, '');
@@ -110,10 +111,8 @@ export function videoWatch(deps: {
     if (ready.length === 0) return;
     for (const incident of await deps.incidents.active('video', { advertiserId })) {
       if (incident.subject.connectionId !== connectionId) continue;
-      const rows = await store().list({ connectionId, state: 'ready' });
       // Only an upload made after the incident opened proves TikTok transcodes this account's videos again.
-      if (!rows.some((r) => ready.includes(r.video_id) && r.registered_at.getTime() > incident.openedAt))
-        continue;
+      if (!ready.some((v) => v.registeredAt > incident.openedAt)) continue;
       const recovery: Observation = {
         problem: 'video',
         subject: incident.subject,
@@ -226,7 +225,13 @@ export function videoWatch(deps: {
           );
           totals.ready += reading.ready.length;
           totals.stuck += reading.stuck.length;
-          await observe(connectionId, advertiserId, reading.ready, reading.stuck);
+          const ready = new Set(reading.ready);
+          await observe(
+            connectionId,
+            advertiserId,
+            batch.filter((v) => ready.has(v.videoId)),
+            reading.stuck,
+          );
         }
       }
       return totals;

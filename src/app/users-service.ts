@@ -125,9 +125,10 @@ export function usersService(deps: { db: Kysely<Database>; now: () => number; pu
       }
       const user = email ? await store().byEmail(email) : undefined;
       dummyHash ??= hash(token());
-      const ok = user?.password_hash
-        ? await verify(user.password_hash, String(input.password ?? ''))
-        : (await verify(await dummyHash, String(input.password ?? ''))) && false;
+      const password = String(input.password ?? '');
+      let ok = false;
+      if (user?.password_hash) ok = await verify(user.password_hash, password);
+      else await verify(await dummyHash, password); // same cost for an unknown account: no user probing
       if (!ok || !user) {
         for (const key of buckets) await failures.consume(key).catch((e) => e instanceof RateLimiterRes);
         throw new ServiceError('ADW_UNAUTHORIZED', 'wrong email or password');

@@ -18,12 +18,15 @@ const server = new SMTPServer({
             .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
           'latin1',
         ).toString('utf8');
-      const raw = decode(Buffer.concat(chunks).toString('utf8'));
-      const header = /^Subject: (.*(?:\r?\n[ \t].*)*)$/m.exec(raw)?.[1] ?? '';
+      const message = Buffer.concat(chunks).toString('utf8');
+      const raw = decode(message);
+      // The subject is read from the message as sent: a long one is folded into several encoded
+      // words, and decoding the body's soft line breaks first would break them.
+      const header = /^Subject: (.*(?:\r?\n[ \t].*)*)$/m.exec(message)?.[1] ?? '';
       const subject = header
+        .replace(/\?=\s+=\?UTF-8\?Q\?/gi, '')
         .replace(/\r?\n[ \t]/g, ' ')
-        .replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_, q: string) => q.replace(/_/g, ' '))
-        .replace(/\?= =\?UTF-8\?Q\?/gi, '');
+        .replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_, q: string) => decode(q.replace(/_/g, ' ')));
       process.stdout.write(
         `${JSON.stringify({
           from: session.envelope.mailFrom === false ? null : session.envelope.mailFrom.address,

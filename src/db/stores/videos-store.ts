@@ -74,16 +74,15 @@ export function videosStore(db: Kysely<Database>) {
         .execute();
       return rows.map((r) => r.video_id);
     },
-    /** Sets each video's next poll. */
+    /** Sets each video's next poll, in one statement. */
     async reschedule(connectionId: string, next: Array<{ videoId: string; at: Date }>): Promise<void> {
-      for (const { videoId, at } of next)
-        await db
-          .updateTable('videos')
-          .set({ next_poll_at: at })
-          .where('connection_id', '=', connectionId)
-          .where('video_id', '=', videoId)
-          .where('state', '=', 'processing')
-          .execute();
+      if (next.length === 0) return;
+      const rows = sql.join(next.map((n) => sql`(${n.videoId}::text, ${n.at}::timestamptz)`));
+      await sql`
+        update videos set next_poll_at = v.at
+        from (values ${rows}) as v (video_id, at)
+        where videos.connection_id = ${connectionId} and videos.video_id = v.video_id
+          and videos.state = 'processing'`.execute(db);
     },
     async settle(connectionId: string, videoIds: string[], state: 'ready' | 'stuck', now: Date) {
       if (videoIds.length === 0) return;

@@ -31,17 +31,19 @@ const safeNext = (next: unknown) =>
 const sendPage = (reply: FastifyReply, markup: string, status = 200) =>
   reply.code(status).type('text/html; charset=utf-8').send(markup);
 
-/** Runs a form's action, then redirects back with a notice (or the service's complaint). */
-async function handled(reply: FastifyReply, back: string, run: () => Promise<string>) {
+/**
+ * Runs a form's action, then redirects back with a notice, or the service's complaint. An action may
+ * name where to go instead (`{ redirect }`), e.g. to show a value once.
+ */
+async function handled(reply: FastifyReply, back: string, run: () => Promise<string | { redirect: string }>) {
+  const withNotice = (text: string) =>
+    `${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(text)}`;
   try {
     const done = await run();
-    return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(done)}`, 303);
+    return reply.redirect(typeof done === 'string' ? withNotice(done) : done.redirect, 303);
   } catch (error) {
     if (!isServiceError(error)) throw error;
-    return reply.redirect(
-      `${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(`Not done: ${error.message}`)}`,
-      303,
-    );
+    return reply.redirect(withNotice(`Not done: ${error.message}`), 303);
   }
 }
 
@@ -160,16 +162,12 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
       return `Checked: ${result.check?.summary ?? 'a check is already running'}`;
     }),
   );
-  app.post('/connections/:id/reauth-link', async (request: IdRequest, reply) => {
-    try {
+  app.post('/connections/:id/reauth-link', async (request: IdRequest, reply) =>
+    handled(reply, `/connections/${request.params.id}`, async () => {
       const link = await services.connections.reauthLink(request.params.id);
-      return reply.redirect(`/connections/${request.params.id}?link=${encodeURIComponent(link.url)}`, 303);
-    } catch (error) {
-      return handled(reply, `/connections/${request.params.id}`, async () => {
-        throw error;
-      });
-    }
-  });
+      return { redirect: `/connections/${request.params.id}?link=${encodeURIComponent(link.url)}` };
+    }),
+  );
   app.post('/connections/:id/revoke', async (request: IdRequest, reply) =>
     handled(reply, `/connections/${request.params.id}`, async () => {
       await services.connections.revoke(request.params.id);
@@ -278,17 +276,13 @@ function settingsRoutes(app: FastifyInstance, services: Services): void {
       return 'Channel removed.';
     }),
   );
-  app.post('/settings/keys', async (request, reply) => {
-    const input = form(request);
-    try {
+  app.post('/settings/keys', async (request, reply) =>
+    handled(reply, '/settings', async () => {
+      const input = form(request);
       const key = await services.users.createApiKey({ name: input.name, scopes: [input.scope ?? 'read'] });
-      return reply.redirect(`/settings?key=${encodeURIComponent(key.key)}`, 303);
-    } catch (error) {
-      return handled(reply, '/settings', async () => {
-        throw error;
-      });
-    }
-  });
+      return { redirect: `/settings?key=${encodeURIComponent(key.key)}` };
+    }),
+  );
   app.post('/settings/keys/:id/revoke', async (request: IdRequest, reply) =>
     handled(reply, '/settings', async () => {
       await services.users.revokeApiKey(request.params.id);
