@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` needs nothing outside the process (npm test, any fresh machine);
 // `postgres` needs a PostgreSQL server named by DATABASE_URL (npm run test:postgres, .ci/run);
-// `scenarios` plays every shipped scenario end to end, a few minutes (npm run test:scenarios, .ci/run).
+// `scenarios` plays every shipped scenario end to end, a few minutes (npm run test:scenarios, .ci/run);
+// `browser` drives Debian's Chromium through the dashboard (npm run test:browser, .ci/run).
 // Each run also writes a JSON report that .ci/run turns into its "N passed, N failed" line.
 export default defineConfig({
   test: {
@@ -12,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/postgres/**', 'test/scenarios/**', 'node_modules/**'],
+          exclude: ['test/postgres/**', 'test/scenarios/**', 'test/browser/**', 'node_modules/**'],
           testTimeout: 30_000,
         },
       },
@@ -26,6 +27,15 @@ export default defineConfig({
           // at a time keeps the machine quiet; a retry covers the rest, and is reported by vitest.
           fileParallelism: false,
           retry: 2,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          // One Chromium and one demo at a time; screenshots go to test-results/browser/.
+          fileParallelism: false,
+          testTimeout: 120_000,
         },
       },
       {

@@ -97,13 +97,33 @@ export function serviceMetrics(deps: { db: Kysely<Database>; now: () => number }
     },
   });
 
+  // Responses per app in the last minute: 60 one-second buckets, each stamped with its second.
+  const recent = new Map<string, Array<{ second: number; n: number }>>();
+  const countCall = (appId: string) => {
+    const second = Math.floor(deps.now() / 1000);
+    let buckets = recent.get(appId);
+    if (!buckets) {
+      buckets = Array.from({ length: 60 }, () => ({ second: -1, n: 0 }));
+      recent.set(appId, buckets);
+    }
+    const bucket = buckets[second % 60]!;
+    if (bucket.second !== second) Object.assign(bucket, { second, n: 0 });
+    bucket.n++;
+  };
+
   return {
     registry,
+    /** Calls this process made for an app in the last 60 s. */
+    callsLastMinute(appId: string): number {
+      const second = Math.floor(deps.now() / 1000);
+      return (recent.get(appId) ?? []).reduce((n, b) => (second - b.second < 60 ? n + b.n : n), 0);
+    },
     /** Counts what a TikTok client does. */
     observeClient(appId: string, client: TikTokClient) {
-      client.on('response', (e) =>
-        calls.inc({ endpoint: e.endpoint, code: String(e.code), kind: e.ok ? 'ok' : 'error' }),
-      );
+      client.on('response', (e) => {
+        calls.inc({ endpoint: e.endpoint, code: String(e.code), kind: e.ok ? 'ok' : 'error' });
+        countCall(appId);
+      });
       client.on('retry', (e) => retries.inc({ endpoint: e.endpoint, kind: e.kind }));
       client.on('rateLimited', (e) => throttles.inc({ scope: e.scope, window: e.window }));
       client.on('breakerStateChange', (e) => breaker.set({ app_id: appId }, e.to === 'closed' ? 0 : 1));

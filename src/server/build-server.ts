@@ -4,6 +4,7 @@ import { isServiceError, SERVICE_ERRORS, type Services } from '../app/index.ts';
 import { isTikTokError } from '../tiktok/index.ts';
 import { registerAuth } from './auth.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerOpenApi } from './openapi.ts';
 import { accessRoutes } from './routes/access-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
 import { incidentRoutes } from './routes/incident-routes.ts';
@@ -15,8 +16,9 @@ const SECURITY_HEADERS = {
     "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  // OAuth callbacks carry codes and states in the URL: never send it on as a referrer.
-  'referrer-policy': 'no-referrer',
+  // OAuth callbacks carry codes and states in the URL: never send it to another site. (Not
+  // 'no-referrer': browsers then send `Origin: null` on our own forms, which the CSRF check refuses.)
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
@@ -93,27 +95,31 @@ export function buildServer(services: Services): FastifyInstance {
     }),
   );
 
-  app.get('/healthz', async () => ({
-    status: 'ok',
-    version: packageJson.version,
-    database: services.database.kind,
-  }));
-  app.get('/readyz', async (_request, reply) => {
-    try {
-      await services.ready();
-      return { status: 'ready' };
-    } catch (error) {
-      return reply.code(503).send({
-        status: 'not_ready',
-        reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
-      });
-    }
+  registerOpenApi(app);
+  // Routes live in one plugin registered after the OpenAPI one, so it sees every one of them.
+  app.register(async (api) => {
+    api.get('/healthz', async () => ({
+      status: 'ok',
+      version: packageJson.version,
+      database: services.database.kind,
+    }));
+    api.get('/readyz', async (_request, reply) => {
+      try {
+        await services.ready();
+        return { status: 'ready' };
+      } catch (error) {
+        return reply.code(503).send({
+          status: 'not_ready',
+          reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
+        });
+      }
+    });
+    registerMetrics(api, services);
+    oauthRoutes(api, services);
+    apiRoutes(api, services);
+    incidentRoutes(api, services);
+    accessRoutes(api, services);
+    pageRoutes(api, services);
   });
-  registerMetrics(app, services);
-  oauthRoutes(app, services);
-  apiRoutes(app, services);
-  incidentRoutes(app, services);
-  accessRoutes(app, services);
-  pageRoutes(app, services);
   return app;
 }

@@ -31,7 +31,7 @@ export type TikTokClient = ReturnType<typeof createTikTokClient>;
 export type { CallOptions, TikTokClientOptions } from './client.ts';
 export { isTikTokError, TikTokApiError, TikTokError, TikTokTransportError } from './errors.ts';
 export type { BreakerState, ClientEvents } from './events.ts';
-export { APP_BUDGETS, type RateTier } from './limits.ts';
+export { APP_BUDGETS, type RateTier, SANDBOX_BUDGET } from './limits.ts';
 export type { AdvertiserGrant, TtUserTokens } from './methods/oauth.ts';
 export type * from './methods/types.ts';
 export { type PostgresClient, postgresLimiterFactory } from './postgres-limiter.ts';

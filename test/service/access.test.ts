@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublicPath } from '../../src/server/auth.ts';
 import { type Stack, startStack } from './stack.ts';
@@ -93,6 +94,8 @@ describe('access to the service', () => {
       expect(response.headers.get('x-frame-options')).toBe('DENY');
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     }
+    const overview = await (await fetch(`${stack.address}/`, { headers: { cookie: session } })).text();
+    expect(overview).toMatch(/Rate budget[\s\S]*basic[\s\S]*\d+% of 600/);
     const kb = await (await fetch(`${stack.address}/errors/40100`)).text();
     expect(kb).toMatch(/wrong per TikTok/);
   });
@@ -148,6 +151,29 @@ describe('access to the service', () => {
     const blocked = await attempt('correct horse battery');
     expect(blocked.status).toBe(429);
     expect(await blocked.text()).toMatch(/too many failed sign-ins/);
+  });
+
+  it('publishes a valid OpenAPI document of the API, browsable at /docs when signed in', async () => {
+    const { session } = await signIn(stack);
+    const response = await fetch(`${stack.address}/docs/json`, { headers: { cookie: session } });
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { paths: Record<string, unknown> };
+    const result = await new Validator().validate(document as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    const paths = Object.keys(document.paths);
+    for (const path of [
+      '/api/v1/incidents/{id}/acknowledge',
+      '/api/v1/channels/{id}/test',
+      '/api/v1/videos',
+      '/api/v1/catalog/{code}',
+    ])
+      expect(paths).toContain(path);
+    expect(paths.some((p) => p.startsWith('/settings') || p.startsWith('/login'))).toBe(false);
+    const ui = await fetch(`${stack.address}/docs/`, { headers: { cookie: session } });
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/swagger/i);
+    expect((await fetch(`${stack.address}/docs/json`, { redirect: 'manual' })).status).toBe(303);
   });
 
   it('serves readiness and Prometheus metrics', async () => {

@@ -62,6 +62,9 @@ export function incidentRoutes(app: FastifyInstance, services: Services): void {
   app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', async (request) => ({
     incident: await services.incidents.show(request.params.id),
   }));
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id/timeline', async (request) => ({
+    timeline: (await services.incidents.show(request.params.id)).timeline,
+  }));
   for (const action of ['acknowledge', 'mute', 'unmute', 'resolve', 'reopen'] as const) {
     app.post<{ Params: { id: string } }>(`/api/v1/incidents/:id/${action}`, async (request) => {
       const body = parse(CommandBody, request.body, 'command');

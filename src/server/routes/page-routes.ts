@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isServiceError, type Services } from '../../app/index.ts';
 import { lookupCode } from '../../catalog/index.ts';
+import { APP_BUDGETS, SANDBOX_BUDGET } from '../../tiktok/index.ts';
 import { SESSION_COOKIE, setSessionCookie } from '../auth.ts';
 import { page } from '../pages.ts';
-import { connectionPage, connectionsPage, overviewPage } from '../views/dashboard-pages.ts';
+import { connectionPage, connectionsPage, connectStartPage, overviewPage } from '../views/dashboard-pages.ts';
 import { incidentPage, incidentsPage } from '../views/incident-pages.ts';
 import { errorPage, errorsIndexPage } from '../views/kb-pages.ts';
 import type { PageContext } from '../views/layout.ts';
@@ -111,11 +112,25 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.get('/', async (request, reply) => {
-    const [connections, open, totals] = await Promise.all([
+    const [connections, open, totals, apps] = await Promise.all([
       services.connections.list(),
       services.incidents.list({ states: ['open', 'acknowledged'] }),
       services.monitor.checkTotals(DAY),
+      services.apps.list(),
     ]);
+    const budgets = apps.map((a) => {
+      const budget =
+        a.environment === 'sandbox'
+          ? SANDBOX_BUDGET
+          : (APP_BUDGETS as Record<string, { perMinute: number } | undefined>)[a.rate_tier];
+      return {
+        appId: a.app_id,
+        name: a.name,
+        tier: a.environment === 'sandbox' ? 'sandbox' : a.rate_tier,
+        lastMinute: services.metrics.callsLastMinute(a.app_id),
+        perMinute: budget?.perMinute ?? null,
+      };
+    });
     return sendPage(
       reply,
       overviewPage(contextOf(request), {
@@ -124,6 +139,7 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
         now: services.now(),
         calls24h: totals.calls,
         checks24h: totals.checks,
+        budgets,
       }),
     );
   });
@@ -137,6 +153,17 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
       }),
     ),
   );
+  app.get('/connections/connect', async (request, reply) => {
+    const query = request.query as { app?: string; owner?: string };
+    const app = await services.apps.get(String(query.app ?? ''));
+    return sendPage(
+      reply,
+      connectStartPage(contextOf(request), {
+        appId: app.app_id,
+        owner: String(query.owner ?? '').slice(0, 200),
+      }),
+    );
+  });
   app.get('/connections/:id', async (request: IdRequest, reply) => {
     const id = request.params.id;
     const [connection, incidents, checks] = await Promise.all([

@@ -32,7 +32,20 @@ ${incidents.map(
 /** `/`: health counts, open incidents by severity, platform status, TikTok calls. */
 export function overviewPage(
   ctx: PageContext,
-  data: { connections: Connections; open: Incidents; now: number; calls24h: number; checks24h: number },
+  data: {
+    connections: Connections;
+    open: Incidents;
+    now: number;
+    calls24h: number;
+    checks24h: number;
+    budgets: Array<{
+      appId: string;
+      name: string | null;
+      tier: string;
+      lastMinute: number;
+      perMinute: number | null;
+    }>;
+  },
 ): string {
   const count = (status: string) => data.connections.filter((c) => c.status === status).length;
   const outage = data.open.find((i) => i.kind === 'outage');
@@ -55,6 +68,14 @@ ${SEVERITIES.map(
     html`<div class="card"><div class="n">${data.open.filter((i) => i.severity === s).length}</div><a href="/incidents?severity=${s}">${s}</a></div>`,
 )}</div>
 ${incidentTable(data.open.slice(0, 10), data.now)}
+<h2>Rate budget</h2>${
+      data.budgets.length
+        ? html`<div class="wrap"><table><thead><tr><th>App</th><th>Tier</th><th>Calls in the last minute</th><th>Share of the per-minute limit</th></tr></thead><tbody>${data.budgets.map(
+            (b) =>
+              html`<tr><td>${b.name ?? b.appId} <code>${b.appId}</code></td><td>${b.tier}</td><td>${b.lastMinute}</td><td>${b.perMinute ? `${Math.round((100 * b.lastMinute) / b.perMinute)}% of ${b.perMinute}` : 'no standing limit'}</td></tr>`,
+          )}</tbody></table></div><p class="muted">Counted by this process; at scale each worker paces to the shared budget in PostgreSQL.</p>`
+        : html`<p class="muted">No TikTok app registered yet.</p>`
+    }
 <h2>TikTok calls</h2><p>${data.checks24h} checks made ${data.calls24h} calls in the last 24 hours.
 <a href="/connections">Connect an advertiser</a> to watch more.</p>`,
   );
@@ -75,7 +96,7 @@ export function connectionsPage(
 ${
   data.apps.length === 0
     ? html`<p>Register a TikTok app first (Settings, or <code>adwarden apps add</code>).</p>`
-    : html`<form method="get" action="/connect/tiktok"><label>App <select name="app">${data.apps.map(
+    : html`<form method="get" action="/connections/connect"><label>App <select name="app">${data.apps.map(
         (a) => html`<option value="${a.app_id}">${a.name ?? a.app_id} (${a.app_id})</option>`,
       )}</select></label><label>Owner's email (gets the re-auth links) <input type="email" name="owner" autocomplete="email"></label>
 <button type="submit" class="primary">Connect through TikTok</button></form>`
@@ -94,6 +115,23 @@ ${data.connections.map(
 <td>${expiryText(c, data.now)}</td><td>${actionButton(ctx, `/connections/${c.id}/check`, 'Check now')}</td></tr>`,
 )}</tbody></table></div>`
 }`,
+  );
+}
+
+/**
+ * `/connections/connect`: the step before TikTok's consent page. A link, not a form: the dashboard's
+ * security policy lets forms go to our own origin only, and the consent page is TikTok's.
+ */
+export function connectStartPage(ctx: PageContext, data: { appId: string; owner: string }): string {
+  const query = new URLSearchParams({ app: data.appId, ...(data.owner ? { owner: data.owner } : {}) });
+  return layout(
+    ctx,
+    'Connect an advertiser',
+    html`<p>TikTok asks whoever signs in there which ad accounts app <code>${data.appId}</code> may manage. Sign in as the advertiser (or a Business Center admin of its accounts), tick the accounts, and authorize.</p>
+${data.owner ? html`<p>Re-auth links and alerts for this connection go to ${data.owner}.</p>` : ''}
+<p><a class="button primary" href="/connect/tiktok?${query.toString()}">Continue to TikTok</a></p>
+<p class="muted">To let the advertiser do it, send them this address instead: <code>/connect/tiktok?${query.toString()}</code> (it needs an adwarden sign-in; a re-auth link does not).</p>`,
+    { live: false },
   );
 }
 

@@ -5,6 +5,9 @@ import { actionButton, ago, badge, csrfField, html, layout, type PageContext } f
 type Incidents = Awaited<ReturnType<Services['incidents']['list']>>;
 type Shown = Awaited<ReturnType<Services['incidents']['show']>>;
 
+/** Problems the owner repairs by authorizing again. */
+const REAUTH_FIXES = new Set(['auth', 'permission', 'expiry', 'environment']);
+
 const FILTERS = [
   ['open,acknowledged', 'Active'],
   ['muted', 'Muted'],
@@ -48,6 +51,11 @@ export function incidentPage(ctx: PageContext, data: { incident: Shown; now: num
     html`<p>${badge(i.severity)} ${badge(i.state)} opened ${ago(i.opened_at, data.now)}${i.resolved_at ? html`, resolved ${ago(i.resolved_at, data.now)}` : ''} · seen ${i.occurrences}×${i.reopen_count ? ` · came back ${i.reopen_count}×` : ''}</p>
 <p>${i.summary}</p>
 ${subject.connectionId ? html`<p>Connection: <a href="/connections/${subject.connectionId}">${subject.connectionId}</a></p>` : ''}
+${
+  subject.connectionId && i.state !== 'resolved' && REAUTH_FIXES.has(i.kind)
+    ? html`<p>${actionButton(ctx, `/connections/${subject.connectionId}/reauth-link`, 'Create a re-auth link for the owner', 'primary')} <span class="muted">(adwarden already sent one to the owner and every channel)</span></p>`
+    : ''
+}
 <p>${commands}</p>
 <h2>What to do</h2>${
       i.fix.length

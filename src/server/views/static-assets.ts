@@ -15,7 +15,7 @@ th{font-size:.8rem;text-transform:uppercase;color:var(--muted)}.wrap{overflow-x:
 .good{color:var(--good)}.bad{color:var(--bad)}.warn{color:var(--warn)}.info{color:var(--info)}.muted{color:var(--muted)}
 .flash{background:#ecfdf3;border:1px solid #abefc6;padding:.5rem .8rem;border-radius:6px}.banner{background:#fef3f2;border:1px solid #fecdca;padding:.6rem .8rem;border-radius:6px}
 form.inline{display:inline}button,input,select,textarea{font:inherit}button{cursor:pointer;padding:.3rem .8rem;border:1px solid #98a2b3;border-radius:6px;background:#fff}
-button.primary{background:#175cd3;color:#fff;border-color:#175cd3}button.danger{color:var(--bad);border-color:var(--bad)}
+button.primary,a.button.primary{background:#175cd3;color:#fff;border-color:#175cd3}a.button{display:inline-block;padding:.3rem .8rem;border:1px solid #98a2b3;border-radius:6px;text-decoration:none}button.danger{color:var(--bad);border-color:var(--bad)}
 :focus-visible{outline:3px solid #84adff;outline-offset:2px}label{display:block;margin:.4rem 0}input,select{padding:.3rem .5rem;border:1px solid #98a2b3;border-radius:6px;max-width:100%}
 ol.fix li{margin:.3rem 0}code{background:#f2f4f7;padding:.05rem .3rem;border-radius:4px}.timeline{list-style:none;padding:0}.timeline li{border-left:3px solid var(--line);padding:.2rem .8rem}
 svg.health rect.ok{fill:#12b76a}svg.health rect.bad{fill:#f04438}svg.health rect.warn{fill:#f79009}svg.health rect.none{fill:#eaecf0}
