@@ -114,8 +114,14 @@ describe('access to the service', () => {
       403,
     );
     const made = await post(`name=ci&scope=read&_csrf=${csrf}`, { origin: stack.address });
-    expect(made.status).toBe(303);
-    expect(made.headers.get('location')).toMatch(/^\/settings\?key=adw_/);
+    // The new key is the response page itself: never in a URL or the browser's history.
+    expect(made.status).toBe(200);
+    expect(made.headers.get('location')).toBeNull();
+    const key = /<code>(adw_[\w-]+)<\/code>/.exec(await made.text())![1]!;
+    const used = await fetch(`${stack.address}/api/v1/incidents`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(used.status).toBe(200);
   });
 
   it('limits API keys to their scope', async () => {

@@ -32,19 +32,30 @@ const safeNext = (next: unknown) =>
 const sendPage = (reply: FastifyReply, markup: string, status = 200) =>
   reply.code(status).type('text/html; charset=utf-8').send(markup);
 
-/**
- * Runs a form's action, then redirects back with a notice, or the service's complaint. An action may
- * name where to go instead (`{ redirect }`), e.g. to show a value once.
- */
-async function handled(reply: FastifyReply, back: string, run: () => Promise<string | { redirect: string }>) {
-  const withNotice = (text: string) =>
-    `${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(text)}`;
+/** Back to `back` with a one-line notice (never a secret: it travels in the URL). */
+const notice = (reply: FastifyReply, back: string, text: string) =>
+  reply.redirect(`${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(text)}`, 303);
+
+/** Runs a form's action, then redirects back with a notice, or the service's complaint. */
+async function handled(reply: FastifyReply, back: string, run: () => Promise<string>) {
   try {
-    const done = await run();
-    return reply.redirect(typeof done === 'string' ? withNotice(done) : done.redirect, 303);
+    return notice(reply, back, await run());
   } catch (error) {
     if (!isServiceError(error)) throw error;
-    return reply.redirect(withNotice(`Not done: ${error.message}`), 303);
+    return notice(reply, back, `Not done: ${error.message}`);
+  }
+}
+
+/**
+ * Runs a form's action whose result is shown once (a key, a link, a signing secret): the page is the
+ * response itself, so the value never appears in a URL or the browser's history.
+ */
+async function shownOnce(reply: FastifyReply, back: string, run: () => Promise<unknown>) {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    return notice(reply, back, `Not done: ${error.message}`);
   }
 }
 
@@ -164,25 +175,27 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
       }),
     );
   });
-  app.get('/connections/:id', async (request: IdRequest, reply) => {
+  const showConnection = async (
+    request: IdRequest,
+    reply: FastifyReply,
+    reauthLink: string | null = null,
+  ) => {
     const id = request.params.id;
     const [connection, incidents, checks] = await Promise.all([
       services.connections.show(id),
       services.incidents.list({ connectionId: id }),
       services.monitor.checkHistory(id, 7 * DAY),
     ]);
-    const link = (request.query as { link?: string }).link;
-    return sendPage(
-      reply,
-      connectionPage(contextOf(request), {
-        connection,
-        incidents,
-        checks,
-        now: services.now(),
-        reauthLink: link && /^https?:\/\/[^\s]+\/reauth\/[\w-]+$/.test(link) ? link : null,
-      }),
-    );
-  });
+    const page = connectionPage(contextOf(request), {
+      connection,
+      incidents,
+      checks,
+      now: services.now(),
+      reauthLink,
+    });
+    return sendPage(reply, page);
+  };
+  app.get('/connections/:id', async (request: IdRequest, reply) => showConnection(request, reply));
   app.post('/connections/:id/check', async (request: IdRequest, reply) =>
     handled(reply, `/connections/${request.params.id}`, async () => {
       const result = await services.monitor.probe(request.params.id, 'operator');
@@ -190,9 +203,9 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
     }),
   );
   app.post('/connections/:id/reauth-link', async (request: IdRequest, reply) =>
-    handled(reply, `/connections/${request.params.id}`, async () => {
+    shownOnce(reply, `/connections/${request.params.id}`, async () => {
       const link = await services.connections.reauthLink(request.params.id);
-      return { redirect: `/connections/${request.params.id}?link=${encodeURIComponent(link.url)}` };
+      return showConnection(request, reply, link.url);
     }),
   );
   app.post('/connections/:id/revoke', async (request: IdRequest, reply) =>
@@ -256,26 +269,24 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
 }
 
 function settingsRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/settings', async (request, reply) => {
+  const showSettings = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    once: { newKey?: string; flash?: string } = {},
+  ) => {
     const [apps, channels, keys, users] = await Promise.all([
       services.apps.list(),
       services.notifications.listChannels(),
       services.users.listApiKeys(),
       services.users.listUsers(),
     ]);
-    const newKey = (request.query as { key?: string }).key;
+    const ctx = contextOf(request, once.flash);
     return sendPage(
       reply,
-      settingsPage(contextOf(request), {
-        apps,
-        channels,
-        keys,
-        users,
-        newKey: newKey && /^adw_[\w-]+$/.test(newKey) ? newKey : null,
-        now: services.now(),
-      }),
+      settingsPage(ctx, { apps, channels, keys, users, newKey: once.newKey ?? null, now: services.now() }),
     );
-  });
+  };
+  app.get('/settings', async (request, reply) => showSettings(request, reply));
   const form = (request: FastifyRequest) => (request.body ?? {}) as Form;
   app.post('/settings/apps', async (request, reply) =>
     handled(reply, '/settings', async () => {
@@ -285,10 +296,13 @@ function settingsRoutes(app: FastifyInstance, services: Services): void {
     }),
   );
   app.post('/settings/channels', async (request, reply) =>
-    handled(reply, '/settings', async () => {
+    shownOnce(reply, '/settings', async () => {
       const { _csrf, ...input } = form(request);
       const channel = await services.notifications.addChannel(input);
-      return `Channel ${channel.name} saved.${channel.signing_secret ? ` Its signing secret (shown once): ${channel.signing_secret}` : ''}`;
+      if (!channel.signing_secret) return notice(reply, '/settings', `Channel ${channel.name} saved.`);
+      return showSettings(request, reply, {
+        flash: `Channel ${channel.name} saved. Its signing secret, shown once: ${channel.signing_secret}`,
+      });
     }),
   );
   app.post('/settings/channels/:id/test', async (request: IdRequest, reply) =>
@@ -304,10 +318,10 @@ function settingsRoutes(app: FastifyInstance, services: Services): void {
     }),
   );
   app.post('/settings/keys', async (request, reply) =>
-    handled(reply, '/settings', async () => {
+    shownOnce(reply, '/settings', async () => {
       const input = form(request);
       const key = await services.users.createApiKey({ name: input.name, scopes: [input.scope ?? 'read'] });
-      return { redirect: `/settings?key=${encodeURIComponent(key.key)}` };
+      return showSettings(request, reply, { newKey: key.key });
     }),
   );
   app.post('/settings/keys/:id/revoke', async (request: IdRequest, reply) =>

@@ -184,5 +184,6 @@ ${c.advertiser_list.map(
         ? html`<p class="muted">None.</p>`
         : html`<ul>${c.parked_calls.map((p) => html`<li><code>${p.method} ${p.path}</code> ${badge(p.status)} ${p.replay_safe ? 're-run after repair' : 'left for a person (a write)'}</li>`)}</ul>`
     }`,
+    { live: !data.reauthLink },
   );
 }
