@@ -44,7 +44,9 @@ export async function startMonitorWorld(options: {
   const emulator = await startEmulatorProcess(['--seed', seedFile, '--tier', options.tier]);
   const database = await openDatabase({ memory: true });
   const services: Services = await createServices(
-    loadConfig({ env: { ADWARDEN_DATA_DIR: dir, ...(options.env ?? {}) } }),
+    loadConfig({
+      env: { ADWARDEN_DATA_DIR: dir, ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: 'true', ...(options.env ?? {}) },
+    }),
     {
       command: 'bench',
       logger: createLogger({ level: 'silent' }),

@@ -118,7 +118,14 @@ export async function createServices(config: Config, options: ServicesOptions) {
       now,
       afterCallback: () => monitor?.afterCallback,
     });
-    const notifications = notificationsService({ db, keyRing, now, log, ...urls });
+    const notifications = notificationsService({
+      db,
+      keyRing,
+      now,
+      log,
+      ...urls,
+      allowPrivateDestinations: config.notify.allowPrivateDestinations,
+    });
     const incidents = incidentsService({
       db,
       connections,

@@ -6,7 +6,9 @@ import {
   type ChannelConfig,
   ChannelConfigSchema,
   type ChannelSender,
+  checkDestination,
   createSender,
+  DestinationRefusedError,
   type DigestItem,
   type DigestPayload,
   headline,
@@ -53,6 +55,8 @@ export function notificationsService(deps: {
   timeoutMs?: number;
   /** The service's URL, for links in test messages. */
   publicUrl?: () => string;
+  /** Webhook and Slack channels may send to private addresses. @default false */
+  allowPrivateDestinations?: boolean;
 }) {
   const senders = new Map<string, { version: number; sender: ChannelSender }>();
   const configOf = (row: ChannelRow): ChannelConfig =>
@@ -62,7 +66,10 @@ export function notificationsService(deps: {
     const cached = senders.get(row.id);
     if (cached && cached.version === row.updated_at.getTime()) return cached.sender;
     cached?.sender.close();
-    const sender = createSender(configOf(row), { timeoutMs: deps.timeoutMs });
+    const sender = createSender(configOf(row), {
+      timeoutMs: deps.timeoutMs,
+      allowPrivateDestinations: deps.allowPrivateDestinations,
+    });
     senders.set(row.id, { version: row.updated_at.getTime(), sender });
     return sender;
   }
@@ -92,6 +99,13 @@ export function notificationsService(deps: {
           `invalid channel: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
         );
       const { name, min_severity, labels, max_per_hour, digest, ...config } = parsed.data;
+      if (config.kind !== 'email')
+        try {
+          await checkDestination(config.url, { allowPrivate: deps.allowPrivateDestinations ?? false });
+        } catch (error) {
+          if (!(error instanceof DestinationRefusedError)) throw error;
+          throw new ServiceError('ADW_INVALID_INPUT', `invalid channel: url ${error.message}`);
+        }
       const settings: ChannelConfig =
         config.kind === 'webhook' ? { ...config, secret: config.secret ?? newWebhookSecret() } : config;
       const { id, created } = await channelsStore(deps.db).upsert(

@@ -51,6 +51,10 @@ export interface Config {
     /** The PostgreSQL schema of the job queues. @default 'pgboss' */
     readonly jobsSchema: string;
   };
+  readonly notify: {
+    /** Webhook and Slack channels may send to private addresses. @default false */
+    readonly allowPrivateDestinations: boolean;
+  };
   readonly cli: {
     /** @default null (the local embedded service) */
     readonly url: string | null;

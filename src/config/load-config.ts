@@ -82,6 +82,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       maxTokenAgeMs: raw.monitor.maxTokenAge ?? null,
       jobsSchema: raw.monitor.jobsSchema,
     },
+    notify: { allowPrivateDestinations: raw.notify.allowPrivateDestinations },
     cli: { url: raw.cli.url ?? null, apiKey: raw.cli.apiKey ? new Secret(raw.cli.apiKey) : null },
     warnings: unknownVariables(env),
   };

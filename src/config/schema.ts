@@ -97,6 +97,17 @@ export const RawConfigSchema = z.strictObject({
         .default('pgboss'),
     })
     .prefault({}),
+  notify: z
+    .strictObject({
+      /** @default false: webhook and Slack URLs may not point at private, loopback or link-local addresses */
+      allowPrivateDestinations: z
+        .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])], {
+          error: 'must be true or false',
+        })
+        .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes')
+        .default(false),
+    })
+    .prefault({}),
   cli: z.strictObject({ url: httpUrl.optional(), apiKey: z.string().min(1).optional() }).prefault({}),
 });
 

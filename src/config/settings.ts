@@ -103,6 +103,12 @@ export const SETTINGS: readonly SettingSource[] = [
       'Optional maximum age for long-lived advertiser tokens; older ones get a re-auth reminder (e.g. 365d).',
   },
   {
+    key: 'notify.allowPrivateDestinations',
+    env: 'ADWARDEN_ALLOW_PRIVATE_DESTINATIONS',
+    describe:
+      'Let webhook and Slack channels send to private, loopback and link-local addresses (true/false; default false).',
+  },
+  {
     key: 'cli.url',
     env: 'ADWARDEN_URL',
     describe: 'URL of the running service that management commands talk to.',

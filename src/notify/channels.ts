@@ -3,6 +3,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
 import { z } from 'zod';
+import { checkDestination, DestinationRefusedError } from './destination-guard.ts';
 import { headline, type NotificationPayload, renderSlack, renderText } from './render-message.ts';
 
 const httpUrl = z
@@ -56,7 +57,19 @@ export class PermanentDeliveryError extends Error {
   override name = 'PermanentDeliveryError';
 }
 
-async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number) {
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  allowPrivate: boolean,
+) {
+  try {
+    await checkDestination(url, { allowPrivate });
+  } catch (error) {
+    if (error instanceof DestinationRefusedError) throw new PermanentDeliveryError(error.message);
+    throw error;
+  }
   const response = await request(url, {
     method: 'POST',
     body,
@@ -75,12 +88,17 @@ async function post(url: string, body: string, headers: Record<string, string>, 
 }
 
 /** Builds the sender for a channel's (unsealed) settings. */
-export function createSender(config: ChannelConfig, options: { timeoutMs?: number } = {}): ChannelSender {
+export function createSender(
+  config: ChannelConfig,
+  options: { timeoutMs?: number; allowPrivateDestinations?: boolean } = {},
+): ChannelSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const allowPrivate = options.allowPrivateDestinations ?? false;
   switch (config.kind) {
     case 'slack':
       return {
-        send: ({ payload }) => post(config.url, JSON.stringify(renderSlack(payload)), {}, timeoutMs),
+        send: ({ payload }) =>
+          post(config.url, JSON.stringify(renderSlack(payload)), {}, timeoutMs, allowPrivate),
         close() {},
       };
     case 'webhook': {
@@ -99,6 +117,7 @@ export function createSender(config: ChannelConfig, options: { timeoutMs?: numbe
               'webhook-signature': signature,
             },
             timeoutMs,
+            allowPrivate,
           );
         },
         close() {},

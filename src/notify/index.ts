@@ -7,6 +7,7 @@ export {
   newWebhookSecret,
   PermanentDeliveryError,
 } from './channels.ts';
+export { checkDestination, DestinationRefusedError, isPrivateAddress } from './destination-guard.ts';
 export type { DigestItem, DigestPayload } from './render-digest.ts';
 export {
   headline,

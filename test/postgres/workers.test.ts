@@ -51,6 +51,7 @@ describe('two adwarden workers on one PostgreSQL', () => {
       ADWARDEN_SWEEP_INTERVAL: '4s',
       ADWARDEN_CAMPAIGN_WATCH_INTERVAL: '1h',
       ADWARDEN_LOG_LEVEL: 'warn',
+      ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: 'true', // the webhook sink listens on 127.0.0.1
     };
     services = await createServices(loadConfig({ env }), {
       command: 'test',

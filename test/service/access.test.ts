@@ -182,6 +182,26 @@ describe('access to the service', () => {
     expect((await fetch(`${stack.address}/docs/json`, { redirect: 'manual' })).status).toBe(303);
   });
 
+  it('refuses webhook and Slack URLs on private addresses unless the operator allows them', async () => {
+    const strict = await startStack('pglite', { allowPrivateDestinations: false });
+    try {
+      for (const url of ['http://127.0.0.1:9/hook', 'http://169.254.169.254/latest', 'http://localhost/x']) {
+        const refused = await strict.api('POST', '/api/v1/channels', { name: 'x', kind: 'webhook', url });
+        expect(refused.status, url).toBe(400);
+        expect(refused.body.error.message).toMatch(/ADWARDEN_ALLOW_PRIVATE_DESTINATIONS=true/);
+      }
+      const ftp = await strict.api('POST', '/api/v1/channels', {
+        name: 'x',
+        kind: 'slack',
+        url: 'ftp://a.example/x',
+      });
+      expect(ftp.status).toBe(400);
+      expect((await strict.services.notifications.listChannels()).length).toBe(0);
+    } finally {
+      await strict.close();
+    }
+  }, 60_000);
+
   it('serves readiness and Prometheus metrics', async () => {
     expect((await fetch(`${stack.address}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${stack.address}/metrics`)).text();

@@ -33,7 +33,13 @@ export async function freshDatabase(engine: Engine): Promise<DatabaseHandle & { 
 /** Emulator + adwarden service on real HTTP, with the emulator's production app registered. */
 export async function startStack(
   engine: Engine = 'pglite',
-  options: { sandboxApp?: boolean; now?: () => number; dataDir?: string } = {},
+  options: {
+    sandboxApp?: boolean;
+    now?: () => number;
+    dataDir?: string;
+    /** Webhook sinks in tests listen on 127.0.0.1. @default true */
+    allowPrivateDestinations?: boolean;
+  } = {},
 ) {
   const tiktok = await startEmulator();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'adwarden-stack-'));
@@ -52,6 +58,7 @@ export async function startStack(
     env: {
       ADWARDEN_DATA_DIR: dataDir,
       ADWARDEN_PORT: '0',
+      ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: String(options.allowPrivateDestinations ?? true),
       ...(engine === 'postgres'
         ? { ADWARDEN_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'), DATABASE_URL: database.url! }
         : {}),

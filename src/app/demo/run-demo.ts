@@ -71,6 +71,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
         ADWARDEN_PORT: String(options.port ?? 0),
         ADWARDEN_SWEEP_INTERVAL: DEMO_MONITOR.sweep,
         ADWARDEN_CAMPAIGN_WATCH_INTERVAL: DEMO_MONITOR.watch,
+        // The demo's Slack and webhook receivers are a local inbox.
+        ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: 'true',
       },
     });
     services = await createServices(config, {
