@@ -19,7 +19,9 @@ export async function outageBenchmark({ quick }: BenchOptions): Promise<Record<s
     tier: 'none',
     appId: emulator.app.app_id,
   });
-  const calls = quick ? 500 : 3_000;
+  const rounds = quick ? 1 : 3;
+  const perRound = quick ? 500 : 1_000;
+  const calls = rounds * perRound;
   const concurrency = 50;
   try {
     // Latency without faults first, to report only what the retries add.
@@ -33,26 +35,35 @@ export async function outageBenchmark({ quick }: BenchOptions): Promise<Record<s
     await emulator.control('/faults', 'POST', { type: 'outage', code: 50002, rate: 0.3 });
     const latencies: number[] = [];
     let succeeded = 0;
-    let started = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (started < calls) {
-          started += 1;
-          const t0 = performance.now();
-          try {
-            await client.getUserInfo();
-            succeeded += 1;
-          } catch {}
-          latencies.push(performance.now() - t0);
-        }
-      }),
-    );
+    const perRoundRequests: number[] = [];
+    let seen = 0;
+    for (let round = 0; round < rounds; round++) {
+      let started = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (started < perRound) {
+            started += 1;
+            const t0 = performance.now();
+            try {
+              await client.getUserInfo();
+              succeeded += 1;
+            } catch {}
+            latencies.push(performance.now() - t0);
+          }
+        }),
+      );
+      const total = (await emulator.control<{ total: number }>('/requests')).total;
+      perRoundRequests.push(Number(((total - seen) / perRound).toFixed(3)));
+      seen = total;
+    }
     const { requests } = await emulator.control<{ requests: Array<{ code: number }> }>('/requests');
     const failures = requests.filter((r) => r.code === 50002).length;
     const base50 = percentile(baseline, 50);
     const base99 = percentile(baseline, 99);
     return {
       logical_calls: calls,
+      rounds,
+      requests_per_call_by_round: perRoundRequests,
       requests: requests.length,
       failure_rate: Number((failures / requests.length).toFixed(3)),
       success_rate: Number((succeeded / calls).toFixed(4)),

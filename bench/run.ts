@@ -1,16 +1,51 @@
-// npm run bench -- <name> [--quick]: runs one benchmark; its last line of output is one JSON object.
-import { benchmarks } from './registry.ts';
+// npm run bench [-- <name>…] [--quick]: runs the named benchmarks (all of them without a name), each
+// printing one JSON object. A full run (not --quick) also records each result in
+// bench/results/latest.json and regenerates docs/performance.md from that file.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BENCH_ORDER, benchmarks } from './registry.ts';
+import { type BenchResults, machineInfo, renderPerformance } from './report.ts';
+
+const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const DOC = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const names = args.filter((arg) => !arg.startsWith('--'));
-const known = Object.keys(benchmarks);
+const unknownFlags = args.filter((arg) => arg.startsWith('--') && arg !== '--quick');
+const named = args.filter((arg) => !arg.startsWith('--'));
+const names = named.length > 0 ? named : BENCH_ORDER;
 
-if (names.length === 0 || names.some((name) => !(name in benchmarks))) {
-  console.error(`usage: npm run bench -- <${known.join('|')}> [--quick]`);
+if (unknownFlags.length > 0 || names.some((name) => !(name in benchmarks))) {
+  console.error(`usage: npm run bench [-- <${BENCH_ORDER.join('|')}>…] [--quick]`);
   process.exit(2);
 }
+
+const machine = machineInfo();
+const results: BenchResults = existsSync(RESULTS)
+  ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchResults)
+  : { benchmarks: {} };
+let failed = 0;
 for (const name of names) {
-  const result = await benchmarks[name]!({ quick });
-  console.log(JSON.stringify({ benchmark: name, quick, node: process.version, ...result }));
+  const started = Date.now();
+  try {
+    const result = await benchmarks[name]!({ quick });
+    console.log(JSON.stringify({ benchmark: name, quick, node: process.version, ...result }));
+    if (!quick) {
+      results.benchmarks[name] = {
+        at: new Date(started).toISOString(),
+        seconds: Math.round((Date.now() - started) / 1000),
+        machine,
+        result,
+      };
+      // Written after each benchmark, so an interrupted full run keeps what it measured.
+      mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+      writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+      writeFileSync(DOC, renderPerformance(results));
+    }
+  } catch (error) {
+    failed += 1;
+    console.error(`benchmark ${name} failed: ${(error as Error).stack ?? error}`);
+    console.log(JSON.stringify({ benchmark: name, quick, error: (error as Error).message }));
+  }
 }
+process.exit(failed > 0 ? 1 : 0);

@@ -70,20 +70,30 @@ export function modernNodePath() {
   return node;
 }
 
+/** True when this process (or NODE_OPTIONS) already sets every one of `nodeArgs`' options. */
+function hasNodeArgs(nodeArgs) {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return nodeArgs.every((arg) => given.some((g) => g.split('=')[0] === arg.split('=')[0]));
+}
+
 /**
- * Runs `script` with `args` on a modern Node: in this process when it already is one,
- * otherwise in a child process on the installed Node 24 (exit code and signals passed through).
+ * Runs `script` with `args` on a modern Node: in this process when it already is one (replaced by
+ * itself with `nodeArgs` first, where the platform allows, so V8 options take effect), otherwise in a
+ * child process on the installed Node 24 (exit code and signals passed through).
  */
-export async function runOnModernNode(script, args) {
+export async function runOnModernNode(script, args, { nodeArgs = [] } = {}) {
   const entry = resolve(script);
   if (isModernNode(process.version)) {
+    if (nodeArgs.length > 0 && !hasNodeArgs(nodeArgs) && typeof process.execve === 'function') {
+      process.execve(process.execPath, [process.execPath, ...process.execArgv, ...nodeArgs, entry, ...args]);
+    }
     process.argv = [process.execPath, entry, ...args];
     await import(pathToFileURL(entry).href);
     return;
   }
   const node = modernNodePath();
   const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` };
-  const child = spawn(node, [entry, ...args], { stdio: 'inherit', env });
+  const child = spawn(node, [...nodeArgs, entry, ...args], { stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => {
     if (signal) process.kill(process.pid, signal);

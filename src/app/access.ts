@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiKeysStore } from '../db/index.ts';
 import { Secret } from '../vault/secret.ts';
@@ -32,6 +32,8 @@ export async function ensureAdminToken(dataDir: string, keys: ApiKeysStore, now:
   let token = readAdminToken(dataDir);
   if (!token) {
     token = new Secret(`adw_admin_${randomBytes(32).toString('base64url')}`);
+    // On PostgreSQL nothing else creates the data dir; it still holds the admin token.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(adminTokenPath(dataDir), `${token.reveal()}\n`, { mode: 0o600 });
   } else if (statSync(adminTokenPath(dataDir)).mode & 0o077) {
     writeFileSync(adminTokenPath(dataDir), `${token.reveal()}\n`, { mode: 0o600 });

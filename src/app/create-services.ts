@@ -58,7 +58,9 @@ export async function createServices(config: Config, options: ServicesOptions) {
     const source = keyRingSource(config);
     for (const warning of source.warnings) log.warn(warning);
     database ??= await openDatabase(
-      config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+      config.databaseUrl
+        ? { databaseUrl: config.databaseUrl }
+        : { dataDir: config.dataDir, tuning: config.embedded },
     );
     const migration = await migrateToLatest(database.db as never);
     if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');

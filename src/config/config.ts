@@ -55,6 +55,16 @@ export interface Config {
     /** Webhook and Slack channels may send to private addresses. @default false */
     readonly allowPrivateDestinations: boolean;
   };
+  /** The embedded database (PGlite) only; PostgreSQL is tuned on its own server. */
+  readonly embedded: {
+    /** PostgreSQL's shared_buffers inside PGlite, in MB. @default 32 */
+    readonly sharedBuffersMb: number;
+    /**
+     * Let V8 recompile PGlite's WebAssembly with its optimising tier: queries run faster, but compiling
+     * costs a transient ~500 MB and the optimised code stays resident. @default false
+     */
+    readonly optimizeWasm: boolean;
+  };
   readonly cli: {
     /** @default null (the local embedded service) */
     readonly url: string | null;

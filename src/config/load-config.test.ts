@@ -42,8 +42,26 @@ describe('loadConfig', () => {
         expiryReminderLeadMs: 604_800_000,
         maxTokenAgeMs: null,
       },
+      embedded: { sharedBuffersMb: 32, optimizeWasm: false },
       cli: { url: null, apiKey: null },
     });
+  });
+
+  it('reads the embedded database tuning, and names a size it cannot read', () => {
+    const config = loadConfig({
+      env: { ADWARDEN_EMBEDDED_SHARED_BUFFERS: '1GB', ADWARDEN_EMBEDDED_OPTIMIZE_WASM: 'yes' },
+    });
+    expect(config.embedded).toEqual({ sharedBuffersMb: 1024, optimizeWasm: true });
+    expect(
+      problemsOf(() =>
+        loadConfig({
+          env: { ADWARDEN_EMBEDDED_SHARED_BUFFERS: '32 bananas', ADWARDEN_EMBEDDED_OPTIMIZE_WASM: 'maybe' },
+        }),
+      ),
+    ).toEqual([
+      'ADWARDEN_EMBEDDED_SHARED_BUFFERS (environment): "32 bananas" is not a size from 1MB to 1GB; write e.g. 32MB',
+      'ADWARDEN_EMBEDDED_OPTIMIZE_WASM (environment): must be true or false',
+    ]);
   });
 
   it('is deeply frozen', () => {

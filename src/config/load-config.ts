@@ -83,6 +83,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       jobsSchema: raw.monitor.jobsSchema,
     },
     notify: { allowPrivateDestinations: raw.notify.allowPrivateDestinations },
+    embedded: { sharedBuffersMb: raw.embedded.sharedBuffers, optimizeWasm: raw.embedded.optimizeWasm },
     cli: { url: raw.cli.url ?? null, apiKey: raw.cli.apiKey ? new Secret(raw.cli.apiKey) : null },
     warnings: unknownVariables(env),
   };

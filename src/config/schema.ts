@@ -41,6 +41,20 @@ const port = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return number;
 });
 
+const flag = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])], { error: 'must be true or false' })
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+
+const megabytes = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const match = /^\s*(\d+)\s*(MB|GB)?\s*$/i.exec(String(value));
+  const mb = match ? Number(match[1]) * (match[2]?.toUpperCase() === 'GB' ? 1024 : 1) : Number.NaN;
+  if (!Number.isInteger(mb) || mb < 1 || mb > 1024) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a size from 1MB to 1GB; write e.g. 32MB` });
+    return z.NEVER;
+  }
+  return mb;
+});
+
 /** The shape of the merged settings (defaults < config file < environment < flags) before resolution. */
 export const RawConfigSchema = z.strictObject({
   dataDir: z.string().min(1, 'must not be empty').default('./.adwarden'),
@@ -100,12 +114,15 @@ export const RawConfigSchema = z.strictObject({
   notify: z
     .strictObject({
       /** @default false: webhook and Slack URLs may not point at private, loopback or link-local addresses */
-      allowPrivateDestinations: z
-        .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])], {
-          error: 'must be true or false',
-        })
-        .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes')
-        .default(false),
+      allowPrivateDestinations: flag.default(false),
+    })
+    .prefault({}),
+  embedded: z
+    .strictObject({
+      /** @default 32 (MB) */
+      sharedBuffers: megabytes.prefault('32MB'),
+      /** @default false */
+      optimizeWasm: flag.default(false),
     })
     .prefault({}),
   cli: z.strictObject({ url: httpUrl.optional(), apiKey: z.string().min(1).optional() }).prefault({}),

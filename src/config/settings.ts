@@ -109,6 +109,18 @@ export const SETTINGS: readonly SettingSource[] = [
       'Let webhook and Slack channels send to private, loopback and link-local addresses (true/false; default false).',
   },
   {
+    key: 'embedded.sharedBuffers',
+    env: 'ADWARDEN_EMBEDDED_SHARED_BUFFERS',
+    describe:
+      'Shared buffers of the embedded database (PGlite), e.g. 32MB; more caches more pages in memory.',
+  },
+  {
+    key: 'embedded.optimizeWasm',
+    env: 'ADWARDEN_EMBEDDED_OPTIMIZE_WASM',
+    describe:
+      "Let V8 optimise the embedded database's WebAssembly (true/false; default false): faster queries, ~500 MB more memory while it compiles.",
+  },
+  {
     key: 'cli.url',
     env: 'ADWARDEN_URL',
     describe: 'URL of the running service that management commands talk to.',

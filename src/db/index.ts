@@ -9,6 +9,8 @@ export { MIGRATION_NAMES, type MigrationReport, migrateToLatest } from './migrat
 export {
   type DatabaseHandle,
   type DatabaseLocation,
+  DEFAULT_EMBEDDED_TUNING,
+  type EmbeddedTuning,
   openDatabase,
   pgliteDirectory,
 } from './open-database.ts';

@@ -7,7 +7,9 @@ export async function migrateCommand(config: Config, options: { json?: boolean }
   const lock = config.databaseUrl ? null : lockDataDir(config.dataDir, 'migrate');
   try {
     const database = await openDatabase(
-      config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+      config.databaseUrl
+        ? { databaseUrl: config.databaseUrl }
+        : { dataDir: config.dataDir, tuning: config.embedded },
     );
     try {
       const report = await migrateToLatest(database.db as never);
