@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Two projects: `unit` needs nothing outside the process (npm test, any fresh machine);
 // `postgres` needs a PostgreSQL server named by DATABASE_URL (npm run test:postgres, .ci/run);
 // `scenarios` plays every shipped scenario end to end, a few minutes (npm run test:scenarios, .ci/run);
-// `browser` drives Debian's Chromium through the dashboard (npm run test:browser, .ci/run).
+// `browser` drives Debian's Chromium through the dashboard (npm run test:browser, .ci/run);
+// `security` (fast) and `faults` (kills processes, restarts a PostgreSQL of its own) record their trials for
+// docs/reliability.md (npm run test:security / test:faults, .ci/run); `soak` is long and runs by hand.
 // Each run also writes a JSON report that .ci/run turns into its "N passed, N failed" line.
 export default defineConfig({
   test: {
@@ -13,7 +15,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/postgres/**', 'test/scenarios/**', 'test/browser/**', 'node_modules/**'],
+          exclude: [
+            'test/postgres/**',
+            'test/scenarios/**',
+            'test/browser/**',
+            'test/security/**',
+            'test/faults/**',
+            'test/soak/**',
+            'node_modules/**',
+          ],
           testTimeout: 30_000,
         },
       },
@@ -36,6 +46,34 @@ export default defineConfig({
           // One Chromium and one demo at a time; screenshots go to test-results/browser/.
           fileParallelism: false,
           testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          globalSetup: ['test/support/trials-setup.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/support/trials-setup.ts'],
+          // Processes are killed and a PostgreSQL server restarted: one file at a time.
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'soak',
+          include: ['test/soak/**/*.test.ts'],
+          globalSetup: ['test/support/trials-setup.ts'],
+          testTimeout: 3 * 60 * 60_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -131,6 +131,7 @@ export async function createServices(config: Config, options: ServicesOptions) {
     const incidents = incidentsService({
       db,
       connections,
+      keyRing,
       ...urls,
       now,
       log,
@@ -149,6 +150,8 @@ export async function createServices(config: Config, options: ServicesOptions) {
       log,
       random: options.random,
     });
+    const sealedLinks = await notifications.sealPlainLinks();
+    if (sealedLinks > 0) log.info({ notifications: sealedLinks }, 're-auth links in the outbox sealed');
     const keys = keyRotation({
       db,
       source,

@@ -27,6 +27,7 @@ import {
 import type { Logger } from '../log/index.ts';
 import type { IncidentPayload } from '../notify/index.ts';
 import { routeNotification } from '../notify/index.ts';
+import type { KeyRing } from '../vault/key-ring.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import { incidentView } from './incident-views.ts';
 import { ServiceError } from './service-error.ts';
@@ -54,6 +55,8 @@ class FingerprintTaken extends Error {}
 export function incidentsService(deps: {
   db: Kysely<Database>;
   connections: ConnectionsService;
+  /** Seals the re-auth link each notification carries (the outbox keeps it sealed). */
+  keyRing: () => KeyRing;
   publicUrl: () => string;
   now: () => number;
   log: Logger;
@@ -130,13 +133,12 @@ export function incidentsService(deps: {
       const items: NewNotification[] = [];
       const outbox = outboxStore(trx);
       for (const event of notifies) {
-        const payload = payloadFor(
-          next,
-          event,
-          actions,
-          event === 'resolved' ? null : link,
-          deps.publicUrl(),
-        );
+        const payload = payloadFor(next, event, actions, null, deps.publicUrl());
+        const sent = event === 'resolved' ? null : link;
+        const sealReauthLink = sent
+          ? (rowId: string) =>
+              deps.keyRing().seal(JSON.stringify(sent), { table: 'outbox', rowId, purpose: 'reauth_link' })
+          : undefined;
         for (const channel of routed) {
           const held =
             channel.max_per_hour !== null &&
@@ -148,6 +150,7 @@ export function incidentsService(deps: {
             event,
             recipient: channel.kind === 'email' && link ? owner : null,
             payload: payload as unknown as Record<string, unknown>,
+            sealReauthLink,
             held,
           });
         }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { type ChannelRow, channelsStore, type Database, outboxStore } from '../db/index.ts';
+import { type ChannelRow, channelsStore, type Database, type OutboxRow, outboxStore } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import {
   type ChannelConfig,
@@ -37,6 +37,7 @@ export const NewChannelSchema = z.intersection(
 );
 
 const context = (id: string) => ({ table: 'channels', rowId: id, purpose: 'channel_config' }) as const;
+const linkContext = (id: string) => ({ table: 'outbox', rowId: id, purpose: 'reauth_link' }) as const;
 
 /** Where a channel sends, without the secret parts (a Slack URL's path is a credential). */
 function destination(config: ChannelConfig): string {
@@ -61,6 +62,14 @@ export function notificationsService(deps: {
   const senders = new Map<string, { version: number; sender: ChannelSender }>();
   const configOf = (row: ChannelRow): ChannelConfig =>
     JSON.parse(deps.keyRing().open(row.config_sealed, context(row.id)).reveal()) as ChannelConfig;
+
+  /** A queued notification's payload with its re-auth link opened, just before it is sent. */
+  const withLink = (row: OutboxRow): NotificationPayload => {
+    const payload = row.payload as unknown as NotificationPayload;
+    if (!row.reauth_sealed) return payload;
+    const link = JSON.parse(deps.keyRing().open(row.reauth_sealed, linkContext(row.id)).reveal());
+    return { ...payload, reauth_link: link } as NotificationPayload;
+  };
 
   function senderFor(row: ChannelRow): ChannelSender {
     const cached = senders.get(row.id);
@@ -143,6 +152,26 @@ export function notificationsService(deps: {
      * Delivers one queued notification, at most once at a time across every worker (a claim on the
      * row). Failures are retried with backoff up to 8 attempts; a 4xx other than 408/429 is final.
      */
+    /**
+     * Seals the re-auth links that rows queued before links were sealed still carry in their payload
+     * (run at start). Returns how many rows it sealed.
+     */
+    async sealPlainLinks(): Promise<number> {
+      const outbox = outboxStore(deps.db);
+      let sealed = 0;
+      for (let batch = await outbox.plainLinks(); batch.length > 0; batch = await outbox.plainLinks()) {
+        for (const row of batch) {
+          const { reauth_link: link, ...rest } = row.payload;
+          await outbox.sealLink(
+            row.id,
+            { ...rest, reauth_link: null },
+            deps.keyRing().seal(JSON.stringify(link), linkContext(row.id)),
+          );
+          sealed += 1;
+        }
+      }
+      return sealed;
+    },
     async deliver(id: string): Promise<'delivered' | 'not_claimed' | 'retry' | 'failed'> {
       const outbox = outboxStore(deps.db);
       const now = deps.now();
@@ -154,11 +183,7 @@ export function notificationsService(deps: {
         return 'failed';
       }
       try {
-        await senderFor(channel).send({
-          id: row.id,
-          payload: row.payload as unknown as NotificationPayload,
-          recipient: row.recipient,
-        });
+        await senderFor(channel).send({ id: row.id, payload: withLink(row), recipient: row.recipient });
         await outbox.delivered(id, new Date(deps.now()));
         deps.log.info(
           { notification: id, channel: channel.name, event: row.event, incident: row.incident_id },

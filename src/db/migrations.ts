@@ -274,6 +274,13 @@ const MIGRATIONS: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0005-sealed-outbox-links': {
+    async up(db) {
+      // A re-auth link is a credential for 14 days: the outbox keeps it sealed, opened only to send it.
+      // Rows written before this keep theirs in the payload until the service seals them at start.
+      await sql`alter table outbox add column reauth_sealed text`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -219,6 +219,8 @@ export interface OutboxTable {
   /** An extra recipient (the connection owner's email), beside the channel's own. */
   recipient: string | null;
   payload: Json<Record<string, unknown>>;
+  /** The re-auth link sent with this event, sealed (`{ url, expires_at }` as JSON); the payload holds none. */
+  reauth_sealed: string | null;
   status: OutboxStatus;
   attempts: Generated<number>;
   created_at: Timestamp;

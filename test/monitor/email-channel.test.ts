@@ -1,35 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../service/stack.ts';
+import { startSmtpProcess } from '../support/smtp-process.ts';
 import { eventually } from '../support/webhook-sink.ts';
-
-const SINK = fileURLToPath(new URL('../support/smtp-sink.ts', import.meta.url));
 
 describe('the email channel, against a real SMTP server process', () => {
   let stack: Stack;
-  let smtp: ChildProcess;
-  let port = 0;
-  const mails: Array<{ from: string; to: string[]; subject: string; raw: string }> = [];
+  let smtp: Awaited<ReturnType<typeof startSmtpProcess>>;
 
   beforeAll(async () => {
-    smtp = spawn(process.execPath, [SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let buffer = '';
-    smtp.stdout!.on('data', (chunk) => {
-      buffer += chunk;
-      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-        const line = JSON.parse(buffer.slice(0, i));
-        buffer = buffer.slice(i + 1);
-        if ('port' in line) port = line.port;
-        else mails.push(line);
-      }
-    });
-    await eventually(() => port, 'the SMTP server');
+    smtp = await startSmtpProcess();
     stack = await startStack('pglite');
   }, 60_000);
 
   afterAll(async () => {
-    smtp?.kill('SIGTERM');
+    smtp?.stop();
     await stack?.close();
   });
 
@@ -45,17 +29,17 @@ describe('the email channel, against a real SMTP server process', () => {
     const channel = await stack.services.notifications.addChannel({
       name: 'ops-mail',
       kind: 'email',
-      smtpUrl: `smtp://127.0.0.1:${port}`,
+      smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
       from: 'adwarden <alerts@example.com>',
       to: ['ops@example.com'],
       min_severity: 'high',
     });
-    expect(channel.destination).toBe(`ops@example.com via 127.0.0.1:${port}`);
+    expect(channel.destination).toBe(`ops@example.com via 127.0.0.1:${smtp.port}`);
     await stack.emulator.control.fault({ type: 'revokeToken', advertiserId: advertiserIds[0]!, by: 'user' });
     const probe = await stack.services.monitor.probe(connection!.id, 'test');
     expect(probe.opened).toHaveLength(1);
     for (const id of await stack.services.notifications.due()) await stack.services.notifications.deliver(id);
-    const [mail] = await eventually(() => (mails.length ? mails : null), 'the email');
+    const [mail] = await eventually(() => (smtp.mails.length ? smtp.mails : null), 'the email');
     expect(mail!.to.sort()).toEqual(['ops@example.com', 'owner@example.com']);
     expect(mail!.subject).toMatch(/^\[critical\] New: auth/);
     expect(mail!.raw).toMatch(/Re-authorize here: http:\/\/127\.0\.0\.1:\d+\/reauth\//);
@@ -63,6 +47,6 @@ describe('the email channel, against a real SMTP server process', () => {
     // A second delivery attempt of the same notification sends nothing.
     for (const n of await stack.services.notifications.notifications())
       expect(await stack.services.notifications.deliver(n.id)).toBe('not_claimed');
-    expect(mails).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
   });
 });

@@ -1,18 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allFiles } from '../support/files.ts';
 import { type Engine, type Stack, startStack } from './stack.ts';
-
-/** Every file under a folder, as text (binary files included: a token must not appear in them either). */
-function allFiles(dir: string): Array<{ path: string; content: string }> {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory()
-      ? allFiles(path)
-      : [{ path, content: readFileSync(path).toString('latin1') }];
-  });
-}
 
 /** The end-to-end acceptance of connect → revoke → check → re-auth → replay, on one engine. */
 export function connectFlowSuite(engine: Engine) {
@@ -100,7 +89,7 @@ export function connectFlowSuite(engine: Engine) {
         ...dump,
         ...responses,
         stack.lines.join('\n'),
-        ...allFiles(stack.dataDir).map((f) => f.content),
+        ...allFiles(stack.dataDir).map((f) => f.bytes.toString('latin1')),
       ];
       for (const token of [...ours, stack.app.secret]) {
         for (const hay of haystacks) expect(hay.includes(token)).toBe(false);

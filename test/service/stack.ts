@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { createServices, type Services } from '../../src/app/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/index.ts';
@@ -39,13 +40,17 @@ export async function startStack(
     dataDir?: string;
     /** Webhook sinks in tests listen on 127.0.0.1. @default true */
     allowPrivateDestinations?: boolean;
+    /** PGlite in the data dir (its files can be read raw) instead of in memory. @default false */
+    onDisk?: boolean;
+    /** @default 'debug' */
+    logLevel?: 'debug' | 'trace';
   } = {},
 ) {
   const tiktok = await startEmulator();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'adwarden-stack-'));
   const lines: string[] = [];
   const logger = createLogger({
-    level: 'debug',
+    level: options.logLevel ?? 'debug',
     destination: new Writable({
       write(chunk, _encoding, done) {
         lines.push(String(chunk));
@@ -53,7 +58,8 @@ export async function startStack(
       },
     }),
   });
-  const database = await freshDatabase(engine);
+  const database: DatabaseHandle & { url?: string } =
+    options.onDisk && engine === 'pglite' ? await openDatabase({ dataDir }) : await freshDatabase(engine);
   const config = loadConfig({
     env: {
       ADWARDEN_DATA_DIR: dataDir,
@@ -164,3 +170,16 @@ export async function startStack(
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** Signs in through a one-time link and returns the session cookie and the page's CSRF token. */
+export async function signIn(stack: Stack) {
+  const link = await stack.services.users.loginLink();
+  const landed = await fetch(link.url, { redirect: 'manual' });
+  expect(landed.status).toBe(303);
+  const cookie = landed.headers.get('set-cookie')!;
+  expect(cookie).toMatch(/adw_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax/);
+  const session = cookie.split(';')[0]!;
+  const page = await (await fetch(`${stack.address}/settings`, { headers: { cookie: session } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+  return { session, csrf };
+}

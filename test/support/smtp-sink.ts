@@ -4,6 +4,11 @@ import { SMTPServer } from 'smtp-server';
 
 const server = new SMTPServer({
   authOptional: true,
+  // Channels whose URL carries a user and password sign in; any credentials are accepted, on plain TCP.
+  allowInsecureAuth: true,
+  onAuth(auth, _session, callback) {
+    callback(null, { user: auth.username });
+  },
   disabledCommands: ['STARTTLS'],
   logger: false,
   onData(stream, session, callback) {
@@ -33,6 +38,7 @@ const server = new SMTPServer({
           to: session.envelope.rcptTo.map((r) => r.address),
           subject,
           raw,
+          user: typeof session.user === 'string' ? session.user : null,
         })}\n`,
       );
       callback();

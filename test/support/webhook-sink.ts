@@ -16,6 +16,8 @@ export interface Received {
  */
 export async function startWebhookSink() {
   const received: Received[] = [];
+  /** Requests answered with a queued failure status. */
+  const refused: Received[] = [];
   const statuses: number[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -23,13 +25,16 @@ export async function startWebhookSink() {
     request.on('end', () => {
       const status = statuses.shift() ?? 200;
       const body = Buffer.concat(chunks).toString('utf8');
-      if (status === 200) {
-        let json: unknown = null;
-        try {
-          json = JSON.parse(body);
-        } catch {}
-        received.push({ path: request.url ?? '/', headers: request.headers, body, json });
-      }
+      let json: unknown = null;
+      try {
+        json = JSON.parse(body);
+      } catch {}
+      (status === 200 ? received : refused).push({
+        path: request.url ?? '/',
+        headers: request.headers,
+        body,
+        json,
+      });
       response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'try later');
     });
   });
@@ -38,6 +43,7 @@ export async function startWebhookSink() {
   return {
     url,
     received,
+    refused,
     /** The next `count` requests get `status` (e.g. 503) and are not recorded. */
     failNext(count: number, status = 503) {
       for (let i = 0; i < count; i++) statuses.push(status);

@@ -10,6 +10,8 @@ export interface NewNotification {
   event: string;
   recipient?: string | null;
   payload: Record<string, unknown>;
+  /** Seals the re-auth link sent with it, bound to the new row's id (kept out of the payload). */
+  sealReauthLink?: (rowId: string) => string;
   held?: boolean;
 }
 
@@ -22,18 +24,22 @@ export function outboxStore(db: Kysely<Database>) {
       const rows = await db
         .insertInto('outbox')
         .values(
-          items.map((n) => ({
-            id: newId('ntf'),
-            idempotency_key: n.idempotencyKey,
-            channel_id: n.channelId,
-            incident_id: n.incidentId,
-            event: n.event,
-            recipient: n.recipient ?? null,
-            payload: json(n.payload),
-            status: n.held ? ('held' as const) : ('pending' as const),
-            created_at: now,
-            next_attempt_at: now,
-          })),
+          items.map((n) => {
+            const id = newId('ntf');
+            return {
+              id,
+              idempotency_key: n.idempotencyKey,
+              channel_id: n.channelId,
+              incident_id: n.incidentId,
+              event: n.event,
+              recipient: n.recipient ?? null,
+              payload: json(n.payload),
+              reauth_sealed: n.sealReauthLink?.(id) ?? null,
+              status: n.held ? ('held' as const) : ('pending' as const),
+              created_at: now,
+              next_attempt_at: now,
+            };
+          }),
         )
         .onConflict((c) => c.column('idempotency_key').doNothing())
         .returning('id')
@@ -59,6 +65,23 @@ export function outboxStore(db: Kysely<Database>) {
       await db
         .updateTable('outbox')
         .set({ status: 'delivered', delivered_at: now, claimed_until: null, last_error: null })
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Rows written before re-auth links were sealed, whose payload still carries one (up to `limit`). */
+    async plainLinks(limit = 500): Promise<Array<{ id: string; payload: Record<string, unknown> }>> {
+      return db
+        .selectFrom('outbox')
+        .select(['id', 'payload'])
+        .where(sql<boolean>`payload->'reauth_link'->>'url' is not null`)
+        .limit(limit)
+        .execute();
+    },
+    /** Moves a row's re-auth link out of its payload into the sealed column. */
+    async sealLink(id: string, payload: Record<string, unknown>, sealed: string): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set({ payload: json(payload), reauth_sealed: sealed })
         .where('id', '=', id)
         .execute();
     },

@@ -3,9 +3,9 @@ import type { Database } from '../schema.ts';
 
 /** One sealed column: where it lives and the purpose it is bound to. */
 interface SealedColumn {
-  table: 'tiktok_apps' | 'connection_tokens' | 'channels';
+  table: 'tiktok_apps' | 'connection_tokens' | 'channels' | 'outbox';
   idColumn: 'app_id' | 'id';
-  column: 'secret_sealed' | 'access_sealed' | 'refresh_sealed' | 'config_sealed';
+  column: 'secret_sealed' | 'access_sealed' | 'refresh_sealed' | 'config_sealed' | 'reauth_sealed';
   purpose: string;
 }
 
@@ -15,6 +15,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'connection_tokens', idColumn: 'id', column: 'access_sealed', purpose: 'access_token' },
   { table: 'connection_tokens', idColumn: 'id', column: 'refresh_sealed', purpose: 'refresh_token' },
   { table: 'channels', idColumn: 'id', column: 'config_sealed', purpose: 'channel_config' },
+  { table: 'outbox', idColumn: 'id', column: 'reauth_sealed', purpose: 'reauth_link' },
 ];
 
 /** A sealed value found in the database. */

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from './stack.ts';
+
+describe('verifyToken tells causes apart', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack('pglite');
+  });
+  afterAll(() => stack?.close());
+
+  async function connect(advertiserIds: string[]) {
+    const { page } = await stack.consent(`${stack.address}/connect/tiktok?app=${stack.app.app_id}`, {
+      advertiserIds,
+    });
+    expect(page.html).toContain('Connected');
+    const list = (await stack.api('GET', '/api/v1/connections')).body.connections;
+    return list.at(-1).id as string;
+  }
+
+  it('says which advertiser dropped out of the authorization', async () => {
+    const ids = stack.tiktok.world.advertisers
+      .filter((a) => a.app_ids.includes(stack.app.app_id))
+      .slice(0, 2)
+      .map((a) => a.advertiser_id);
+    const id = await connect(ids);
+    await stack.emulator.control.fault({ type: 'removeAdvertiser', advertiserId: ids[1] });
+    const check = (await stack.api('POST', `/api/v1/connections/${id}/check`)).body;
+    expect(check).toMatchObject({
+      status: 'degraded',
+      verification: { status: 'advertiser_removed', needs_reauth: false, removed_advertisers: [ids[1]] },
+    });
+    expect(check.summary).toContain(ids[1]);
+  });
+
+  it('recognises a token issued for the sandbox used with a production app', async () => {
+    const id = await connect([
+      stack.tiktok.world.advertisers.find((a) => a.app_ids.includes(stack.app.app_id))!.advertiser_id,
+    ]);
+    const sandboxToken = await stack.emulator.control.issueToken(stack.tiktok.sandbox.app_id);
+    // The token row is replaced as an operator importing the wrong token would: sealed like any other.
+    const services = stack.services;
+    const grant = {
+      accessToken: new (await import('../../src/vault/secret.ts')).Secret(sandboxToken.access_token),
+    };
+    const at = new Date();
+    const { connectionsStore } = await import('../../src/db/index.ts');
+    await connectionsStore(stack.database.db).replaceToken(
+      id,
+      { status: 'superseded', reason: 'test', now: at },
+      services.tokens.seal(id, grant, at),
+    );
+    const check = (await stack.api('POST', `/api/v1/connections/${id}/check`)).body;
+    expect(check).toMatchObject({
+      status: 'needs_reauth',
+      verification: { status: 'wrong_environment', token_environment: 'sandbox' },
+    });
+    expect(check.summary).toMatch(/issued for TikTok's sandbox environment/);
+  });
+
+  it('recognises a token that belongs to another app', async () => {
+    const advertiser = stack.tiktok.world.advertisers.find((a) =>
+      a.app_ids.includes(stack.app.app_id),
+    )!.advertiser_id;
+    const id = await connect([advertiser]);
+    const token = (await stack.emulator.control.state()).tokens
+      .filter((t) => t.status === 'active' && t.advertiser_ids.includes(advertiser))
+      .at(-1)!;
+    await stack.emulator.control.fault({ type: 'appTokenMismatch', token: token.access_token });
+    const check = (await stack.api('POST', `/api/v1/connections/${id}/check`)).body;
+    expect(check).toMatchObject({ status: 'needs_reauth', verification: { status: 'app_token_mismatch' } });
+  });
+
+  it('says when the earlier error was not about the token', async () => {
+    const id = await connect([
+      stack.tiktok.world.advertisers.find((a) => a.app_ids.includes(stack.app.app_id))!.advertiser_id,
+    ]);
+    const { classify } = await import('../../src/catalog/index.ts');
+    const earlier = classify({
+      code: 40001,
+      message: 'advertiser does not grant you /file/video/ad/search/:GET permission',
+    });
+    const result = await stack.services.connections.check(id, earlier);
+    expect(result.status).toBe('healthy');
+    expect(result.summary).toMatch(/earlier 40001 was not about the token but permission denied/);
+  });
+});
