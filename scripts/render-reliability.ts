@@ -37,7 +37,9 @@ export function readTrials(): TrialRecord[] {
   for (const suite of Object.keys(SUITES)) {
     const dir = join(RESULTS, suite);
     if (!existsSync(dir)) continue;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort())
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort())
       trials.push(JSON.parse(readFileSync(join(dir, file), 'utf8')) as TrialRecord);
   }
   return trials;
@@ -47,7 +49,10 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function figures(values: Record<string, unknown>): string {
   return Object.entries(values)
-    .map(([key, value]) => `${key.replace(/_/g, ' ')}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(
+      ([key, value]) =>
+        `${key.replace(/_/g, ' ')}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+    )
     .join('; ');
 }
 
@@ -75,8 +80,14 @@ export function renderReliability(trials: TrialRecord[]): string {
       continue;
     }
     const dates = rows.map((r) => r.at).sort();
-    lines.push(`Latest run: ${dates[0]!.slice(0, 10)}${dates.at(-1)!.slice(0, 10) !== dates[0]!.slice(0, 10) ? ` to ${dates.at(-1)!.slice(0, 10)}` : ''}.`, '');
-    lines.push('| area | what was tried | times | what had to hold | outcome | figures |', '|---|---|---|---|---|---|');
+    lines.push(
+      `Latest run: ${dates[0]!.slice(0, 10)}${dates.at(-1)!.slice(0, 10) !== dates[0]!.slice(0, 10) ? ` to ${dates.at(-1)!.slice(0, 10)}` : ''}.`,
+      '',
+    );
+    lines.push(
+      '| area | what was tried | times | what had to hold | outcome | figures |',
+      '|---|---|---|---|---|---|',
+    );
     for (const r of rows.sort((a, b) => a.area.localeCompare(b.area) || a.tried.localeCompare(b.tried)))
       lines.push(
         `| ${cell(r.area)} | ${cell(r.tried)} | ${r.times.toLocaleString('en-US')} | ${cell(r.expected)} | ${r.outcome === 'held' ? 'held' : `**${r.outcome}**${r.error ? `: ${cell(r.error)}` : ''}`} | ${cell(figures(r.figures))} |`,
