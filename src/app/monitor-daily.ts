@@ -45,7 +45,9 @@ export async function runDaily(
     })),
   );
   const counts = { refreshed: 0, reminders: 0, failed: 0 };
-  const active = new Set((await deps.incidents.active('expiry')).map((i) => i.subject.connectionId));
+  const active = new Map(
+    (await deps.incidents.active('expiry')).map((i) => [i.subject.connectionId, i.facts.ends_at] as const),
+  );
   for (const finding of expiryFindings(candidates, now, deps.settings.expiry)) {
     const subject = (label: string) => ({
       type: 'connection' as const,
@@ -76,7 +78,12 @@ export async function runDaily(
         ],
         facts: { what: finding.what, ends_at: new Date(finding.endsAt).toISOString(), refreshable: false },
       });
-    } else if (active.has(finding.connectionId)) {
+    } else if (
+      active.has(finding.connectionId) &&
+      // The same end, no longer within the lead: the clock went back. The reminder stands.
+      active.get(finding.connectionId) !==
+        (finding.endsAt === null ? undefined : new Date(finding.endsAt).toISOString())
+    ) {
       await deps.incidents.observe({
         problem: 'expiry',
         subject: subject(await deps.labelOf(finding.connectionId)),

@@ -42,7 +42,10 @@ export async function planTick(deps: {
   const due = dueConnections(
     candidates.map((c) => ({ id: c.id, status: c.status, nextCheckAt: c.next_check_at?.getTime() ?? null })),
     now,
+    settings.sweep,
   );
+  // A watch planned beyond its longest interval was planned by a clock that has since jumped back.
+  const watchHorizon = now + Math.ceil(settings.watchIntervalMs * (1 + settings.sweep.jitter));
   for (const id of due) {
     // Provisional: the probe sets the real next time; a lost probe is planned again after it.
     await store.scheduleCheck(id, new Date(nextCheckAt('ok', 0, now, settings.sweep, random)!));
@@ -53,7 +56,8 @@ export async function planTick(deps: {
   }
   for (const c of candidates) {
     if (c.status !== 'healthy' && c.status !== 'degraded') continue;
-    if (c.regime !== 'advertiser' || (c.next_watch_at && c.next_watch_at.getTime() > now)) continue;
+    const watchAt = c.next_watch_at?.getTime() ?? null;
+    if (c.regime !== 'advertiser' || (watchAt !== null && watchAt > now && watchAt <= watchHorizon)) continue;
     if (c.next_watch_at === null) {
       // A connection never watched starts at a random point of the interval: no burst at start-up.
       await store.scheduleWatch(c.id, new Date(now + Math.round(settings.watchIntervalMs * random())));

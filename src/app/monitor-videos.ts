@@ -13,6 +13,8 @@ import { ServiceError } from './service-error.ts';
 const DEFAULT_DEADLINE_MS = 30 * 60_000;
 /** A poll's claim on its videos: long enough for its calls, short enough that a dead worker's lapses. */
 const POLL_LEASE_MS = 60_000;
+/** No poll is planned further ahead than this (the longest backoff, or a lease); later ones predate a jump back. */
+const POLL_HORIZON_MS = 2 * 60_000;
 const BATCH = 60; // ids per /file/video/ad/info/ call
 
 /** The body of `POST /api/v1/videos`: uploads a pipeline wants watched until they are usable. */
@@ -164,17 +166,18 @@ export function videoWatch(deps: {
       return (await store().list(filter)).map(videoView);
     },
     /** Connections with uploads due for a poll (the tick queues one poll job each). */
-    dueConnections: () => store().dueConnections(new Date(deps.now())),
+    dueConnections: () => store().dueConnections(new Date(deps.now()), POLL_HORIZON_MS),
     /** Polls one connection's due uploads. Returns the calls made. */
     async poll(connectionId: string): Promise<{ calls: number; ready: number; stuck: number }> {
       const now = deps.now();
-      const due = await store().due(connectionId, new Date(now));
+      const due = await store().due(connectionId, new Date(now), POLL_HORIZON_MS);
       const taken = new Set(
         await store().take(
           connectionId,
           due.map((v) => v.video_id),
           new Date(now),
           new Date(now + POLL_LEASE_MS),
+          POLL_HORIZON_MS,
         ),
       );
       const byAdvertiser = new Map<string, WatchedVideo[]>();

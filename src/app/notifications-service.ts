@@ -22,6 +22,8 @@ import { ServiceError } from './service-error.ts';
 
 const MAX_ATTEMPTS = 8;
 const CLAIM_MS = 60_000;
+/** No retry or claim lies further ahead than this (the longest backoff is an hour); later ones predate a jump back. */
+const DUE_HORIZON_MS = 2 * 3_600_000;
 
 /** The body of `POST /api/v1/channels` and `adwarden channels add`. */
 export const NewChannelSchema = z.intersection(
@@ -291,7 +293,7 @@ export function notificationsService(deps: {
     },
     /** Notifications due for delivery (new, retried, or left claimed by a worker that died). */
     async due(): Promise<string[]> {
-      return (await outboxStore(deps.db).due(new Date(deps.now()))).map((r) => r.id);
+      return (await outboxStore(deps.db).due(new Date(deps.now()), DUE_HORIZON_MS)).map((r) => r.id);
     },
     async notifications(filter: { incidentId?: string } = {}) {
       return outboxStore(deps.db).list(filter);

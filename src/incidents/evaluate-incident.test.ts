@@ -69,6 +69,15 @@ describe('evaluateIncident', () => {
     expect(kinds(late)).toEqual(['timeline:resolved', 'notify:resolved']);
   });
 
+  it('restarts a quiet period that starts in the future (the clock went back), without notifying', () => {
+    const recovering = run(opened(), seen({ failing: false, at: T0 + 10_000 }), T0 + 10_000).next;
+    const back = run(recovering, { type: 'tick' }, T0 - 86_400_000);
+    expect(back.next).toMatchObject({ state: 'open', recoveringSince: T0 - 86_400_000 });
+    expect(kinds(back)).toEqual([]);
+    const later = run(back.next, { type: 'tick' }, T0 - 86_400_000 + 61_000);
+    expect(later.next?.state).toBe('resolved');
+  });
+
   it('resolves at the next passing observation after the quiet period', () => {
     const recovering = run(opened(), seen({ failing: false, at: T0 + 10_000 }), T0 + 10_000).next;
     const r = run(recovering, seen({ failing: false, at: T0 + 80_000 }), T0 + 80_000);

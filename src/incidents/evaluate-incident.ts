@@ -163,9 +163,12 @@ function recover(current: Incident | null, o: Observation, now: number, policy: 
   return { next, effects };
 }
 
-// Resolves a recovering incident whose quiet period has passed.
+// Resolves a recovering incident whose quiet period has passed. A quiet period that starts in the
+// future began before the clock jumped back: it starts again now, rather than when the clock catches up.
 function settle(current: Incident, now: number, policy: IncidentPolicy): Evaluation {
   if (current.state === 'resolved' || current.recoveringSince === null) return unchanged(current);
+  if (current.recoveringSince > now)
+    return { next: { ...current, recoveringSince: now, updatedAt: now }, effects: [] };
   if (now - current.recoveringSince < policy.quietMs) return unchanged(current);
   return resolve(current, now, now, 'The problem has not come back during the quiet period.', {
     quietMs: policy.quietMs,

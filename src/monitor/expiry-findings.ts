@@ -15,8 +15,12 @@ export type ExpiryFinding =
   | { connectionId: string; type: 'refresh'; endsAt: number }
   /** Remind the owner to authorize again before `endsAt` (refresh token or maximum token age). */
   | { connectionId: string; type: 'remind'; what: string; endsAt: number; label: string }
-  /** Nothing ends within the lead: any earlier reminder can resolve. */
-  | { connectionId: string; type: 'clear' };
+  /**
+   * Nothing ends within the lead. `endsAt` is the soonest end there is (null: none, or the token is
+   * dead): an earlier reminder resolves only when it was about another end (the owner authorized
+   * again), not when the clock merely went back.
+   */
+  | { connectionId: string; type: 'clear'; endsAt: number | null };
 
 /** Tunables of the expiry job. */
 export interface ExpiryPolicy {
@@ -41,7 +45,7 @@ export function expiryFindings(
   for (const c of candidates) {
     // A dead token's reminder is moot: the auth incident (and its re-auth link) took over.
     if (c.status === 'needs_reauth' || c.status === 'revoked') {
-      findings.push({ connectionId: c.connectionId, type: 'clear' });
+      findings.push({ connectionId: c.connectionId, type: 'clear', endsAt: null });
       continue;
     }
     const ends: Array<{ what: string; at: number }> = [];
@@ -49,7 +53,8 @@ export function expiryFindings(
       ends.push({ what: 'the refresh token', at: c.refreshExpiresAt });
     if (policy.maxTokenAgeMs !== null)
       ends.push({ what: 'the maximum token age set by the operator', at: c.issuedAt + policy.maxTokenAgeMs });
-    const soonest = ends.sort((a, b) => a.at - b.at).find((e) => e.at - now <= policy.reminderLeadMs);
+    ends.sort((a, b) => a.at - b.at);
+    const soonest = ends.find((e) => e.at - now <= policy.reminderLeadMs);
     if (soonest)
       findings.push({
         connectionId: c.connectionId,
@@ -58,7 +63,7 @@ export function expiryFindings(
         endsAt: soonest.at,
         label: c.label,
       });
-    else findings.push({ connectionId: c.connectionId, type: 'clear' });
+    else findings.push({ connectionId: c.connectionId, type: 'clear', endsAt: ends[0]?.at ?? null });
     const refreshable =
       c.regime === 'tt_user' &&
       c.accessExpiresAt !== null &&

@@ -21,6 +21,20 @@ describe('sweep planning', () => {
     expect(due).toEqual(['new', 'due']);
   });
 
+  it('checks a connection planned beyond the longest interval: the clock went back since', () => {
+    const policy = { ...DEFAULT_SWEEP_POLICY, intervalMs: 300_000, jitter: 0.1 };
+    const due = dueConnections(
+      [
+        { id: 'planned', status: 'healthy', nextCheckAt: 1000 + 330_000 },
+        { id: 'before-the-jump', status: 'healthy', nextCheckAt: 1000 + 330_001 },
+        { id: 'day-ahead', status: 'degraded', nextCheckAt: 1000 + 86_400_000 },
+      ],
+      1000,
+      policy,
+    );
+    expect(due).toEqual(['before-the-jump', 'day-ahead']);
+  });
+
   it.each([
     ['ok', 0, 0.5, 300_000],
     ['ok', 0, 0, 270_000],
@@ -106,7 +120,7 @@ describe('expiryFindings', () => {
 
   it('refreshes a tt_user access token ahead of its end and has nothing to remind yet', () => {
     expect(expiryFindings([ttUser], now, policy)).toEqual([
-      { connectionId: 'c', type: 'clear' },
+      { connectionId: 'c', type: 'clear', endsAt: now + 65 * DAY },
       { connectionId: 'c', type: 'refresh', endsAt: now + 3_600_000 },
     ]);
   });
@@ -136,7 +150,7 @@ describe('expiryFindings', () => {
         endsAt: now + 5 * DAY,
         label: 'c',
       },
-      { connectionId: 'dead', type: 'clear' },
+      { connectionId: 'dead', type: 'clear', endsAt: null },
     ]);
   });
 });

@@ -18,14 +18,29 @@ export interface SweepPolicy {
 export const DEFAULT_SWEEP_POLICY: SweepPolicy = { intervalMs: 300_000, retryAfterMs: 30_000, jitter: 0.1 };
 
 /**
+ * The farthest ahead a next check can be scheduled; one further ahead was set by a clock that has
+ * since jumped back (an NTP step, a VM restored from a snapshot).
+ */
+export function sweepHorizonMs(policy: SweepPolicy): number {
+  return Math.ceil(policy.intervalMs * (1 + policy.jitter));
+}
+
+/**
  * The connections to check now. A connection waiting for its owner to re-authorize, or revoked, is
  * not swept: its token is never used again, and the re-auth callback checks it once repaired. A
  * pending one is in the middle of its OAuth callback, which checks it and schedules the next sweep.
+ * A next check beyond the sweep's horizon is due too: the clock went back since it was planned, and
+ * waiting for the clock to catch up would skip sweeps for as long as it jumped.
  */
-export function dueConnections(candidates: readonly SweepCandidate[], now: number): string[] {
+export function dueConnections(
+  candidates: readonly SweepCandidate[],
+  now: number,
+  policy: SweepPolicy = DEFAULT_SWEEP_POLICY,
+): string[] {
+  const horizon = now + sweepHorizonMs(policy);
   return candidates
     .filter((c) => c.status === 'healthy' || c.status === 'degraded')
-    .filter((c) => c.nextCheckAt === null || c.nextCheckAt <= now)
+    .filter((c) => c.nextCheckAt === null || c.nextCheckAt <= now || c.nextCheckAt > horizon)
     .sort((a, b) => (a.nextCheckAt ?? 0) - (b.nextCheckAt ?? 0))
     .map((c) => c.id);
 }

@@ -44,6 +44,8 @@ export async function startStack(
     onDisk?: boolean;
     /** @default 'debug' */
     logLevel?: 'debug' | 'trace';
+    /** More settings, as environment variables (e.g. ADWARDEN_SWEEP_INTERVAL). */
+    env?: Record<string, string>;
   } = {},
 ) {
   const tiktok = await startEmulator();
@@ -68,6 +70,7 @@ export async function startStack(
       ...(engine === 'postgres'
         ? { ADWARDEN_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'), DATABASE_URL: database.url! }
         : {}),
+      ...options.env,
     },
   });
   const services: Services = await createServices(config, {

@@ -154,7 +154,14 @@ export function connectionsStore(db: Kysely<Database>) {
         .updateTable('connections')
         .set({ refresh_lease_until: until })
         .where('id', '=', connectionId)
-        .where((eb) => eb.or([eb('refresh_lease_until', 'is', null), eb('refresh_lease_until', '<=', now)]))
+        // A lease running past `until` was taken before the clock jumped back.
+        .where((eb) =>
+          eb.or([
+            eb('refresh_lease_until', 'is', null),
+            eb('refresh_lease_until', '<=', now),
+            eb('refresh_lease_until', '>', until),
+          ]),
+        )
         .executeTakeFirst();
       return taken.numUpdatedRows === 1n;
     },

@@ -19,13 +19,22 @@ export function monitorStore(db: Kysely<Database>) {
         .where('id', '=', id)
         .execute();
     },
-    /** Takes the connection's probe lease until `until`; false while another worker holds it. */
+    /**
+     * Takes the connection's probe lease until `until`; false while another worker holds it. A lease
+     * running past `until` was taken before the clock jumped back, and is taken over.
+     */
     async claimProbe(id: string, now: Date, until: Date): Promise<boolean> {
       const result = await db
         .updateTable('connections')
         .set({ probe_lease_until: until })
         .where('id', '=', id)
-        .where((eb) => eb.or([eb('probe_lease_until', 'is', null), eb('probe_lease_until', '<=', now)]))
+        .where((eb) =>
+          eb.or([
+            eb('probe_lease_until', 'is', null),
+            eb('probe_lease_until', '<=', now),
+            eb('probe_lease_until', '>', until),
+          ]),
+        )
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },

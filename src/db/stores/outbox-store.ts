@@ -56,7 +56,14 @@ export function outboxStore(db: Kysely<Database>) {
         .set({ claimed_until: until, attempts: sql<number>`attempts + 1` as never })
         .where('id', '=', id)
         .where('status', '=', 'pending')
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        // A claim running past `until` was taken before the clock jumped back.
+        .where((eb) =>
+          eb.or([
+            eb('claimed_until', 'is', null),
+            eb('claimed_until', '<', now),
+            eb('claimed_until', '>', until),
+          ]),
+        )
         .returningAll()
         .executeTakeFirst();
       return row ?? null;
@@ -98,14 +105,24 @@ export function outboxStore(db: Kysely<Database>) {
         .where('id', '=', id)
         .execute();
     },
-    /** Pending notifications due now (for the sweeper that re-queues what a crash left behind). */
-    async due(now: Date, limit = 500): Promise<OutboxRow[]> {
+    /**
+     * Pending notifications due now (for the sweeper that re-queues what a crash left behind). Times
+     * further ahead than `horizonMs` were set by a clock that has since jumped back: due too.
+     */
+    async due(now: Date, horizonMs: number, limit = 500): Promise<OutboxRow[]> {
+      const horizon = new Date(now.getTime() + horizonMs);
       return db
         .selectFrom('outbox')
         .selectAll()
         .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        .where((eb) => eb.or([eb('next_attempt_at', '<=', now), eb('next_attempt_at', '>', horizon)]))
+        .where((eb) =>
+          eb.or([
+            eb('claimed_until', 'is', null),
+            eb('claimed_until', '<', now),
+            eb('claimed_until', '>', horizon),
+          ]),
+        )
         .orderBy('created_at')
         .limit(limit)
         .execute();

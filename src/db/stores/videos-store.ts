@@ -1,5 +1,9 @@
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { Database, VideoRow } from '../schema.ts';
+
+/** A poll is due at its time, or when it lies beyond `horizonMs`: set before the clock jumped back. */
+const duePoll = (now: Date, horizonMs: number) => (eb: ExpressionBuilder<Database, 'videos'>) =>
+  eb.or([eb('next_poll_at', '<=', now), eb('next_poll_at', '>', new Date(now.getTime() + horizonMs))]);
 
 /** An upload to watch. */
 export interface NewVideo {
@@ -36,24 +40,24 @@ export function videosStore(db: Kysely<Database>) {
       return rows.length;
     },
     /** Connections with videos due for a poll. */
-    async dueConnections(now: Date): Promise<string[]> {
+    async dueConnections(now: Date, horizonMs: number): Promise<string[]> {
       const rows = await db
         .selectFrom('videos')
         .select('connection_id')
         .distinct()
         .where('state', '=', 'processing')
-        .where('next_poll_at', '<=', now)
+        .where(duePoll(now, horizonMs))
         .execute();
       return rows.map((r) => r.connection_id);
     },
     /** A connection's videos due for a poll, oldest first. */
-    async due(connectionId: string, now: Date): Promise<VideoRow[]> {
+    async due(connectionId: string, now: Date, horizonMs: number): Promise<VideoRow[]> {
       return db
         .selectFrom('videos')
         .selectAll()
         .where('connection_id', '=', connectionId)
         .where('state', '=', 'processing')
-        .where('next_poll_at', '<=', now)
+        .where(duePoll(now, horizonMs))
         .orderBy('registered_at')
         .execute();
     },
@@ -61,7 +65,13 @@ export function videosStore(db: Kysely<Database>) {
      * Moves the next poll of `videoIds` off to `at`, so a second worker planning at once leaves them
      * alone. True when this caller took them (none was taken by another first).
      */
-    async take(connectionId: string, videoIds: string[], now: Date, at: Date): Promise<string[]> {
+    async take(
+      connectionId: string,
+      videoIds: string[],
+      now: Date,
+      at: Date,
+      horizonMs: number,
+    ): Promise<string[]> {
       if (videoIds.length === 0) return [];
       const rows = await db
         .updateTable('videos')
@@ -69,7 +79,7 @@ export function videosStore(db: Kysely<Database>) {
         .where('connection_id', '=', connectionId)
         .where('video_id', 'in', videoIds)
         .where('state', '=', 'processing')
-        .where('next_poll_at', '<=', now)
+        .where(duePoll(now, horizonMs))
         .returning('video_id')
         .execute();
       return rows.map((r) => r.video_id);
