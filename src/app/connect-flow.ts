@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Diagnosis } from '../catalog/index.ts';
 import { connectionsStore, type Database, newId, oauthStore, type Regime } from '../db/index.ts';
 import { authorizeUrl, effectiveBaseUrl, hashNonce, newNonce, STATE_TTL_MS } from '../oauth/index.ts';
-import { isTikTokError } from '../tiktok/index.ts';
+import { isTikTokError, listIn } from '../tiktok/index.ts';
 import type { Secret } from '../vault/secret.ts';
 import type { AppsService } from './apps-service.ts';
 import type { ConnectionsService } from './connections-service.ts';
@@ -271,15 +271,14 @@ export function connectFlow(deps: {
       const { client, app, secret } = await deps.apps.clientFor(input.appId);
       let advertiserIds = input.advertiserIds ?? [];
       if (input.regime === 'advertiser' && !input.advertiserIds) {
-        const data = await client.call<{ list: Array<{ advertiser_id: string | number }> }>(
-          'GET',
-          '/oauth2/advertiser/get/',
-          {
-            query: { app_id: app.app_id, secret: secret.reveal() },
-            accessToken: input.accessToken,
-          },
-        );
-        advertiserIds = data.list.map((a) => String(a.advertiser_id));
+        const data = await client.call('GET', '/oauth2/advertiser/get/', {
+          query: { app_id: app.app_id, secret: secret.reveal() },
+          accessToken: input.accessToken,
+        });
+        advertiserIds = listIn<{ advertiser_id: string | number }>(data, 'list', {
+          method: 'GET',
+          endpoint: '/oauth2/advertiser/get/',
+        }).map((a) => String(a.advertiser_id));
       }
       if (input.regime === 'advertiser' && advertiserIds.length === 0)
         throw new ServiceError('ADW_INVALID_INPUT', 'the token reaches no advertiser; nothing to monitor');

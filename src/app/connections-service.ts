@@ -8,7 +8,7 @@ import {
   parkedCallsStore,
 } from '../db/index.ts';
 import { hashNonce, newNonce, REAUTH_LINK_TTL_MS, type Verification, verifyToken } from '../oauth/index.ts';
-import { AUTH_KINDS, type CallOptions, isTikTokError } from '../tiktok/index.ts';
+import { AUTH_KINDS, type CallOptions, isTikTokError, listIn } from '../tiktok/index.ts';
 import type { AppsService } from './apps-service.ts';
 import {
   advertiserView,
@@ -81,14 +81,15 @@ export function connectionsService(deps: {
         environment: own.app.environment,
         regime: connection.regime,
         async listAdvertisers() {
-          const data = await own.client.call<{
-            list: Array<{ advertiser_id: string | number; advertiser_name: string }>;
-          }>(
+          const data = await own.client.call(
             'GET',
             '/oauth2/advertiser/get/',
             options({ query: { app_id: own.app.app_id, secret: own.secret.reveal() } }),
           );
-          return data.list.map((a) => ({ advertiserId: String(a.advertiser_id), name: a.advertiser_name }));
+          return listIn<{ advertiser_id: string | number; advertiser_name: string }>(data, 'list', {
+            method: 'GET',
+            endpoint: '/oauth2/advertiser/get/',
+          }).map((a) => ({ advertiserId: String(a.advertiser_id), name: a.advertiser_name }));
         },
         async whoAmI(where) {
           const { client } = where === 'same' ? own : await deps.apps.clientFor(connection.app_id, true);
@@ -112,19 +113,20 @@ export function connectionsService(deps: {
     let calls = 0;
     for (let i = 0; i < ids.length; i += 100) {
       calls++;
-      let data: { list: Array<Record<string, unknown>> };
+      let list: Array<Record<string, unknown>>;
       try {
-        data = await client.call('GET', '/advertiser/info/', {
+        const data = await client.call('GET', '/advertiser/info/', {
           query: { advertiser_ids: ids.slice(i, i + 100) },
           accessToken: token,
           deadlineMs: 30_000,
           maxAttempts: 2,
         });
+        list = listIn(data, 'list', { method: 'GET', endpoint: '/advertiser/info/' });
       } catch (error) {
         if (!isTikTokError(error)) throw error;
         return { calls, blocked, error: error.diagnosis, checked: false };
       }
-      const facts = data.list.map((a) => ({
+      const facts = list.map((a) => ({
         advertiserId: String(a.advertiser_id),
         name: String(a.name ?? a.advertiser_id),
         status: typeof a.status === 'string' ? a.status : null,

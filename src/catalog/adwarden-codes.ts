@@ -116,9 +116,9 @@ export const RESPONSE_PROBLEMS = {
   ADW_ENVELOPE_MALFORMED: {
     code: 'ADW_ENVELOPE_MALFORMED',
     kind: 'transient',
-    title: 'Response has no return code',
+    title: 'Response is not a usable TikTok envelope',
     meaning:
-      'The body is JSON but has no numeric `code`, so it cannot be read as success: TikTok always sends code 0 on success.',
+      'The body is JSON but not a TikTok envelope: it has no numeric `code`, or it claims success (code 0) without `data`. TikTok always sends a numeric code, and data with code 0.',
     causes: ['A proxy or gateway answered instead of TikTok.', 'A changed or broken response.'],
     fix: ['Retried a few times; if it lasts, capture the response and check what answers at the base URL.'],
     action: 'backoff',

@@ -55,7 +55,20 @@ function classifyInput(input: unknown, context: ClassifyContext): Diagnosis {
 }
 
 function fromFacts(facts: CallFacts, context: ClassifyContext): Diagnosis {
-  if (facts.envelope !== undefined) {
+  const envelope = facts.envelope;
+  if (
+    isRecord(envelope) &&
+    readCode(envelope.code) === 0 &&
+    !(envelope.code === 0 && isRecord(envelope.data))
+  ) {
+    // A response that claims success without being one ("0" as a string, or no data object to read).
+    return {
+      ...fromProblem(RESPONSE_PROBLEMS.ADW_ENVELOPE_MALFORMED, 'body', {}, context),
+      message: typeof envelope.message === 'string' ? envelope.message.slice(0, MAX_MESSAGE) : undefined,
+      requestId: typeof envelope.request_id === 'string' ? envelope.request_id : undefined,
+    };
+  }
+  if (envelope !== undefined) {
     const diagnosis = fromEnvelope(facts.envelope, context);
     if (typeof facts.http?.status === 'number') diagnosis.details.httpStatus = facts.http.status;
     return diagnosis;

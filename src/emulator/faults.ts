@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHAOS_FAULTS } from './faults-chaos.ts';
 import { applyDeliveryFault, DELIVERY_FAULTS } from './faults-delivery.ts';
 import type { EmulatorState } from './state.ts';
 
@@ -78,6 +79,7 @@ export const FaultSchema = z.discriminatedUnion('type', [
       .default('STATUS_LIMIT'),
   }),
   ...DELIVERY_FAULTS,
+  ...CHAOS_FAULTS,
 ]);
 
 /** A validated fault. */
@@ -86,7 +88,19 @@ export type Fault = z.output<typeof FaultSchema>;
 /** The faults that act on requests as they arrive, for a while. */
 export type RequestFault = Extract<
   Fault,
-  { type: 'outage' | 'throttle' | 'gatewayHtml' | 'connectionReset' | 'slow' | 'truncatedJson' }
+  {
+    type:
+      | 'outage'
+      | 'throttle'
+      | 'gatewayHtml'
+      | 'connectionReset'
+      | 'slow'
+      | 'truncatedJson'
+      | 'malformedBody'
+      | 'hugeBody'
+      | 'stalledBody'
+      | 'chaos';
+  }
 >;
 
 /** An active request fault with its end on the emulator clock. */
@@ -103,6 +117,10 @@ const REQUEST_FAULTS = new Set([
   'connectionReset',
   'slow',
   'truncatedJson',
+  'malformedBody',
+  'hugeBody',
+  'stalledBody',
+  'chaos',
 ]);
 
 /** True for faults that act on requests rather than change the world. */

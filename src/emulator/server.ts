@@ -6,6 +6,7 @@ import type { EmulatorClock } from './clock.ts';
 import { registerControlRoutes } from './control.ts';
 import { ApiFailure, type Envelope, fail, ok } from './envelope.ts';
 import type { ActiveFault } from './faults.ts';
+import { drawChaos, MALFORMED_VARIANTS, malformedResponse, sendHuge, sendStalled } from './faults-chaos.ts';
 import type { createIdFactory } from './ids.ts';
 import { consentPage, denyConsent, grantConsent } from './portal.ts';
 import type { RateLimiter } from './rate-limits.ts';
@@ -155,9 +156,17 @@ async function handleApiCall(
     return reply.code(200).send(envelope);
   };
 
-  const fault = pickFault(runtime, route.path, now);
+  const picked = pickFault(runtime, route.path, now);
+  // A chaos fault is a different misbehaviour each time.
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(runtime.random() * list.length)]!;
+  const fault =
+    picked?.type === 'chaos'
+      ? drawChaos(picked, pick)
+      : picked?.type === 'malformedBody' && !picked.variant
+        ? { ...picked, variant: pick(MALFORMED_VARIANTS) }
+        : picked;
   if (fault) {
-    entry.fault = fault.type;
+    entry.fault = fault.type === 'malformedBody' ? `malformedBody:${fault.variant ?? 'random'}` : fault.type;
     if (fault.type === 'connectionReset') {
       entry.httpStatus = 0;
       runtime.log.add(entry);
@@ -234,6 +243,13 @@ async function handleApiCall(
       baseUrl: runtime.baseUrl(),
     });
     const envelope = ok(data, now);
+    if (fault?.type === 'malformedBody' || fault?.type === 'hugeBody' || fault?.type === 'stalledBody') {
+      runtime.log.add(entry);
+      if (fault.type === 'hugeBody') return sendHuge(reply, fault.bytes, fault.declared);
+      if (fault.type === 'stalledBody') return sendStalled(request, reply, envelope, fault.stallMs);
+      const { type, body } = malformedResponse(fault.variant!, envelope);
+      return reply.code(200).type(type).send(body);
+    }
     if (fault?.type === 'truncatedJson') {
       entry.code = 0;
       runtime.log.add(entry);

@@ -1,4 +1,4 @@
-import type { Diagnosis } from '../catalog/index.ts';
+import { classify, type Diagnosis } from '../catalog/index.ts';
 
 /** Where a failed call went, for errors and events. Never holds a token or secret. */
 export interface CallSite {
@@ -52,4 +52,30 @@ export class TikTokTransportError extends TikTokError {
 /** True for both error classes. */
 export function isTikTokError(value: unknown): value is TikTokError {
   return value instanceof TikTokError;
+}
+
+/**
+ * A success envelope whose data lacks what the caller reads (`what` says which field): the same
+ * ADW_ENVELOPE_MALFORMED diagnosis as any other unusable response, so it is retried and reported alike.
+ */
+export function malformedData(site: CallSite, what: string, requestId?: string): TikTokTransportError {
+  const diagnosis = classify(
+    { envelope: { code: 0, message: what, request_id: requestId }, http: { status: 200 } },
+    { endpoint: site.endpoint, advertiserId: site.advertiserId },
+  );
+  return new TikTokTransportError(diagnosis, site, 1);
+}
+
+/** `data[field]` as a list, or a malformedData error naming the field. */
+export function listIn<T>(data: unknown, field: string, site: CallSite): T[] {
+  const list = (data as Record<string, unknown> | null | undefined)?.[field];
+  if (Array.isArray(list)) return list as T[];
+  throw malformedData(site, `data.${field} is ${list === undefined ? 'missing' : 'not a list'}`);
+}
+
+/** `data[field]` as a non-empty string (a token, an id), or a malformedData error naming the field. */
+export function stringIn(data: unknown, field: string, site: CallSite): string {
+  const value = (data as Record<string, unknown> | null | undefined)?.[field];
+  if (typeof value === 'string' && value.length > 0) return value;
+  throw malformedData(site, `data.${field} is ${value === undefined ? 'missing' : 'not a string'}`);
 }

@@ -29,7 +29,15 @@ export function createTikTokClient(options: TikTokClientOptions) {
 /** A client made by `createTikTokClient`. */
 export type TikTokClient = ReturnType<typeof createTikTokClient>;
 export type { CallOptions, TikTokClientOptions } from './client.ts';
-export { isTikTokError, TikTokApiError, TikTokError, TikTokTransportError } from './errors.ts';
+export {
+  isTikTokError,
+  listIn,
+  malformedData,
+  stringIn,
+  TikTokApiError,
+  TikTokError,
+  TikTokTransportError,
+} from './errors.ts';
 export type { BreakerState, ClientEvents } from './events.ts';
 export { APP_BUDGETS, type RateTier, SANDBOX_BUDGET } from './limits.ts';
 export type { AdvertiserGrant, TtUserTokens } from './methods/oauth.ts';

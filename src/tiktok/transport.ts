@@ -1,7 +1,7 @@
 import { FormData, Pool } from 'undici';
 import { classify } from '../catalog/index.ts';
 import type { Call, Envelope, ParamValue } from './call.ts';
-import { TikTokApiError, TikTokTransportError } from './errors.ts';
+import { malformedData, TikTokApiError, TikTokTransportError } from './errors.ts';
 
 /** TikTok's API base URLs (fact sheet §1.4). */
 export const TIKTOK_BASE_URLS = {
@@ -107,7 +107,8 @@ export function createTransport(options: TransportOptions) {
       // The fast path: a success envelope. Still parsed and checked in full.
       try {
         const envelope = JSON.parse(text) as Envelope;
-        if (envelope.code === 0 && 'data' in envelope) return envelope;
+        if (envelope.code === 0 && typeof envelope.data === 'object' && envelope.data !== null)
+          return checkShape(call, envelope);
       } catch {}
     }
     let envelope: unknown;
@@ -116,11 +117,29 @@ export function createTransport(options: TransportOptions) {
     } catch {
       throw transportError(call, { http: { status, body: text } });
     }
-    const code = (envelope as { code?: unknown } | null)?.code;
-    if (status === 200 && code === 0) return envelope as Envelope;
+    const { code, data } = (envelope ?? {}) as { code?: unknown; data?: unknown };
+    // Success is code 0 with data (an object; a list for a few endpoints, e.g. video upload); anything
+    // else claiming it is a malformed response.
+    if (status === 200 && code === 0 && typeof data === 'object' && data !== null)
+      return checkShape(call, envelope as Envelope);
     const diagnosis = classify({ envelope, http: { status, body: text } }, context(call));
     if (typeof diagnosis.code === 'number') throw new TikTokApiError(diagnosis, site(call), call.attempt);
     throw new TikTokTransportError(diagnosis, site(call), call.attempt);
+  }
+
+  // TikTok's conventions every endpoint keeps: a `list` is an array, `page_info` an object. A body that
+  // breaks them came from something else, and would otherwise fail later as a TypeError.
+  function checkShape(call: Call, envelope: Envelope): Envelope {
+    if (Array.isArray(envelope.data)) return envelope;
+    const data = envelope.data as Record<string, unknown>;
+    const broken =
+      'list' in data && !Array.isArray(data.list)
+        ? 'data.list is not a list'
+        : 'page_info' in data && (typeof data.page_info !== 'object' || data.page_info === null)
+          ? 'data.page_info is not an object'
+          : null;
+    if (broken) throw malformedData(site(call), broken, envelope.request_id);
+    return envelope;
   }
 
   return {

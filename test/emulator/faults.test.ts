@@ -23,6 +23,39 @@ describe('emulator: request faults', () => {
     });
   });
 
+  it('answers with chaos: each request broken one of the ways asked for, each logged as what it was', async () => {
+    const { access_token, advertiser_ids } = await fresh();
+    const kinds = [
+      'connectionReset',
+      'gatewayHtml',
+      'hugeBody',
+      'malformedBody',
+      'outage',
+      'slow',
+      'stalledBody',
+      'truncatedJson',
+    ] as const;
+    for (const kind of kinds) {
+      await t.emulator.control.fault({ type: 'chaos', kinds: [kind], slowMs: 20, stallMs: 50, bytes: 4096 });
+      await t.get(infoPath(advertiser_ids[0]!), access_token).catch(() => {});
+      expect((await t.emulator.control.requests()).at(-1)?.fault?.split(':')[0]).toBe(kind);
+      await t.emulator.control.clearFaults();
+    }
+  });
+
+  it('sends a body bigger than asked for, chunked or with its length declared', async () => {
+    const { access_token, advertiser_ids } = await fresh();
+    for (const declared of [true, false]) {
+      await t.emulator.control.fault({ type: 'hugeBody', bytes: 200_000, declared });
+      const response = await fetch(`${t.emulator.url}${infoPath(advertiser_ids[0]!)}`, {
+        headers: { 'access-token': access_token },
+      });
+      expect(response.headers.get('content-length')).toBe(declared ? '200000' : null);
+      expect((await response.text()).length).toBe(200_000);
+      await t.emulator.control.clearFaults();
+    }
+  });
+
   it('answers slowly, then normally', async () => {
     const { access_token, advertiser_ids } = await fresh();
     await t.emulator.control.fault({ type: 'slow', delayMs: 50 });

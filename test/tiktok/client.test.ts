@@ -177,6 +177,45 @@ describe('client: failures become diagnosed errors, retried only when the catalo
     await small.close();
   });
 
+  it('refuses a 200 that only looks like success: no data, a string code, a list that is not a list', async () => {
+    const once = await clientAndEmulator({}, { retry: { maxAttempts: 1 }, breaker: { threshold: 100 } });
+    try {
+      for (const variant of [
+        'no_data',
+        'code_as_string',
+        'wrong_shape',
+        'missing_code',
+        'null',
+        'array',
+      ] as const) {
+        await once.emulator.control.fault({ type: 'malformedBody', variant });
+        for (const call of [
+          () => once.client.getAdvertiserInfo(once.token.advertiser_ids.slice(0, 1)),
+          () => once.client.listAuthorizedAdvertisers(),
+          async () => {
+            for await (const campaign of once.client.campaigns(once.token.advertiser_ids[0]!))
+              return campaign;
+          },
+        ]) {
+          const error = await failure(call());
+          expect([variant, error.name, error.code, error.diagnosis.kind]).toEqual([
+            variant,
+            'TikTokTransportError',
+            'ADW_ENVELOPE_MALFORMED',
+            'transient',
+          ]);
+        }
+        await once.emulator.control.clearFaults();
+      }
+      // A typed method that reads a field the answer lacks says which one.
+      await once.emulator.control.fault({ type: 'malformedBody', variant: 'no_data' });
+      const error = await failure(once.client.call('GET', '/user/info/'));
+      expect(error.code).toBe('ADW_ENVELOPE_MALFORMED');
+    } finally {
+      await once.close();
+    }
+  });
+
   it('keeps tokens and secrets out of errors and events', async () => {
     const seen: unknown[] = [];
     for (const name of ['request', 'response', 'retry', 'authFailure', 'rateLimited'] as const)

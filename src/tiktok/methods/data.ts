@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData } from 'undici';
 import type { ParamValue } from '../call.ts';
 import type { ClientCore } from '../client.ts';
+import { listIn } from '../errors.ts';
 import type { AdvertiserInfo, DeliveryObject, Page, ReportRow, VideoInfo } from './types.ts';
 
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
@@ -41,7 +42,7 @@ export function dataMethods(core: ClientCore) {
   ) {
     for (let page = 1; ; page++) {
       const data = await core.call<Page<T>>('GET', path, { query: { ...query, page }, advertiserId, signal });
-      yield* data.list;
+      yield* listIn<T>(data, 'list', { method: 'GET', endpoint: path, advertiserId });
       if (!data.page_info || page >= data.page_info.total_page) return;
     }
   }
@@ -82,7 +83,12 @@ export function dataMethods(core: ClientCore) {
           }),
         ),
       );
-      return batches.flatMap((b) => b.list.map((a) => ({ ...a, advertiser_id: String(a.advertiser_id) })));
+      return batches.flatMap((b) =>
+        listIn<AdvertiserInfo>(b, 'list', { method: 'GET', endpoint: '/advertiser/info/' }).map((a) => ({
+          ...a,
+          advertiser_id: String(a.advertiser_id),
+        })),
+      );
     },
     campaigns: listing('campaign'),
     adGroups: listing('adgroup'),

@@ -1,5 +1,6 @@
 import { Secret } from '../../vault/secret.ts';
 import type { ClientCore } from '../client.ts';
+import { type CallSite, listIn, stringIn } from '../errors.ts';
 
 /** What an auth-code exchange yields. The token is a Secret: it redacts itself in logs and JSON. */
 export interface AdvertiserGrant {
@@ -22,16 +23,19 @@ export interface TtUserTokens {
 /** OAuth for advertiser tokens and TikTok account tokens. */
 export function oauthMethods(core: ClientCore, now: () => number) {
   const app = () => ({ app_id: core.appId, secret: core.secret() });
-  const ttUser = (data: {
-    access_token: string;
-    refresh_token: string;
-    expires_in: number;
-    refresh_token_expires_in: number;
-    open_id: string;
-    scope: string;
-  }): TtUserTokens => ({
-    accessToken: new Secret(data.access_token),
-    refreshToken: new Secret(data.refresh_token),
+  const ttUser = (
+    data: {
+      access_token: string;
+      refresh_token: string;
+      expires_in: number;
+      refresh_token_expires_in: number;
+      open_id: string;
+      scope: string;
+    },
+    site: CallSite,
+  ): TtUserTokens => ({
+    accessToken: new Secret(stringIn(data, 'access_token', site)),
+    refreshToken: new Secret(stringIn(data, 'refresh_token', site)),
     accessExpiresAt: now() + data.expires_in * 1000,
     refreshExpiresAt: now() + data.refresh_token_expires_in * 1000,
     openId: data.open_id,
@@ -46,7 +50,9 @@ export function oauthMethods(core: ClientCore, now: () => number) {
         { auth: 'none', body: { ...app(), auth_code: authCode } },
       );
       return {
-        accessToken: new Secret(data.access_token),
+        accessToken: new Secret(
+          stringIn(data, 'access_token', { method: 'POST', endpoint: '/oauth2/access_token/' }),
+        ),
         scope: data.scope ?? [],
         advertiserIds: (data.advertiser_ids ?? []).map(String),
       };
@@ -56,7 +62,10 @@ export function oauthMethods(core: ClientCore, now: () => number) {
       const data = await core.call<{
         list: Array<{ advertiser_id: string | number; advertiser_name: string }>;
       }>('GET', '/oauth2/advertiser/get/', { query: app(), accessToken });
-      return data.list.map((a) => ({ advertiserId: String(a.advertiser_id), name: a.advertiser_name }));
+      return listIn<{ advertiser_id: string | number; advertiser_name: string }>(data, 'list', {
+        method: 'GET',
+        endpoint: '/oauth2/advertiser/get/',
+      }).map((a) => ({ advertiserId: String(a.advertiser_id), name: a.advertiser_name }));
     },
     /** Revokes an advertiser token. */
     async revokeToken(accessToken: string | Secret): Promise<void> {
@@ -79,6 +88,7 @@ export function oauthMethods(core: ClientCore, now: () => number) {
             redirect_uri: redirectUri,
           },
         }),
+        { method: 'POST', endpoint: '/tt_user/oauth2/token/' },
       );
     },
     /** TikTok account holders: a new access token from the refresh token. Persist what comes back. */
@@ -95,6 +105,7 @@ export function oauthMethods(core: ClientCore, now: () => number) {
             refresh_token: token,
           },
         }),
+        { method: 'POST', endpoint: '/tt_user/oauth2/refresh_token/' },
       );
     },
   };
