@@ -3,9 +3,11 @@ import type { Config } from '../config/index.ts';
 import {
   apiKeysStore,
   appsStore,
+  checkFreeSpace,
   connectionsStore,
   type DatabaseHandle,
   type DataDirLock,
+  dataDirProblem,
   lockDataDir,
   migrateToLatest,
   openDatabase,
@@ -54,8 +56,15 @@ export async function createServices(config: Config, options: ServicesOptions) {
   let lock: DataDirLock | null = null;
   let database: DatabaseHandle | null = options.database ?? null;
   try {
-    if (!database && !config.databaseUrl) lock = lockDataDir(config.dataDir, options.command);
-    const source = keyRingSource(config);
+    if (!database && !config.databaseUrl) {
+      lock = lockDataDir(config.dataDir, options.command);
+      // An embedded database that cannot grow fails half-way through writes: refuse to start instead.
+      const full = checkFreeSpace(config.dataDir, 'starting');
+      if (full) throw full;
+    }
+    const source = await writingDataDir(config.dataDir, 'reading or creating the key file', () =>
+      keyRingSource(config),
+    );
     for (const warning of source.warnings) log.warn(warning);
     database ??= await openDatabase(
       config.databaseUrl
@@ -65,7 +74,9 @@ export async function createServices(config: Config, options: ServicesOptions) {
     const migration = await migrateToLatest(database.db as never);
     if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');
     const db = database.db;
-    await ensureAdminToken(config.dataDir, apiKeysStore(db), new Date(now()));
+    await writingDataDir(config.dataDir, 'writing the local admin token', () =>
+      ensureAdminToken(config.dataDir, apiKeysStore(db), new Date(now())),
+    );
 
     let publicUrl = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
     const urls = { publicUrl: () => publicUrl };
@@ -171,12 +182,15 @@ export async function createServices(config: Config, options: ServicesOptions) {
     }
 
     const handle = database;
+    /** The data dir the embedded database lives in (null on PostgreSQL or with a database handed in). */
+    const embeddedDataDir = handle.kind === 'pglite' && !options.database ? config.dataDir : null;
     const users = usersService({ db, now, publicUrl: urls.publicUrl });
     return {
       config,
       log,
       now,
       database: handle,
+      embeddedDataDir,
       apps,
       tokens,
       connections,
@@ -187,9 +201,14 @@ export async function createServices(config: Config, options: ServicesOptions) {
       monitor,
       users,
       metrics,
-      /** Resolves when the database answers (`/readyz`). */
+      /**
+       * Resolves when the database answers and, embedded, its data dir has room to write (`/readyz`).
+       * @throws DataDirError ADW_DATA_DIR_FULL; the database's error.
+       */
       async ready() {
         await sql`select 1`.execute(db);
+        const full = embeddedDataDir ? checkFreeSpace(embeddedDataDir, 'serving') : null;
+        if (full) throw full;
       },
       /** Sets the URL people reach the service at, once it listens (links, redirect URIs). */
       setPublicUrl(url: string) {
@@ -212,6 +231,15 @@ export async function createServices(config: Config, options: ServicesOptions) {
     if (database && !options.database) await database.close().catch(() => {});
     lock?.release();
     throw error;
+  }
+}
+
+/** Runs a write to the data dir, turning a read-only or full data dir into a DataDirError that says so. */
+async function writingDataDir<T>(dataDir: string, doing: string, write: () => T | Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw dataDirProblem(dataDir, error, doing);
   }
 }
 

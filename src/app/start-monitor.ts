@@ -1,3 +1,4 @@
+import { checkFreeSpace } from '../db/index.ts';
 import { createJobs } from '../jobs/index.ts';
 import type { Services } from './create-services.ts';
 import type { Dispatcher } from './monitor-service.ts';
@@ -80,7 +81,17 @@ export async function startMonitor(services: Services, options: MonitorRunOption
   await jobs.work('daily', ({ schedule }) => monitor.daily(schedule));
   await jobs.work('tick', () => monitor.tick());
 
+  // An embedded database on a full disk fails every write half-way: plan nothing until there is room.
+  let paused = false;
   const askForTick = () => {
+    const full = services.embeddedDataDir ? checkFreeSpace(services.embeddedDataDir, 'monitoring') : null;
+    if (full) {
+      if (!paused) log.error({ code: full.code }, `${full.message} The monitor pauses until then.`);
+      paused = true;
+      return;
+    }
+    if (paused) log.info('the data dir has room again; the monitor resumes');
+    paused = false;
     jobs
       .send('tick', {}, { key: 'tick' })
       .catch((error) => log.warn({ err: error }, 'could not plan a tick'));

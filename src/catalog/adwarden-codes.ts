@@ -237,6 +237,10 @@ export const ADWARDEN_ERROR_CODES = {
     '`adwarden emulator --scenario`: no shipped scenario has that name and no such file validates; the message names each bad step (exit code 2).',
   ADW_DATA_DIR_LOCKED:
     'Another live adwarden process holds the data dir (one process per data dir); the message names its command, pid and URL. Management commands talk to it instead.',
+  ADW_DATA_DIR_READ_ONLY:
+    'The data dir cannot be written (a read-only mount, or permissions): adwarden refuses to start there, and changes nothing. Make it writable or point ADWARDEN_DATA_DIR elsewhere.',
+  ADW_DATA_DIR_FULL:
+    'The filesystem of the data dir has less than 32 MB free: an embedded service refuses to start, and a running one answers /readyz with 503 and pauses the monitor until there is room, then carries on. Nothing is written half-way.',
   ADW_SECRET_KEY_REQUIRED:
     'DATABASE_URL is set but ADWARDEN_SECRET_KEY is not: processes sharing a PostgreSQL database must seal with the same key.',
   ADW_KEY_FILE_INVALID:

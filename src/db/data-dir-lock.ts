@@ -1,6 +1,16 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { dataDirProblem } from './data-dir-health.ts';
 
 /** Who holds a data dir: written into its lock file. */
 export interface LockHolder {
@@ -46,10 +56,14 @@ export function readLockHolder(dataDir: string): LockHolder | null {
 /**
  * Takes the data dir for this process (an exclusive lock file naming the holder). A lock left by a
  * process that is gone is taken over.
- * @throws DataDirLockedError when a live process holds it.
+ * @throws DataDirLockedError when a live process holds it; DataDirError when the data dir is read-only or full.
  */
 export function lockDataDir(dataDir: string, command: string): DataDirLock {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw dataDirProblem(dataDir, error, 'creating it');
+  }
   const path = join(dataDir, LOCK_FILE);
   const holder: LockHolder = {
     pid: process.pid,
@@ -59,13 +73,20 @@ export function lockDataDir(dataDir: string, command: string): DataDirLock {
     url: null,
   };
   for (let attempt = 0; ; attempt++) {
+    let fd: number | null = null;
     try {
-      const fd = openSync(path, 'wx', 0o600);
+      fd = openSync(path, 'wx', 0o600);
       writeSync(fd, JSON.stringify(holder));
       closeSync(fd);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      if (fd !== null) {
+        // Created but not written (a full disk): leave no empty lock behind.
+        closeSync(fd);
+        removeIfPresent(path);
+      }
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0)
+        throw dataDirProblem(dataDir, error, 'taking the data dir lock');
       const current = parseHolder(path);
       if (current && isAlive(current)) throw new DataDirLockedError(dataDir, current);
       removeIfPresent(path);
@@ -84,7 +105,17 @@ export function lockDataDir(dataDir: string, command: string): DataDirLock {
     path,
     setUrl(url) {
       holder.url = url;
-      writeFileSync(path, JSON.stringify(holder), { mode: 0o600 });
+      // Beside, then renamed over: a failed write (a full disk) never leaves an empty lock that another
+      // process would take for a stale one. The URL is a convenience; without it the lock still holds.
+      const next = `${path}.${process.pid}.tmp`;
+      try {
+        writeFileSync(next, JSON.stringify(holder), { mode: 0o600 });
+        renameSync(next, path);
+      } catch {
+        try {
+          removeIfPresent(next);
+        } catch {}
+      }
     },
     release,
   };

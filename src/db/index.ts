@@ -1,4 +1,12 @@
 export {
+  checkFreeSpace,
+  DataDirError,
+  dataDirProblem,
+  freeBytes,
+  isDiskFull,
+  MIN_FREE_BYTES,
+} from './data-dir-health.ts';
+export {
   type DataDirLock,
   DataDirLockedError,
   type LockHolder,

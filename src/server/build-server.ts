@@ -110,7 +110,8 @@ export function buildServer(services: Services): FastifyInstance {
       } catch (error) {
         return reply.code(503).send({
           status: 'not_ready',
-          reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown',
+          reason: error instanceof Error ? error.message.slice(0, 400) : 'unknown',
+          ...((error as { code?: unknown }).code ? { code: (error as { code: unknown }).code } : {}),
         });
       }
     });
