@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type Database, incidentsStore, monitorStore, oauthStore } from '../db/index.ts';
+import { type Database, incidentsStore, monitorStore, oauthStore, persist } from '../db/index.ts';
 import {
   type CheckOutcome,
   correlateOutage,
@@ -220,7 +220,9 @@ export function monitorService(deps: {
     try {
       return await probeHeld(connectionId, reason);
     } finally {
-      await store().releaseProbe(connectionId);
+      // A lease left held (the database restarted just then) would keep the connection unchecked for
+      // the whole lease: the release waits for the database to come back.
+      await persist(() => store().releaseProbe(connectionId));
     }
   }
 

@@ -1,6 +1,13 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { type ChannelRow, channelsStore, type Database, type OutboxRow, outboxStore } from '../db/index.ts';
+import {
+  type ChannelRow,
+  channelsStore,
+  type Database,
+  type OutboxRow,
+  outboxStore,
+  persist,
+} from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import {
   type ChannelConfig,
@@ -186,7 +193,9 @@ export function notificationsService(deps: {
       }
       try {
         await senderFor(channel).send({ id: row.id, payload: withLink(row), recipient: row.recipient });
-        await outbox.delivered(id, new Date(deps.now()));
+        // Sent: record it even if the database is restarting right now, or the claim lapses and the
+        // notification goes out a second time.
+        await persist(() => outbox.delivered(id, new Date(deps.now())));
         deps.log.info(
           { notification: id, channel: channel.name, event: row.event, incident: row.incident_id },
           'notification delivered',
@@ -198,7 +207,7 @@ export function notificationsService(deps: {
         const retryAt = final
           ? null
           : new Date(deps.now() + Math.min(3_600_000, 5_000 * 2 ** (row.attempts - 1)));
-        await outbox.failed(id, message, retryAt);
+        await persist(() => outbox.failed(id, message, retryAt));
         deps.log.warn(
           { notification: id, channel: channel.name, attempt: row.attempts, final, error: message },
           'notification delivery failed',

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ConnectionsStore, Database, TokenRow } from '../db/index.ts';
-import { connectionsStore, newId } from '../db/index.ts';
+import { connectionsStore, newId, persist } from '../db/index.ts';
 import { isTikTokError, type TtUserTokens } from '../tiktok/index.ts';
 import type { KeyRing } from '../vault/key-ring.ts';
 import type { Secret } from '../vault/secret.ts';
@@ -103,7 +103,7 @@ export function tokensService(deps: {
       await deps.onRefreshed(connectionId, tokens.accessExpiresAt);
       return tokens.accessToken;
     } finally {
-      await store.releaseRefreshLease(connectionId);
+      await persist(() => store.releaseRefreshLease(connectionId));
     }
   }
 

@@ -22,6 +22,7 @@ export {
   openDatabase,
   pgliteDirectory,
 } from './open-database.ts';
+export { isConnectionError, persist } from './persist.ts';
 export { PGliteDialect } from './pglite-dialect.ts';
 export type * from './schema.ts';
 export { type ApiKeysStore, apiKeysStore } from './stores/api-keys-store.ts';

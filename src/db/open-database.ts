@@ -61,6 +61,10 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     const pool = new pg.Pool({ connectionString: location.databaseUrl.reveal(), max: 10 });
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     pool.on('error', () => {});
+    // Nor may a checked-out one's: the pool takes its listener off a client it hands out, and a server
+    // that restarts says goodbye to every session, busy or not. The query in flight, if any, rejects by
+    // itself, and the pool discards the broken client when it comes back.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, pool, close: () => db.destroy() };
   }

@@ -106,7 +106,10 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
     database.kind === 'pglite'
       ? new PgBoss({ ...common, db: fromPglite(database.pglite), backend: 'pglite' })
       : new PgBoss({ ...common, connectionString: connectionString(database), max: 4 });
-  boss.on('error', (error) => options.log.warn({ err: error }, 'job queue error'));
+  // While the database is away every worker's poll fails each second: say so once per kind of error
+  // and half-minute, with how many were left unsaid, rather than flood the log.
+  const warn = throttledWarnings(options.log, 30_000);
+  boss.on('error', (error) => warn(error, 'job queue error'));
   await boss.start();
   for (const queue of Object.values(QUEUES)) {
     const { name, ...settings } = queue;
@@ -186,4 +189,24 @@ function connectionString(database: DatabaseHandle & { url?: string }): string {
   const options = database.pool.options as { connectionString?: string };
   if (!options.connectionString) throw new Error('the PostgreSQL pool has no connection string');
   return options.connectionString;
+}
+
+/** A warn(error, msg) that logs each kind of error at most once per `everyMs`, counting what it held back. */
+function throttledWarnings(log: Logger, everyMs: number) {
+  const seen = new Map<string, { at: number; suppressed: number }>();
+  return (error: unknown, msg: string) => {
+    const e = error as { code?: unknown; message?: unknown } | null;
+    // Worker ids and queue names vary per poll; the kind of failure is the code and the message's start.
+    const key = `${String(e?.code ?? '')}|${String(e?.message ?? error)
+      .replace(/\(Queue:.*$/, '')
+      .slice(0, 80)}`;
+    const now = Date.now();
+    const last = seen.get(key);
+    if (last && now - last.at < everyMs) {
+      last.suppressed++;
+      return;
+    }
+    log.warn({ err: error, ...(last?.suppressed ? { suppressed: last.suppressed } : {}) }, msg);
+    seen.set(key, { at: now, suppressed: 0 });
+  };
 }
