@@ -12,6 +12,7 @@ import type { Logger } from '../log/index.ts';
 import { nextCheckAt, outageObservation, readCheck } from '../monitor/index.ts';
 import { checkFindings } from './check-findings.ts';
 import type { ConnectionsService } from './connections-service.ts';
+import { holdLease } from './hold-lease.ts';
 import type { IncidentsService } from './incidents-service.ts';
 import { executeAction } from './monitor-actions.ts';
 import { runDaily } from './monitor-daily.ts';
@@ -204,22 +205,31 @@ export function monitorService(deps: {
     summary,
   });
 
-  /** Probes one connection and applies what it finds. */
-  // Long enough for a probe's calls (2 attempts, 30 s deadline each, in real time); in monitor time.
-  const PROBE_LEASE_MS = 90_000;
+  // A probe holds its connection with a short lease (monitor time) that it renews while it runs, so
+  // a worker that dies mid-probe frees the connection within the lease, not after the longest a probe
+  // could take.
+  const PROBE_LEASE_MS = 30_000;
 
   /** Probes one connection unless another worker is probing it right now. */
   async function probe(connectionId: string, reason: string) {
     await deps.connections.require(connectionId); // ADW_NOT_FOUND for an unknown id, not a lease conflict
     const now = deps.now();
-    if (!(await store().claimProbe(connectionId, new Date(now), new Date(now + PROBE_LEASE_MS)))) {
+    const until = new Date(now + PROBE_LEASE_MS);
+    if (!(await store().claimProbe(connectionId, new Date(now), until))) {
       // Another worker is probing it: leave the connection due, so this check is not lost.
       await store().scheduleCheck(connectionId, new Date(now));
       return { check: null, outcome: 'skipped' as const, opened: [] as string[], next_check_at: null };
     }
+    const lease = holdLease({
+      until,
+      leaseMs: PROBE_LEASE_MS,
+      now: deps.now,
+      renew: (held, next) => store().renewProbe(connectionId, held, next),
+    });
     try {
       return await probeHeld(connectionId, reason);
     } finally {
+      await lease.stop();
       // A lease left held (the database restarted just then) would keep the connection unchecked for
       // the whole lease: the release waits for the database to come back.
       await persist(() => store().releaseProbe(connectionId));

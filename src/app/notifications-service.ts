@@ -25,10 +25,12 @@ import {
   PermanentDeliveryError,
 } from '../notify/index.ts';
 import type { KeyRing } from '../vault/key-ring.ts';
+import { holdLease } from './hold-lease.ts';
 import { ServiceError } from './service-error.ts';
 
 const MAX_ATTEMPTS = 8;
-const CLAIM_MS = 60_000;
+/** A delivery's claim (monitor time), renewed while it sends: a dead worker's claim lapses within it. */
+const CLAIM_MS = 20_000;
 /** No retry or claim lies further ahead than this (the longest backoff is an hour); later ones predate a jump back. */
 const DUE_HORIZON_MS = 2 * 3_600_000;
 
@@ -79,6 +81,40 @@ export function notificationsService(deps: {
     const link = JSON.parse(deps.keyRing().open(row.reauth_sealed, linkContext(row.id)).reveal());
     return { ...payload, reauth_link: link } as NotificationPayload;
   };
+
+  /** One delivery attempt of a row this worker has claimed: sent and recorded, or a retry planned. */
+  async function deliverClaimed(row: OutboxRow): Promise<'delivered' | 'retry' | 'failed'> {
+    const outbox = outboxStore(deps.db);
+    const id = row.id;
+    const channel = await channelsStore(deps.db).get(row.channel_id);
+    if (!channel?.enabled) {
+      await outbox.failed(id, 'the channel was removed or disabled', null);
+      return 'failed';
+    }
+    try {
+      await senderFor(channel).send({ id: row.id, payload: withLink(row), recipient: row.recipient });
+      // Sent: record it even if the database is restarting right now, or the claim lapses and the
+      // notification goes out a second time.
+      await persist(() => outbox.delivered(id, new Date(deps.now())));
+      deps.log.info(
+        { notification: id, channel: channel.name, event: row.event, incident: row.incident_id },
+        'notification delivered',
+      );
+      return 'delivered';
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const final = error instanceof PermanentDeliveryError || row.attempts >= MAX_ATTEMPTS;
+      const retryAt = final
+        ? null
+        : new Date(deps.now() + Math.min(3_600_000, 5_000 * 2 ** (row.attempts - 1)));
+      await persist(() => outbox.failed(id, message, retryAt));
+      deps.log.warn(
+        { notification: id, channel: channel.name, attempt: row.attempts, final, error: message },
+        'notification delivery failed',
+      );
+      return final ? 'failed' : 'retry';
+    }
+  }
 
   function senderFor(row: ChannelRow): ChannelSender {
     const cached = senders.get(row.id);
@@ -184,35 +220,19 @@ export function notificationsService(deps: {
     async deliver(id: string): Promise<'delivered' | 'not_claimed' | 'retry' | 'failed'> {
       const outbox = outboxStore(deps.db);
       const now = deps.now();
-      const row = await outbox.claim(id, new Date(now), new Date(now + CLAIM_MS));
+      const until = new Date(now + CLAIM_MS);
+      const row = await outbox.claim(id, new Date(now), until);
       if (!row) return 'not_claimed';
-      const channel = await channelsStore(deps.db).get(row.channel_id);
-      if (!channel?.enabled) {
-        await outbox.failed(id, 'the channel was removed or disabled', null);
-        return 'failed';
-      }
+      const claim = holdLease({
+        until,
+        leaseMs: CLAIM_MS,
+        now: deps.now,
+        renew: (held, next) => outbox.renewClaim(id, held, next),
+      });
       try {
-        await senderFor(channel).send({ id: row.id, payload: withLink(row), recipient: row.recipient });
-        // Sent: record it even if the database is restarting right now, or the claim lapses and the
-        // notification goes out a second time.
-        await persist(() => outbox.delivered(id, new Date(deps.now())));
-        deps.log.info(
-          { notification: id, channel: channel.name, event: row.event, incident: row.incident_id },
-          'notification delivered',
-        );
-        return 'delivered';
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const final = error instanceof PermanentDeliveryError || row.attempts >= MAX_ATTEMPTS;
-        const retryAt = final
-          ? null
-          : new Date(deps.now() + Math.min(3_600_000, 5_000 * 2 ** (row.attempts - 1)));
-        await persist(() => outbox.failed(id, message, retryAt));
-        deps.log.warn(
-          { notification: id, channel: channel.name, attempt: row.attempts, final, error: message },
-          'notification delivery failed',
-        );
-        return final ? 'failed' : 'retry';
+        return await deliverClaimed(row);
+      } finally {
+        await claim.stop();
       }
     },
     /**

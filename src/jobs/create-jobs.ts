@@ -100,6 +100,10 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
     schema: options.schema ?? 'pgboss',
     useListenNotify: true,
     supervise: true,
+    // A job whose worker died (heartbeat lapsed) is failed and retried by the next queue monitor pass
+    // (both timers gate it); the defaults of a minute left a killed worker's jobs waiting that long.
+    superviseIntervalSeconds: 10,
+    monitorIntervalSeconds: 10,
     migrate: true,
   };
   const boss =

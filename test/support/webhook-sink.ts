@@ -14,15 +14,20 @@ export interface Received {
  * A real HTTP server standing in for Slack and webhook receivers: records every POST, answers 200
  * (or the next status queued with `failNext`).
  */
-export async function startWebhookSink() {
+export async function startWebhookSink(options: { delayMs?: number } = {}) {
   const received: Received[] = [];
+  let inFlight = 0;
   /** Requests answered with a queued failure status. */
   const refused: Received[] = [];
   const statuses: number[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+    inFlight++;
+    request.on('end', async () => {
+      // A slow receiver: the sender waits, so a crash can land in the middle of a delivery.
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      inFlight--;
       const status = statuses.shift() ?? 200;
       const body = Buffer.concat(chunks).toString('utf8');
       let json: unknown = null;
@@ -44,6 +49,8 @@ export async function startWebhookSink() {
     url,
     received,
     refused,
+    /** Requests being answered right now. */
+    inFlight: () => inFlight,
     /** The next `count` requests get `status` (e.g. 503) and are not recorded. */
     failNext(count: number, status = 503) {
       for (let i = 0; i < count; i++) statuses.push(status);

@@ -38,6 +38,16 @@ export function monitorStore(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
+    /** Extends a probe lease this caller still holds (it ends at `held`) to `until`; false when it lost it. */
+    async renewProbe(id: string, held: Date, until: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('connections')
+        .set({ probe_lease_until: until })
+        .where('id', '=', id)
+        .where('probe_lease_until', '=', held)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
     async releaseProbe(id: string): Promise<void> {
       await db.updateTable('connections').set({ probe_lease_until: null }).where('id', '=', id).execute();
     },

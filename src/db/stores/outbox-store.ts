@@ -68,6 +68,16 @@ export function outboxStore(db: Kysely<Database>) {
         .executeTakeFirst();
       return row ?? null;
     },
+    /** Extends a claim this caller still holds (it ends at `held`) to `until`; false when it lost it. */
+    async renewClaim(id: string, held: Date, until: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set({ claimed_until: until })
+        .where('id', '=', id)
+        .where('claimed_until', '=', held)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
     async delivered(id: string, now: Date): Promise<void> {
       await db
         .updateTable('outbox')
