@@ -10,7 +10,7 @@ import { BENCH_APP, writeWorldSeed } from '../../bench/support/world-seed.ts';
 import { createServices, readAdminToken } from '../../src/app/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { openDatabase } from '../../src/db/index.ts';
-import { createEmulator, type Emulator } from '../../src/emulator/index.ts';
+import { createEmulator } from '../../src/emulator/index.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { Secret } from '../../src/vault/secret.ts';
 import { type PrivatePostgres, startPrivatePostgres } from '../support/private-postgres.ts';
@@ -110,6 +110,7 @@ async function drill(options: {
       method,
       headers: { authorization: `Bearer ${admin()}` },
     });
+    // biome-ignore lint/suspicious/noExplicitAny: API answers are read loosely here
     return response.json() as Promise<Record<string, any>>;
   };
   const procs = new Map<Kind, Proc>();
@@ -191,9 +192,12 @@ async function drill(options: {
     const reopened = advertisers.slice(0, Math.max(0, kills - 2 * n)).map((a) => connectionOf.get(a)!);
     const incidents = await eventually(
       async () => {
-        const list = ((await api('GET', '/api/v1/incidents')).incidents as Array<Record<string, any>>).filter(
-          (x) => x.kind === 'auth',
-        );
+        const all = (await api('GET', '/api/v1/incidents')).incidents as Array<{
+          kind: string;
+          state: string;
+          subject: { id: string };
+        }>;
+        const list = all.filter((x) => x.kind === 'auth');
         const byConnection = new Map(list.map((x) => [x.subject.id, x]));
         const settled =
           list.length === n &&
