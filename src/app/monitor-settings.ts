@@ -17,6 +17,7 @@ export function monitorSettings(config: {
   campaignWatchIntervalMs: number;
   expiryReminderLeadMs: number;
   maxTokenAgeMs: number | null;
+  checkRetentionMs: number;
 }): MonitorSettings {
   return {
     sweep: { ...DEFAULT_SWEEP_POLICY, intervalMs: config.sweepIntervalMs },
@@ -27,6 +28,6 @@ export function monitorSettings(config: {
       maxTokenAgeMs: config.maxTokenAgeMs,
     },
     outage: DEFAULT_OUTAGE_POLICY,
-    retentionMs: 30 * 86_400_000,
+    retentionMs: config.checkRetentionMs,
   };
 }

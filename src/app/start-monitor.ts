@@ -1,5 +1,5 @@
 import { checkFreeSpace } from '../db/index.ts';
-import { createJobs } from '../jobs/index.ts';
+import { createJobs, type JobData, type QueueKey } from '../jobs/index.ts';
 import type { Services } from './create-services.ts';
 import type { Dispatcher } from './monitor-service.ts';
 import { ServiceError } from './service-error.ts';
@@ -34,20 +34,34 @@ export async function startMonitor(services: Services, options: MonitorRunOption
     log,
     schema: options.jobsSchema ?? services.config.monitor.jobsSchema,
   });
+  // Nothing is queued twice: when the workers fall behind, the planner waits for them instead of
+  // piling up a second job for the same connection, notification or schedule. What waits is read once
+  // per queue and planning pass (a quarter second), not once per job.
+  const waiting = new Map<QueueKey, { at: number; keys: Set<string> }>();
+  const once = async <K extends Exclude<QueueKey, 'tick'>>(queue: K, key: string, data: JobData[K]) => {
+    let entry = waiting.get(queue);
+    if (!entry || Date.now() - entry.at > 250) {
+      entry = { at: Date.now(), keys: await jobs.waitingKeys(queue) };
+      waiting.set(queue, entry);
+    }
+    if (entry.keys.has(key)) return false;
+    const sent = (await jobs.send(queue, data, { key })) !== null;
+    if (sent) entry.keys.add(key);
+    return sent;
+  };
   const dispatcher: Dispatcher = {
-    probe: async (connectionId, reason) =>
-      (await jobs.send('probe', { connectionId, reason }, { key: connectionId })) !== null,
+    probe: (connectionId, reason) => once('probe', connectionId, { connectionId, reason }),
     watch: async (connectionId) => {
-      await jobs.send('watch', { connectionId }, { key: connectionId });
+      await once('watch', connectionId, { connectionId });
     },
     videos: async (connectionId) => {
-      await jobs.send('videos', { connectionId }, { key: connectionId });
+      await once('videos', connectionId, { connectionId });
     },
     deliver: async (notificationId) => {
-      await jobs.send('deliver', { notificationId }, { key: notificationId });
+      await once('deliver', notificationId, { notificationId });
     },
     daily: async (schedule) => {
-      await jobs.send('daily', { schedule }, { key: schedule });
+      await once('daily', schedule, { schedule });
     },
   };
   monitor.attach(dispatcher);
@@ -83,7 +97,11 @@ export async function startMonitor(services: Services, options: MonitorRunOption
 
   // An embedded database on a full disk fails every write half-way: plan nothing until there is room.
   let paused = false;
-  const askForTick = () => {
+  // One tick queued per process at a time: when ticks take longer than the timer (a busy database, an
+  // accelerated clock), more would pile up in the queue and run back to back for nothing.
+  let queuedTick: string | null = null;
+  let asking = false;
+  const askForTick = async () => {
     const full = services.embeddedDataDir ? checkFreeSpace(services.embeddedDataDir, 'monitoring') : null;
     if (full) {
       if (!paused) log.error({ code: full.code }, `${full.message} The monitor pauses until then.`);
@@ -92,19 +110,26 @@ export async function startMonitor(services: Services, options: MonitorRunOption
     }
     if (paused) log.info('the data dir has room again; the monitor resumes');
     paused = false;
-    jobs
-      .send('tick', {}, { key: 'tick' })
-      .catch((error) => log.warn({ err: error }, 'could not plan a tick'));
+    if (asking) return;
+    asking = true;
+    try {
+      if (queuedTick && (await jobs.isWaiting('tick', queuedTick))) return;
+      queuedTick = await jobs.send('tick', {}, { key: 'tick' });
+    } catch (error) {
+      log.warn({ err: error }, 'could not plan a tick');
+    } finally {
+      asking = false;
+    }
   };
-  askForTick();
-  const timer = setInterval(askForTick, options.tickMs ?? 5_000);
+  await askForTick();
+  const timer = setInterval(() => void askForTick(), options.tickMs ?? 5_000);
   timer.unref();
   log.info({ database: services.database.kind }, 'monitor workers started');
 
   return {
     jobs,
-    /** Asks for a planning tick now (tests and `check now`). */
-    tick: askForTick,
+    /** Asks for a planning tick now (tests and `check now`), unless one is already waiting. */
+    tick: () => void askForTick(),
     async stop() {
       clearInterval(timer);
       monitor.attach(null);

@@ -50,6 +50,8 @@ export interface Config {
     readonly maxTokenAgeMs: number | null;
     /** The PostgreSQL schema of the job queues. @default 'pgboss' */
     readonly jobsSchema: string;
+    /** Check history and settled uploads older than this are deleted daily. @default 2592000000 ('30d') */
+    readonly checkRetentionMs: number;
   };
   readonly notify: {
     /** Webhook and Slack channels may send to private addresses. @default false */

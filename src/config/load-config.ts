@@ -81,6 +81,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       expiryReminderLeadMs: raw.monitor.expiryReminderLead,
       maxTokenAgeMs: raw.monitor.maxTokenAge ?? null,
       jobsSchema: raw.monitor.jobsSchema,
+      checkRetentionMs: raw.monitor.checkRetention,
     },
     notify: { allowPrivateDestinations: raw.notify.allowPrivateDestinations },
     embedded: { sharedBuffersMb: raw.embedded.sharedBuffers, optimizeWasm: raw.embedded.optimizeWasm },

@@ -104,6 +104,7 @@ export const RawConfigSchema = z.strictObject({
       campaignWatchInterval: duration.prefault('15m'),
       expiryReminderLead: duration.prefault('7d'),
       maxTokenAge: duration.optional(),
+      checkRetention: duration.prefault('30d'),
       /** @default 'pgboss' */
       jobsSchema: z
         .string()

@@ -103,6 +103,12 @@ export const SETTINGS: readonly SettingSource[] = [
       'Optional maximum age for long-lived advertiser tokens; older ones get a re-auth reminder (e.g. 365d).',
   },
   {
+    key: 'monitor.checkRetention',
+    env: 'ADWARDEN_CHECK_RETENTION',
+    describe:
+      'How long check history and settled video uploads are kept (e.g. 30d); older ones are deleted daily.',
+  },
+  {
     key: 'notify.allowPrivateDestinations',
     env: 'ADWARDEN_ALLOW_PRIVATE_DESTINATIONS',
     describe:

@@ -3,6 +3,13 @@ import type { DatabaseHandle } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 
 /**
+ * A finished job is kept an hour (pg-boss keeps them 7 days by default): adwarden's state lives in its
+ * own tables, and a week of a busy monitor's jobs (a probe per connection every 5 min) would be
+ * hundreds of thousands of rows in the embedded database.
+ */
+const KEEP_FINISHED_S = 3_600;
+
+/**
  * Every queue adwarden uses, in one place. Queues are `standard`: a job that dies with its worker stays
  * "active" in pg-boss until its heartbeat or expiry lapses, and a singleton key would block its
  * replacement all that time. Duplicates are stopped in adwarden's own tables instead, with short
@@ -17,6 +24,7 @@ export const QUEUES = {
     retryLimit: 0,
     expireInSeconds: 120,
     heartbeatSeconds: 10,
+    deleteAfterSeconds: KEEP_FINISHED_S,
   },
   /** Liveness check of one connection (key: connection id). */
   probe: {
@@ -27,6 +35,7 @@ export const QUEUES = {
     retryBackoff: true,
     expireInSeconds: 300,
     heartbeatSeconds: 10,
+    deleteAfterSeconds: KEEP_FINISHED_S,
   },
   /** Campaign watch of one connection's advertisers (key: connection id). */
   watch: {
@@ -37,6 +46,7 @@ export const QUEUES = {
     retryBackoff: true,
     expireInSeconds: 900,
     heartbeatSeconds: 10,
+    deleteAfterSeconds: KEEP_FINISHED_S,
   },
   /** Poll of one connection's watched uploads on /file/video/ad/info/ (key: connection id). */
   videos: {
@@ -46,6 +56,7 @@ export const QUEUES = {
     retryDelay: 5,
     expireInSeconds: 300,
     heartbeatSeconds: 10,
+    deleteAfterSeconds: KEEP_FINISHED_S,
   },
   /** Delivery of one outbox row (key: notification id); the outbox itself schedules retries. */
   deliver: {
@@ -55,6 +66,7 @@ export const QUEUES = {
     retryDelay: 2,
     expireInSeconds: 120,
     heartbeatSeconds: 10,
+    deleteAfterSeconds: KEEP_FINISHED_S,
   },
   /** Daily work on the monitor's clock: expiry reminders and refreshes, history retention. */
   daily: {
@@ -64,6 +76,7 @@ export const QUEUES = {
     retryDelay: 30,
     expireInSeconds: 900,
     heartbeatSeconds: 10,
+    deleteAfterSeconds: KEEP_FINISHED_S,
   },
 } as const satisfies Record<string, Queue>;
 
@@ -78,6 +91,16 @@ export interface JobData {
   deliver: { notificationId: string };
   daily: { schedule: string };
 }
+
+/** The field of each queue's payload that says what a job is for. */
+const KEY_FIELD: { [K in QueueKey]: keyof JobData[K] | null } = {
+  tick: null,
+  probe: 'connectionId',
+  watch: 'connectionId',
+  videos: 'connectionId',
+  deliver: 'notificationId',
+  daily: 'schedule',
+};
 
 /** A handler for one job. Throwing fails the attempt (pg-boss retries per the queue's policy). */
 export type JobHandler<K extends QueueKey> = (data: JobData[K]) => Promise<unknown>;
@@ -116,8 +139,10 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
   boss.on('error', (error) => warn(error, 'job queue error'));
   await boss.start();
   for (const queue of Object.values(QUEUES)) {
-    const { name, ...settings } = queue;
-    await boss.createQueue(name, { ...settings, notify: true });
+    const { name, policy, ...settings } = queue;
+    await boss.createQueue(name, { policy, ...settings, notify: true });
+    // createQueue leaves an existing queue as it was: bring its settings to this version's.
+    await boss.updateQueue(name, { ...settings, notify: true });
   }
   const poll = options.pollSeconds ?? 1;
   let stopped = false;
@@ -168,6 +193,21 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
           if (failed[0]) throw failed[0].error;
         },
       );
+    },
+    /**
+     * The keys (the connection, notification or schedule each job is for) of the jobs waiting in a
+     * queue, so a planner that falls behind sends no second job for the same thing.
+     */
+    async waitingKeys<K extends QueueKey>(queue: K): Promise<Set<string>> {
+      const field = KEY_FIELD[queue];
+      if (!field) return new Set();
+      const found = await boss.findJobs<JobData[K]>(QUEUES[queue].name, { queued: true, limit: 100_000 });
+      return new Set(found.map((job) => String((job.data as Record<string, unknown>)[field as string])));
+    },
+    /** True while a job is queued and not yet picked up by a worker. */
+    async isWaiting<K extends QueueKey>(queue: K, id: string): Promise<boolean> {
+      const job = await boss.getJobById(QUEUES[queue].name, id);
+      return job?.state === 'created' || job?.state === 'retry';
     },
     /** Jobs not yet finished per queue (queued, retrying or running). */
     async depth(): Promise<Record<string, number>> {
