@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ const SHAPE: WorldShape = { connections: 200, perConnection: 50, tier: 'ultimate
 const TARGET_MB = { embedded: 400, postgres: 200 } as const;
 const SAMPLE_MS = 250;
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const BUILT = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const max = (values: number[]) => values.reduce((a, b) => Math.max(a, b), 0);
@@ -36,16 +37,25 @@ export async function memoryBenchmark({ quick }: BenchOptions): Promise<Record<s
         env: { ADWARDEN_EMBEDDED_SHARED_BUFFERS: '128MB', ADWARDEN_EMBEDDED_OPTIMIZE_WASM: 'true' },
         entry: MAIN,
       });
-  const postgres = await postgresDatabase()
-    .then(async (database) => {
-      if ('skipped' in database) return database;
-      try {
-        return await measure('postgres', durationMs, database.url);
-      } finally {
-        await database.drop();
-      }
-    })
-    .catch((error: Error) => ({ skipped: error.message }));
+  const onPostgres = (variant: Parameters<typeof measure>[3] = {}) =>
+    postgresDatabase()
+      .then(async (database) => {
+        if ('skipped' in database) return database;
+        try {
+          return await measure('postgres', durationMs, database.url, variant);
+        } finally {
+          await database.drop();
+        }
+      })
+      .catch((error: Error) => ({ skipped: error.message }));
+  const postgres = await onPostgres();
+  // What an installed package runs: the built JavaScript (no type stripping as modules load), with the
+  // launcher's flags.
+  const postgresInstalled = quick
+    ? null
+    : existsSync(BUILT)
+      ? await onPostgres({ entry: BUILT, nodeArgs: ['--max-semi-space-size=4'] })
+      : { skipped: 'no dist/ to run: npm run build first' };
   return {
     advertisers: SHAPE.connections * SHAPE.perConnection,
     connections: SHAPE.connections,
@@ -53,6 +63,7 @@ export async function memoryBenchmark({ quick }: BenchOptions): Promise<Record<s
     embedded,
     ...(embeddedUntuned ? { embedded_untuned: embeddedUntuned } : {}),
     postgres,
+    ...(postgresInstalled ? { postgres_installed: postgresInstalled } : {}),
     targets_mb: TARGET_MB,
   };
 }
@@ -61,7 +72,7 @@ async function measure(
   mode: 'embedded' | 'postgres',
   durationMs: number,
   databaseUrl?: string,
-  variant: { env?: Record<string, string>; entry?: string } = {},
+  variant: { env?: Record<string, string>; entry?: string; nodeArgs?: string[] } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), `adwarden-memory-${mode}-`));
   const seed = writeWorldSeed(dir, SHAPE);
@@ -90,6 +101,7 @@ async function measure(
 
     const service = await startServiceProcess(['serve', '--port', '0'], env, /adwarden is serving at (\S+)/, {
       entry: variant.entry,
+      nodeArgs: variant.nodeArgs,
     });
     const atReady = processMemory(service.pid)!;
     const samples: Array<{ at: number; rss: number }> = [];

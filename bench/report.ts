@@ -231,7 +231,8 @@ const SECTIONS: Record<
           'embedded_untuned',
           null,
         ),
-        ...row('PostgreSQL', 'postgres', 200),
+        ...row('PostgreSQL, from a source checkout', 'postgres', 200),
+        ...row('PostgreSQL, installed package (built dist/)', 'postgres_installed', 200),
       ];
     },
   },

@@ -69,9 +69,12 @@ export function renderReliability(trials: TrialRecord[]): string {
     'long and runs by hand (`npm run soak`).',
     '',
   ];
-  const all = trials.length;
-  const held = trials.filter((t) => t.outcome === 'held').length;
-  lines.push(`**${held} of ${all} trials held.**`, '');
+  const count = (outcome: TrialRecord['outcome']) => trials.filter((t) => t.outcome === outcome).length;
+  const skipped = trials.filter((t) => t.outcome === 'skipped');
+  lines.push(
+    `**${count('held')} of ${trials.length} trials held, ${count('failed')} failed, ${skipped.length} skipped${skipped.length ? ` (${skipped.map((t) => `${t.area}: ${t.notes[0] ?? 'see below'}`).join('; ')})` : ''}.**`,
+    '',
+  );
   for (const [suite, about] of Object.entries(SUITES) as Array<[TrialSuite, (typeof SUITES)[TrialSuite]]>) {
     const rows = trials.filter((t) => t.suite === suite);
     lines.push(`## ${about.title} (\`${about.command}\`)`, '', about.about, '');

@@ -168,13 +168,7 @@ describe('emulator chaos against the monitor', () => {
 
   beforeAll(async () => {
     stack = await startStack('pglite', { env: { ADWARDEN_SWEEP_INTERVAL: '1s' } });
-    const advertisers = (await stack.emulator.control.state()).advertisers
-      .filter((a) => a.app_ids.includes(stack.app.app_id))
-      .slice(0, 3);
-    for (const advertiser of advertisers)
-      await stack.consent(`${stack.address}/connect/tiktok?app=${stack.app.app_id}`, {
-        advertiserIds: [advertiser.advertiser_id],
-      });
+    await stack.connectEach(3);
     run = await startMonitor(stack.services, { tickMs: 100, jobsSchema: 'pgboss_chaos' });
   }, 60_000);
 

@@ -27,13 +27,7 @@ describe('clock jumps', () => {
     });
     sink = await startWebhookSink();
     await stack.services.notifications.addChannel({ name: 'ops', kind: 'webhook', url: `${sink.url}/hook` });
-    const advertisers = (await stack.emulator.control.state()).advertisers
-      .filter((a) => a.app_ids.includes(stack.app.app_id))
-      .slice(0, 3);
-    for (const advertiser of advertisers)
-      await stack.consent(`${stack.address}/connect/tiktok?app=${stack.app.app_id}`, {
-        advertiserIds: [advertiser.advertiser_id],
-      });
+    await stack.connectEach(3);
     run = await startMonitor(stack.services, { tickMs: 100, jobsSchema: 'pgboss_clock' });
   }, 60_000);
 

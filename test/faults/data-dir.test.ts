@@ -18,8 +18,8 @@ import { startServiceProcess } from '../../bench/support/service-process.ts';
 import { createServices } from '../../src/app/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/log/index.ts';
-import { Secret } from '../../src/vault/secret.ts';
 import { startEmulator } from '../emulator/helpers.ts';
+import { adoptEmulatorTokens } from '../support/adopt.ts';
 import { allFiles } from '../support/files.ts';
 import { trial } from '../support/trials.ts';
 import { eventually } from '../support/webhook-sink.ts';
@@ -65,20 +65,7 @@ async function prepare(dataDir: string, tiktok: Awaited<ReturnType<typeof startE
     logger: createLogger({ level: 'silent' }),
   });
   try {
-    await services.apps.register({
-      app_id: tiktok.production.app_id,
-      secret: tiktok.production.secret,
-      environment: 'production',
-      base_url: tiktok.emulator.url,
-    });
-    const world = await tiktok.emulator.control.state();
-    const tokens = world.tokens.filter((t) => t.environment === 'production' && t.regime === 'advertiser');
-    for (const token of tokens.slice(0, 3))
-      await services.connect.importToken({
-        appId: token.app_id,
-        regime: 'advertiser',
-        accessToken: new Secret(token.access_token),
-      });
+    await adoptEmulatorTokens(services, tiktok, 3);
   } finally {
     await services.close();
   }

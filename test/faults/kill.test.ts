@@ -255,8 +255,30 @@ function deliveriesOf(sink: Awaited<ReturnType<typeof startWebhookSink>>) {
   };
 }
 
-const REDELIVERED_NOTE = (count: number) =>
-  `${count} notification(s) reached the receiver a second time under the same webhook-id: the sender was killed while the receiver was answering, so it could not know the notification had arrived, and sent it again. Receivers drop these by webhook-id, as Standard Webhooks asks; no incident event was ever sent as two different notifications.`;
+/** A drill's figures for the report. */
+function report(
+  t: ReturnType<typeof trial>,
+  seed: number,
+  run: Awaited<ReturnType<typeof drill>>,
+  seen: ReturnType<typeof deliveriesOf>,
+  jobs: Array<{ name: string; state: string; n: number }>,
+) {
+  t.figures({
+    seed,
+    processes_killed: run.killed,
+    kills_during: run.killedDuring,
+    seconds: run.seconds,
+    incidents: run.incidents.length,
+    incident_events_notified: seen.events,
+    incident_events_sent_twice: seen.duplicated.length,
+    same_webhook_id_redelivered: seen.redelivered,
+    jobs: Object.fromEntries(jobs.map((j) => [`${j.name}:${j.state}`, j.n])),
+  });
+  if (seen.redelivered > 0)
+    t.note(
+      `${seen.redelivered} notification(s) reached the receiver a second time under the same webhook-id: the sender was killed while the receiver was answering, so it could not know the notification had arrived, and sent it again. Receivers drop these by webhook-id, as Standard Webhooks asks; no incident event was ever sent as two different notifications.`,
+    );
+}
 
 describe('kill -9 on PostgreSQL: serve and a worker', () => {
   let server: PrivatePostgres | null = null;
@@ -340,18 +362,7 @@ describe('kill -9 on PostgreSQL: serve and a worker', () => {
         const seen = deliveriesOf(w.sink);
         expect(seen.duplicated).toEqual([]);
         expect(seen.events).toBe(run.expectedEvents);
-        t.figures({
-          seed,
-          processes_killed: run.killed,
-          kills_during: run.killedDuring,
-          seconds: run.seconds,
-          incidents: run.incidents.length,
-          incident_events_notified: seen.events,
-          incident_events_sent_twice: seen.duplicated.length,
-          same_webhook_id_redelivered: seen.redelivered,
-          jobs: Object.fromEntries(jobs.map((j) => [`${j.name}:${j.state}`, j.n])),
-        });
-        if (seen.redelivered > 0) t.note(REDELIVERED_NOTE(seen.redelivered));
+        report(t, seed, run, seen, jobs);
       } finally {
         for (const p of run.procs.values()) await p.stop();
       }
@@ -428,19 +439,8 @@ describe('kill -9 of the embedded service (PGlite)', () => {
       const seen = deliveriesOf(w.sink);
       expect(seen.duplicated).toEqual([]);
       expect(seen.events).toBe(run.expectedEvents);
-      t.figures({
-        seed,
-        processes_killed: run.killed,
-        kills_during: run.killedDuring,
-        seconds: run.seconds,
-        incidents: run.incidents.length,
-        incident_events_notified: seen.events,
-        incident_events_sent_twice: seen.duplicated.length,
-        same_webhook_id_redelivered: seen.redelivered,
-        jobs: Object.fromEntries(jobs.rows.map((j) => [`${j.name}:${j.state}`, j.n])),
-        unfinished_jobs_at_stop: unfinished.reduce((sum, j) => sum + j.n, 0),
-      });
-      if (seen.redelivered > 0) t.note(REDELIVERED_NOTE(seen.redelivered));
+      report(t, seed, run, seen, jobs.rows);
+      t.figures({ unfinished_jobs_at_stop: unfinished.reduce((sum, j) => sum + j.n, 0) });
       if (unfinished.length > 0)
         t.note(
           `At the graceful stop ${unfinished.map((j) => `${j.n} ${j.name} job(s) ${j.state}`).join(', ')}: queued by the last tick before the stop; they run at the next start.`,

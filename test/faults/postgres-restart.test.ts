@@ -7,8 +7,8 @@ import { startServiceProcess } from '../../bench/support/service-process.ts';
 import { createServices } from '../../src/app/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/log/index.ts';
-import { Secret } from '../../src/vault/secret.ts';
 import { startEmulator } from '../emulator/helpers.ts';
+import { adoptEmulatorTokens } from '../support/adopt.ts';
 import { type PrivatePostgres, startPrivatePostgres } from '../support/private-postgres.ts';
 import { trial } from '../support/trials.ts';
 import { eventually, startWebhookSink } from '../support/webhook-sink.ts';
@@ -49,24 +49,8 @@ describe('PostgreSQL restarted under a running service', () => {
       logger: createLogger({ level: 'silent' }),
     });
     try {
-      await services.apps.register({
-        app_id: tiktok.production.app_id,
-        secret: tiktok.production.secret,
-        environment: 'production',
-        base_url: tiktok.emulator.url,
-      });
       await services.notifications.addChannel({ name: 'ops', kind: 'webhook', url: `${sink.url}/hook` });
-      const world = await tiktok.emulator.control.state();
-      for (const token of world.tokens.filter(
-        (t) => t.environment === 'production' && t.regime === 'advertiser',
-      )) {
-        tokens.push(token.access_token);
-        await services.connect.importToken({
-          appId: token.app_id,
-          regime: 'advertiser',
-          accessToken: new Secret(token.access_token),
-        });
-      }
+      tokens.push(...(await adoptEmulatorTokens(services, tiktok)));
     } finally {
       await services.close();
     }

@@ -8,9 +8,9 @@ import { createServices, type Services } from '../../src/app/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { DatabaseHandle } from '../../src/db/index.ts';
 import { createLogger } from '../../src/log/index.ts';
-import { Secret } from '../../src/vault/secret.ts';
 import { startEmulator } from '../emulator/helpers.ts';
 import { freshDatabase } from '../service/stack.ts';
+import { adoptEmulatorTokens } from '../support/adopt.ts';
 import { eventually, startWebhookSink } from '../support/webhook-sink.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/adwarden.js', import.meta.url));
@@ -58,26 +58,9 @@ describe('two adwarden workers on one PostgreSQL', () => {
       logger: createLogger({ level: 'silent' }),
       database,
     });
-    await services.apps.register({
-      app_id: tiktok.production.app_id,
-      secret: tiktok.production.secret,
-      environment: 'production',
-      base_url: tiktok.emulator.url,
-    });
     sink = await startWebhookSink();
     await services.notifications.addChannel({ name: 'ops', kind: 'webhook', url: `${sink.url}/hook` });
-    const world = await tiktok.emulator.control.state();
-    for (const token of world.tokens.filter(
-      (t) => t.environment === 'production' && t.regime === 'advertiser',
-    )) {
-      tokens.push(token.access_token);
-      await services.connect.importToken({
-        appId: token.app_id,
-        regime: 'advertiser',
-        accessToken: new Secret(token.access_token),
-        ownerContact: 'owner@example.com',
-      });
-    }
+    tokens.push(...(await adoptEmulatorTokens(services, tiktok)));
     await Promise.all([startWorker(), startWorker()]);
   }, 120_000);
 

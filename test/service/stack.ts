@@ -136,6 +136,18 @@ export async function startStack(
     return { redirect: back, page: await visit(back) };
   }
 
+  /** Connects the app's first `count` advertisers, each as a connection of its own, through the consent page. */
+  async function connectEach(count: number) {
+    const advertisers = (await tiktok.emulator.control.state()).advertisers
+      .filter((a) => a.app_ids.includes(app.app_id))
+      .slice(0, count);
+    for (const advertiser of advertisers)
+      await consent(`${address}/connect/tiktok?app=${app.app_id}`, {
+        advertiserIds: [advertiser.advertiser_id],
+      });
+    return advertisers.map((a) => a.advertiser_id);
+  }
+
   async function api(method: 'GET' | 'POST', path: string, body?: unknown) {
     const response = await fetch(`${address}${path}`, {
       method,
@@ -162,6 +174,7 @@ export async function startStack(
     adminToken,
     visit,
     consent,
+    connectEach,
     api,
     async close() {
       await server.close();
