@@ -35,20 +35,9 @@ export async function startMonitor(services: Services, options: MonitorRunOption
     schema: options.jobsSchema ?? services.config.monitor.jobsSchema,
   });
   // Nothing is queued twice: when the workers fall behind, the planner waits for them instead of
-  // piling up a second job for the same connection, notification or schedule. What waits is read once
-  // per queue and planning pass (a quarter second), not once per job.
-  const waiting = new Map<QueueKey, { at: number; keys: Set<string> }>();
-  const once = async <K extends Exclude<QueueKey, 'tick'>>(queue: K, key: string, data: JobData[K]) => {
-    let entry = waiting.get(queue);
-    if (!entry || Date.now() - entry.at > 250) {
-      entry = { at: Date.now(), keys: await jobs.waitingKeys(queue) };
-      waiting.set(queue, entry);
-    }
-    if (entry.keys.has(key)) return false;
-    const sent = (await jobs.send(queue, data, { key })) !== null;
-    if (sent) entry.keys.add(key);
-    return sent;
-  };
+  // piling up a second job for the same connection, notification or schedule.
+  const once = async <K extends Exclude<QueueKey, 'tick'>>(queue: K, key: string, data: JobData[K]) =>
+    (await jobs.sendUnlessWaiting(queue, data, key)) !== null;
   const dispatcher: Dispatcher = {
     probe: (connectionId, reason) => once('probe', connectionId, { connectionId, reason }),
     watch: async (connectionId) => {

@@ -147,18 +147,50 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
   const poll = options.pollSeconds ?? 1;
   let stopped = false;
 
+  /** Queues a job. `key` is not passed to pg-boss: a singleton key would block the replacement of a job that died with its worker. */
+  async function send<K extends QueueKey>(
+    queue: K,
+    data: JobData[K],
+    opts: { key?: string; startAfterSeconds?: number } = {},
+  ): Promise<string | null> {
+    if (stopped) return null;
+    return boss.send(QUEUES[queue].name, data, {
+      ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
+    });
+  }
+
+  // The keys of the jobs waiting in a queue, read at most every quarter second (a planning pass asks
+  // once per job it plans).
+  const waiting = new Map<QueueKey, { at: number; keys: Set<string> }>();
+  async function waitingKeys<K extends QueueKey>(queue: K): Promise<Set<string>> {
+    const field = KEY_FIELD[queue];
+    if (!field) return new Set();
+    const found = await boss.findJobs<JobData[K]>(QUEUES[queue].name, { queued: true, limit: 100_000 });
+    return new Set(found.map((job) => String((job.data as Record<string, unknown>)[field as string])));
+  }
+
   return {
     boss,
-    /** Queues a job. `key` is not passed to pg-boss: a singleton key would block the replacement of a job that died with its worker. */
-    async send<K extends QueueKey>(
+    send,
+    /**
+     * Queues a job unless one for the same `key` (the connection, notification or schedule it is for)
+     * still waits to be picked up: a planner that falls behind never piles up a second one. Returns the
+     * new job's id, or null when one was waiting (or the queue is stopping).
+     */
+    async sendUnlessWaiting<K extends QueueKey>(
       queue: K,
       data: JobData[K],
-      opts: { key?: string; startAfterSeconds?: number } = {},
+      key: string,
     ): Promise<string | null> {
-      if (stopped) return null;
-      return boss.send(QUEUES[queue].name, data, {
-        ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
-      });
+      let entry = waiting.get(queue);
+      if (!entry || Date.now() - entry.at > 250) {
+        entry = { at: Date.now(), keys: await waitingKeys(queue) };
+        waiting.set(queue, entry);
+      }
+      if (entry.keys.has(key)) return null;
+      const id = await send(queue, data, { key });
+      if (id) entry.keys.add(key);
+      return id;
     },
     /**
      * Starts working a queue in this process: `concurrency` fetchers, each taking up to `batchSize` jobs
@@ -193,16 +225,6 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
           if (failed[0]) throw failed[0].error;
         },
       );
-    },
-    /**
-     * The keys (the connection, notification or schedule each job is for) of the jobs waiting in a
-     * queue, so a planner that falls behind sends no second job for the same thing.
-     */
-    async waitingKeys<K extends QueueKey>(queue: K): Promise<Set<string>> {
-      const field = KEY_FIELD[queue];
-      if (!field) return new Set();
-      const found = await boss.findJobs<JobData[K]>(QUEUES[queue].name, { queued: true, limit: 100_000 });
-      return new Set(found.map((job) => String((job.data as Record<string, unknown>)[field as string])));
     },
     /** True while a job is queued and not yet picked up by a worker. */
     async isWaiting<K extends QueueKey>(queue: K, id: string): Promise<boolean> {
