@@ -52,7 +52,7 @@ describe('soak', () => {
         errors = `${errors}${chunk}`.slice(-20_000);
       });
       const samples: Sample[] = [];
-      const faults: Array<{ fault: string; repaired?: boolean }> = [];
+      const faults: Array<{ fault: string; repaired?: boolean; attempts?: number; page?: string }> = [];
       let done: Record<string, unknown> | null = null;
       for await (const line of createInterface({ input: child.stdout })) {
         const record = JSON.parse(line) as { type: string } & Record<string, unknown>;
@@ -98,6 +98,7 @@ describe('soak', () => {
         tiktok_calls: last.tiktok_calls,
         faults: done?.faults,
         repairs: repairsCount(faults),
+        repairs_started_again: faults.filter((f) => (f.attempts ?? 1) > 1).length,
         real_seconds: done?.real_seconds,
         seed: done?.seed,
         connections_at_end: last.connections,
