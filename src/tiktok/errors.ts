@@ -66,11 +66,17 @@ export function malformedData(site: CallSite, what: string, requestId?: string):
   return new TikTokTransportError(diagnosis, site, 1);
 }
 
-/** `data[field]` as a list, or a malformedData error naming the field. */
+/**
+ * `data[field]` as a list of objects (every list TikTok returns holds objects), or a malformedData
+ * error naming the field.
+ */
 export function listIn<T>(data: unknown, field: string, site: CallSite): T[] {
   const list = (data as Record<string, unknown> | null | undefined)?.[field];
-  if (Array.isArray(list)) return list as T[];
-  throw malformedData(site, `data.${field} is ${list === undefined ? 'missing' : 'not a list'}`);
+  if (!Array.isArray(list))
+    throw malformedData(site, `data.${field} is ${list === undefined ? 'missing' : 'not a list'}`);
+  if (list.some((item) => typeof item !== 'object' || item === null || Array.isArray(item)))
+    throw malformedData(site, `data.${field} holds something other than objects`);
+  return list as T[];
 }
 
 /** `data[field]` as a non-empty string (a token, an id), or a malformedData error naming the field. */

@@ -218,6 +218,8 @@ async function sample(hour: number) {
     status: string;
     n: number;
   }>`select status, count(*)::int as n from outbox group by 1`.execute(db);
+  const unwell = await sql<{ id: string; status: string; reason: string | null }>`
+    select id, status, status_reason as reason from connections where status <> 'healthy'`.execute(db);
   const memory = process.memoryUsage();
   emit({
     type: 'sample',
@@ -235,6 +237,7 @@ async function sample(hour: number) {
     ),
     incidents: await count('incidents'),
     connections: Object.fromEntries(statuses.rows.map((r) => [r.status, r.n])),
+    unwell: unwell.rows,
     outbox: Object.fromEntries(outbox.rows.map((r) => [r.status, r.n])),
     jobs: Object.fromEntries(jobs.rows.map((r) => [r.state, r.n])),
     waiting: Object.fromEntries(waiting.rows.map((r) => [r.name, r.n])),

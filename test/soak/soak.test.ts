@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { trial } from '../support/trials.ts';
 
 const RUNNER = fileURLToPath(new URL('./soak-run.ts', import.meta.url));
+const TIMELINE_DIR = fileURLToPath(new URL('../../test-results/soak/', import.meta.url));
 const DAYS = Number(process.env.SOAK_DAYS ?? 7);
 const SPEED = Number(process.env.SOAK_SPEED ?? 400);
 
@@ -54,13 +57,18 @@ describe('soak', () => {
       const samples: Sample[] = [];
       const faults: Array<{ fault: string; repaired?: boolean; attempts?: number; page?: string }> = [];
       let done: Record<string, unknown> | null = null;
+      // The whole run, kept for a look afterwards (gitignored).
+      mkdirSync(TIMELINE_DIR, { recursive: true });
+      const timeline = createWriteStream(join(TIMELINE_DIR, 'timeline.jsonl'));
       for await (const line of createInterface({ input: child.stdout })) {
+        timeline.write(`${line}\n`);
         const record = JSON.parse(line) as { type: string } & Record<string, unknown>;
         if (record.type === 'sample') samples.push(record as unknown as Sample);
         else if (record.type === 'fault')
           faults.push(record as unknown as { fault: string; repaired?: boolean });
         else if (record.type === 'done') done = record;
       }
+      timeline.end();
       const code = await new Promise<number | null>((resolve) => {
         if (child.exitCode !== null) resolve(child.exitCode);
         else child.once('exit', (c) => resolve(c));
