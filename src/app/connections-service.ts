@@ -54,18 +54,36 @@ export function connectionsService(deps: {
     return connection;
   }
 
-  /** Marks the connection as needing re-auth and its token revoked (kept for audit, never used again). */
-  async function markNeedsReauth(id: string, reason: string, detail: Record<string, unknown>): Promise<void> {
-    await deps.db.transaction().execute(async (trx) => {
+  /**
+   * Marks the connection as needing re-auth and its token revoked (kept for audit, never used again).
+   * With `tokenId`, only while that token is still the active one: a verdict reached with a token the
+   * owner has replaced meanwhile (a re-auth completed during the check) is about the old one, and must
+   * not undo the repair. Returns whether it marked.
+   */
+  async function markNeedsReauth(
+    id: string,
+    reason: string,
+    detail: Record<string, unknown>,
+    tokenId?: string,
+  ): Promise<boolean> {
+    return deps.db.transaction().execute(async (trx) => {
       const s = connectionsStore(trx);
+      if (tokenId !== undefined && (await s.activeToken(id, { forUpdate: true }))?.id !== tokenId)
+        return false;
       await s.replaceToken(id, { status: 'revoked', reason, now: now() });
       await s.update(id, { status: 'needs_reauth', status_reason: reason }, now());
       await s.addEvent(id, 'needs_reauth', { reason, ...detail }, now());
+      return true;
     });
   }
 
-  async function probe(connection: ConnectionRow, earlier: Diagnosis | null): Promise<Verification> {
+  async function probe(
+    connection: ConnectionRow,
+    earlier: Diagnosis | null,
+  ): Promise<Verification & { tokenId: string | null }> {
     const token = await deps.tokens.accessToken(connection.id);
+    // The token row the verdict is about (read after a refresh that accessToken may have made).
+    const tokenId = (await store().activeToken(connection.id))?.id ?? null;
     const own = await deps.apps.clientFor(connection.app_id);
     const advertisers = await store().advertisers(connection.id);
     // Two attempts at most: a probe that still fails is retried by the sweep, with backoff, so a
@@ -76,7 +94,7 @@ export function connectionsService(deps: {
       maxAttempts: 2,
       ...extra,
     });
-    return verifyToken(
+    const verification = await verifyToken(
       {
         environment: own.app.environment,
         regime: connection.regime,
@@ -98,6 +116,7 @@ export function connectionsService(deps: {
       },
       { storedAdvertiserIds: advertisers.filter((a) => a.granted).map((a) => a.advertiser_id), earlier },
     );
+    return { ...verification, tokenId };
   }
 
   // Account facts for the advertisers still granted, ≤100 per call (production only: the sandbox lacks it).
@@ -142,6 +161,122 @@ export function connectionsService(deps: {
     return { calls, blocked, error: null, checked: true };
   }
 
+  const SUPERSEDED = Symbol('superseded');
+
+  /** One check (see `check`); SUPERSEDED when the owner replaced the token while it ran. */
+  async function checkOnce(id: string, earlier: Diagnosis | null) {
+    let connection = await require(id);
+    if (connection.status === 'needs_reauth' || connection.status === 'revoked') {
+      return {
+        connection_id: id,
+        status: connection.status,
+        live: false,
+        summary: `${(connection.status_reason ?? 'The token was revoked').replace(/\.$/, '')}. The stored token is not used again; ${connection.status === 'revoked' ? 'connect the advertiser again' : `send the owner a re-auth link (adwarden connections reauth-link ${id})`}.`,
+        diagnosis: null,
+        verification: null,
+      };
+    }
+    const verification = await probe(connection, earlier);
+    let apiCalls = verification.apiCalls;
+    let facts: Awaited<ReturnType<typeof refreshAccountFacts>> = {
+      calls: 0,
+      blocked: [],
+      error: null,
+      checked: false,
+    };
+    const at = now();
+    const reasonFor = (v: Verification) => v.summary;
+    if (verification.granted) await store().syncAdvertisers(id, verification.granted, at);
+    if (verification.needsReauth) {
+      // What the mark keeps is enough to announce it again if this process dies before the incident opens.
+      const marked = await markNeedsReauth(
+        id,
+        reasonFor(verification),
+        {
+          verification: verification.status,
+          token_environment: verification.tokenEnvironment ?? null,
+          code: verification.diagnosis?.code ?? null,
+        },
+        verification.tokenId ?? undefined,
+      );
+      // The owner authorized again while this check ran: its verdict was about the old token.
+      if (!marked) return SUPERSEDED;
+    } else if (verification.status === 'valid' || verification.status === 'advertiser_removed') {
+      const granted = (verification.granted ?? []).map((g) => g.advertiserId);
+      facts = await refreshAccountFacts(connection, granted);
+      apiCalls += facts.calls;
+      const refused = facts.error?.kind === 'permission_denied' ? facts.error : null;
+      const degraded =
+        verification.status === 'advertiser_removed' || facts.blocked.length > 0 || refused !== null;
+      const reason =
+        verification.status === 'advertiser_removed'
+          ? verification.summary
+          : facts.blocked.length > 0
+            ? `Accounts that cannot deliver: ${facts.blocked.map((b) => `${b.name} (${b.advertiser_id}, ${b.status})`).join(', ')}.`
+            : refused
+              ? `GET /advertiser/info/ is refused: ${refused.message ?? refused.title}.`
+              : null;
+      await store().update(
+        id,
+        {
+          status: degraded ? 'degraded' : 'healthy',
+          status_reason: reason,
+          last_ok_at: at,
+          last_check_at: at,
+        },
+        at,
+      );
+    } else if (verification.status === 'app_secret_rotated') {
+      await store().update(
+        id,
+        { status: 'degraded', status_reason: verification.summary, last_check_at: at },
+        at,
+      );
+    } else {
+      await store().update(id, { last_check_at: at }, at);
+    }
+    await store().recordCheck({
+      connectionId: id,
+      at,
+      outcome: verification.status,
+      code: typeof verification.diagnosis?.code === 'number' ? verification.diagnosis.code : null,
+      kind: verification.diagnosis?.kind ?? null,
+      detail: { summary: verification.summary, removed: verification.removed },
+      apiCalls,
+    });
+    await store().addEvent(
+      id,
+      'checked',
+      { outcome: verification.status, summary: verification.summary },
+      at,
+    );
+    connection = await require(id);
+    const d = verification.diagnosis;
+    return {
+      connection_id: id,
+      status: connection.status,
+      live: true,
+      summary: verification.summary,
+      verification: {
+        status: verification.status,
+        needs_reauth: verification.needsReauth,
+        token_environment: verification.tokenEnvironment ?? null,
+        removed_advertisers: verification.removed,
+      },
+      diagnosis: d ? diagnosisView(d) : null,
+      api_calls: apiCalls,
+      checked_at: at.toISOString(),
+      app_id: connection.app_id,
+      regime: connection.regime,
+      granted: (verification.granted ?? []).map((g) => ({ advertiser_id: g.advertiserId, name: g.name })),
+      account_status: {
+        checked: facts.checked,
+        blocked: facts.blocked,
+        error: facts.error ? diagnosisView(facts.error) : null,
+      },
+    };
+  }
+
   return {
     require,
     markNeedsReauth,
@@ -172,109 +307,16 @@ export function connectionsService(deps: {
      * `earlier` is the error that prompted the check, explained when the token turns out fine.
      */
     async check(id: string, earlier: Diagnosis | null = null) {
-      let connection = await require(id);
-      if (connection.status === 'needs_reauth' || connection.status === 'revoked') {
-        return {
-          connection_id: id,
-          status: connection.status,
-          live: false,
-          summary: `${(connection.status_reason ?? 'The token was revoked').replace(/\.$/, '')}. The stored token is not used again; ${connection.status === 'revoked' ? 'connect the advertiser again' : `send the owner a re-auth link (adwarden connections reauth-link ${id})`}.`,
-          diagnosis: null,
-          verification: null,
-        };
-      }
-      const verification = await probe(connection, earlier);
-      let apiCalls = verification.apiCalls;
-      let facts: Awaited<ReturnType<typeof refreshAccountFacts>> = {
-        calls: 0,
-        blocked: [],
-        error: null,
-        checked: false,
-      };
-      const at = now();
-      const reasonFor = (v: Verification) => v.summary;
-      if (verification.granted) await store().syncAdvertisers(id, verification.granted, at);
-      if (verification.needsReauth) {
-        // What the mark keeps is enough to announce it again if this process dies before the incident opens.
-        await markNeedsReauth(id, reasonFor(verification), {
-          verification: verification.status,
-          token_environment: verification.tokenEnvironment ?? null,
-          code: verification.diagnosis?.code ?? null,
-        });
-      } else if (verification.status === 'valid' || verification.status === 'advertiser_removed') {
-        const granted = (verification.granted ?? []).map((g) => g.advertiserId);
-        facts = await refreshAccountFacts(connection, granted);
-        apiCalls += facts.calls;
-        const refused = facts.error?.kind === 'permission_denied' ? facts.error : null;
-        const degraded =
-          verification.status === 'advertiser_removed' || facts.blocked.length > 0 || refused !== null;
-        const reason =
-          verification.status === 'advertiser_removed'
-            ? verification.summary
-            : facts.blocked.length > 0
-              ? `Accounts that cannot deliver: ${facts.blocked.map((b) => `${b.name} (${b.advertiser_id}, ${b.status})`).join(', ')}.`
-              : refused
-                ? `GET /advertiser/info/ is refused: ${refused.message ?? refused.title}.`
-                : null;
-        await store().update(
-          id,
-          {
-            status: degraded ? 'degraded' : 'healthy',
-            status_reason: reason,
-            last_ok_at: at,
-            last_check_at: at,
-          },
-          at,
+      const result = await checkOnce(id, earlier);
+      if (result !== SUPERSEDED) return result;
+      // The owner authorized again while the check ran: check the token that is there now.
+      const again = await checkOnce(id, earlier);
+      if (again === SUPERSEDED)
+        throw new ServiceError(
+          'ADW_CONFLICT',
+          `connection ${id} was re-authorized twice during one check; check it again`,
         );
-      } else if (verification.status === 'app_secret_rotated') {
-        await store().update(
-          id,
-          { status: 'degraded', status_reason: verification.summary, last_check_at: at },
-          at,
-        );
-      } else {
-        await store().update(id, { last_check_at: at }, at);
-      }
-      await store().recordCheck({
-        connectionId: id,
-        at,
-        outcome: verification.status,
-        code: typeof verification.diagnosis?.code === 'number' ? verification.diagnosis.code : null,
-        kind: verification.diagnosis?.kind ?? null,
-        detail: { summary: verification.summary, removed: verification.removed },
-        apiCalls,
-      });
-      await store().addEvent(
-        id,
-        'checked',
-        { outcome: verification.status, summary: verification.summary },
-        at,
-      );
-      connection = await require(id);
-      const d = verification.diagnosis;
-      return {
-        connection_id: id,
-        status: connection.status,
-        live: true,
-        summary: verification.summary,
-        verification: {
-          status: verification.status,
-          needs_reauth: verification.needsReauth,
-          token_environment: verification.tokenEnvironment ?? null,
-          removed_advertisers: verification.removed,
-        },
-        diagnosis: d ? diagnosisView(d) : null,
-        api_calls: apiCalls,
-        checked_at: at.toISOString(),
-        app_id: connection.app_id,
-        regime: connection.regime,
-        granted: (verification.granted ?? []).map((g) => ({ advertiser_id: g.advertiserId, name: g.name })),
-        account_status: {
-          checked: facts.checked,
-          blocked: facts.blocked,
-          error: facts.error ? diagnosisView(facts.error) : null,
-        },
-      };
+      return again;
     },
     /**
      * A durable link for the owner: each visit starts a fresh OAuth consent bound to this connection.

@@ -96,12 +96,13 @@ export async function createServices(config: Config, options: ServicesOptions) {
       keyRing,
       apps,
       now,
-      onRefreshRejected: (id, code, message) =>
-        connections!.markNeedsReauth(
+      onRefreshRejected: async (id, code, message) => {
+        await connections!.markNeedsReauth(
           id,
           `The refresh token was refused (${code}: ${message}); the owner must authorize again.`,
           { code },
-        ),
+        );
+      },
       onRefreshed: async (id, expiresAt) => {
         const accessExpiresAt = new Date(expiresAt).toISOString();
         log.info({ connection: id, accessExpiresAt }, 'tt_user token refreshed');

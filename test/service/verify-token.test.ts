@@ -83,4 +83,27 @@ describe('verifyToken tells causes apart', () => {
     expect(result.status).toBe('healthy');
     expect(result.summary).toMatch(/earlier 40001 was not about the token but permission denied/);
   });
+
+  it('never undoes a re-auth that completes while a check of the old token is running', async () => {
+    const advertiser = stack.tiktok.world.advertisers.filter((a) => a.app_ids.includes(stack.app.app_id))[2]!
+      .advertiser_id;
+    const id = await connect([advertiser]);
+    const before = (await stack.api('GET', `/api/v1/connections/${id}`)).body.connection.tokens.length;
+    await stack.emulator.control.fault({ type: 'revokeToken', advertiserId: advertiser, by: 'user' });
+    // The check's first call answers slowly: the owner's re-auth lands while it still holds the old token.
+    await stack.emulator.control.fault({ type: 'slow', delayMs: 1_500, paths: ['/oauth2/advertiser/get/'] });
+    const checking = stack.services.connections.check(id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const link = (await stack.api('POST', `/api/v1/connections/${id}/reauth-link`)).body.url as string;
+    const repaired = stack.consent(link, { advertiserIds: [advertiser] });
+    const [check, { page }] = await Promise.all([checking, repaired]);
+    await stack.emulator.control.clearFaults();
+    expect(page.html).toContain('Reconnected');
+    // The verdict about the replaced token was dropped; the check looked again at the one there now.
+    expect(check).toMatchObject({ status: 'healthy', verification: { status: 'valid' } });
+    const connection = (await stack.api('GET', `/api/v1/connections/${id}`)).body.connection;
+    expect(connection.status).toBe('healthy');
+    expect(connection.tokens).toHaveLength(before + 1);
+    expect(connection.tokens.at(-1).status).toBe('active');
+  });
 });

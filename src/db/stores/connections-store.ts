@@ -118,13 +118,17 @@ export function connectionsStore(db: Kysely<Database>) {
         .where('id', '=', id)
         .execute();
     },
-    async activeToken(connectionId: string): Promise<TokenRow | undefined> {
-      return db
+    /** The connection's active token; `forUpdate` locks it until the transaction ends. */
+    async activeToken(
+      connectionId: string,
+      options: { forUpdate?: boolean } = {},
+    ): Promise<TokenRow | undefined> {
+      const query = db
         .selectFrom('connection_tokens')
         .selectAll()
         .where('connection_id', '=', connectionId)
-        .where('status', '=', 'active')
-        .executeTakeFirst();
+        .where('status', '=', 'active');
+      return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
     },
     async tokens(connectionId: string): Promise<TokenRow[]> {
       return db
