@@ -32,6 +32,13 @@ function binDir(): string | null {
   return null;
 }
 
+/** `runuser` is in /usr/sbin, which a minimal PATH (a CI runner's, say) may leave out. */
+function findRunuser(): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  for (const dir of dirs) if (dir && existsSync(join(dir, 'runuser'))) return join(dir, 'runuser');
+  return null;
+}
+
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = createServer();
@@ -50,6 +57,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres | { skippe
   const bin = binDir();
   if (!bin) return { skipped: 'no PostgreSQL server programs (initdb, pg_ctl) on this machine' };
   const root = process.getuid?.() === 0;
+  const runuser = root ? findRunuser() : null;
+  if (root && !runuser)
+    return { skipped: 'running as root, and runuser (util-linux) is missing to run PostgreSQL as postgres' };
   const dir = mkdtempSync(join(tmpdir(), 'adwarden-pg-'));
   const data = join(dir, 'data');
   if (root) {
@@ -59,8 +69,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres | { skippe
   }
   const run = (program: string, args: string[]) =>
     execFileSync(
-      root ? 'runuser' : join(bin, program),
-      root ? ['-u', 'postgres', '--', join(bin, program), ...args] : args,
+      runuser ?? join(bin, program),
+      runuser ? ['-u', 'postgres', '--', join(bin, program), ...args] : args,
       {
         stdio: 'pipe',
         encoding: 'utf8',
