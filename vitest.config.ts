@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` needs nothing outside the process (npm test, any fresh machine);
@@ -9,6 +10,9 @@ import { defineConfig } from 'vitest/config';
 // Each run also writes a JSON report that .ci/run turns into its "N passed, N failed" line.
 export default defineConfig({
   test: {
+    // Vitest's default (one worker fewer than there are cores) means a single worker on a two-core
+    // machine; most files wait on child processes and sockets, so two workers roughly halve npm test.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: ['default', ['json', { outputFile: '.vitest/report.json' }]],
     projects: [
       {
