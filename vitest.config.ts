@@ -36,10 +36,10 @@ export default defineConfig({
           name: 'scenarios',
           include: ['test/scenarios/**/*.test.ts'],
           testTimeout: 180_000,
-          // The demo runs emulator, service and PGlite in one process on an accelerated clock: a short
-          // fault (the outage lasts 6 s of real time) can slip between sweeps on a busy machine. One file
-          // at a time keeps the machine quiet; a retry covers the rest, and is reported by vitest.
-          fileParallelism: false,
+          // The demo runs emulator, service and PGlite in one process on an accelerated clock, mostly
+          // waiting for it: the two files side by side use about one core between them. A short fault
+          // (the outage lasts 6 s of real time) can still slip between sweeps on a busy machine; a retry
+          // covers that, and vitest reports it.
           retry: 2,
         },
       },
