@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { SERVICE_NODE_ARGS } from '../bin/run-modern-node.js';
 import { createServices } from '../src/app/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { createLogger } from '../src/log/index.ts';
@@ -54,7 +55,7 @@ export async function memoryBenchmark({ quick }: BenchOptions): Promise<Record<s
   const postgresInstalled = quick
     ? null
     : existsSync(BUILT)
-      ? await onPostgres({ entry: BUILT, nodeArgs: ['--max-semi-space-size=4'] })
+      ? await onPostgres({ entry: BUILT, nodeArgs: [...SERVICE_NODE_ARGS] })
       : { skipped: 'no dist/ to run: npm run build first' };
   return {
     advertisers: SHAPE.connections * SHAPE.perConnection,

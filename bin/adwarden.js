@@ -4,16 +4,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runOnModernNode } from './run-modern-node.js';
+import { runOnModernNode, SERVICE_NODE_ARGS } from './run-modern-node.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src', 'cli', 'main.ts');
 const args = process.argv.slice(2);
-// Long-running service commands keep V8's young generation small: a monitor allocates in bursts, and
-// the default (up to 3 × 32 MB) is most of the difference between ~140 MB and ~200 MB of RSS on
-// PostgreSQL, for no measurable loss of throughput (docs/performance.md, memory benchmark).
+// Long-running service commands run with V8 flags that keep the heap near what is live (see
+// SERVICE_NODE_ARGS).
 const SERVICE_COMMANDS = new Set(['serve', 'worker', 'start', 'demo']);
-const nodeArgs = args.some((arg) => SERVICE_COMMANDS.has(arg)) ? ['--max-semi-space-size=4'] : [];
+const nodeArgs = args.some((arg) => SERVICE_COMMANDS.has(arg)) ? SERVICE_NODE_ARGS : [];
 await runOnModernNode(existsSync(source) ? source : join(root, 'dist', 'cli', 'main.js'), args, {
   nodeArgs,
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SERVICE_NODE_ARGS } from '../../bin/run-modern-node.js';
 import { trial } from '../support/trials.ts';
 
 const RUNNER = fileURLToPath(new URL('./soak-run.ts', import.meta.url));
@@ -46,7 +47,7 @@ describe('soak', () => {
           'RSS at the end within 10% of RSS after the first day; no job waiting or running for more than 2 real minutes at any hourly sample; the check history bounded by its retention; every revoked token found and every repaired one healthy again; the process never dies',
         times: DAYS * 24,
       });
-      const child = spawn(process.execPath, ['--max-semi-space-size=4', RUNNER], {
+      const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, RUNNER], {
         env: { ...process.env, SOAK_DAYS: String(DAYS), SOAK_SPEED: String(SPEED) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
