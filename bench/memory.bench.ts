@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { SERVICE_NODE_ARGS } from '../bin/run-modern-node.js';
+import { SERVICE_NODE_ARGS } from '../bin/service-node-args.js';
 import { createServices } from '../src/app/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { createLogger } from '../src/log/index.ts';

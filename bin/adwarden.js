@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runOnModernNode, SERVICE_NODE_ARGS } from './run-modern-node.js';
+import { runOnModernNode } from './run-modern-node.js';
+import { SERVICE_NODE_ARGS } from './service-node-args.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src', 'cli', 'main.ts');

@@ -19,15 +19,6 @@ export function isModernNode(version) {
   return major > MINIMUM[0] || (major === MINIMUM[0] && minor >= MINIMUM[1]);
 }
 
-/**
- * V8 flags for the long-running service commands (serve, worker, start, demo). A monitor allocates in
- * bursts; V8's defaults size the heap for throughput (a young generation of up to 3 × 32 MB, an old
- * generation allowed to grow well past what is live before it is collected), which is most of a busy
- * service's RSS. These keep it near what is live, for no measurable loss of throughput
- * (docs/performance.md, memory benchmark).
- */
-export const SERVICE_NODE_ARGS = ['--max-semi-space-size=4', '--optimize-for-size'];
-
 function cacheDir() {
   const base =
     process.env.ADWARDEN_NODE_CACHE ||

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_NODE_ARGS } from '../../bin/run-modern-node.js';
+import { SERVICE_NODE_ARGS } from '../../bin/service-node-args.js';
 import { trial } from '../support/trials.ts';
 
 const RUNNER = fileURLToPath(new URL('./soak-run.ts', import.meta.url));
