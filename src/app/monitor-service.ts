@@ -86,7 +86,7 @@ export function monitorService(deps: {
     connectionId: string,
     appId: string,
     check: Awaited<ReturnType<ConnectionsService['check']>>,
-    options: { definitive?: boolean } = {},
+    options: { definitive?: boolean; probeStartedAt?: number } = {},
   ) {
     const now = deps.now();
     const names = await store().advertiserNames(connectionId);
@@ -136,13 +136,23 @@ export function monitorService(deps: {
 
     const connection = await deps.connections.require(connectionId);
     const failures = reading.outcome === 'transient' ? connection.check_failures + 1 : 0;
-    const next = nextCheckAt(
+    // A check asked for while this probe held the connection (an in-band report, an upload to watch)
+    // found it held and left it due: that check looks again, after this one, instead of waiting a whole
+    // sweep interval. (The sweep's own planning sets a time ahead of the probe, never one inside it.)
+    const askedAt = connection.next_check_at?.getTime() ?? null;
+    const askedMeanwhile =
+      options.probeStartedAt !== undefined &&
+      askedAt !== null &&
+      askedAt >= options.probeStartedAt &&
+      askedAt <= now;
+    const planned = nextCheckAt(
       reading.outcome === 'rate_limited' ? 'transient' : reading.outcome,
       Math.max(1, failures),
       now,
       deps.settings.sweep,
       random,
     );
+    const next = planned !== null && askedMeanwhile ? Math.min(planned, askedAt) : planned;
     await store().scheduleCheck(connectionId, next === null ? null : new Date(next), failures);
     await correlate(now, active);
     if (reading.outcome === 'transient' && failures >= 3)
@@ -237,6 +247,7 @@ export function monitorService(deps: {
   }
 
   async function probeHeld(connectionId: string, reason: string) {
+    const probeStartedAt = deps.now();
     const connection = await deps.connections.require(connectionId);
     let check: Awaited<ReturnType<ConnectionsService['check']>>;
     try {
@@ -261,7 +272,7 @@ export function monitorService(deps: {
       }
       throw error;
     }
-    return applyCheck(connectionId, connection.app_id, check);
+    return applyCheck(connectionId, connection.app_id, check, { probeStartedAt });
   }
 
   /** A daily schedule: `expiry`, `retention`, or `digest` (what hourly caps held back, per channel). */
@@ -293,12 +304,19 @@ export function monitorService(deps: {
   };
   const dispatcher = () => dispatch ?? inPlace;
 
+  /**
+   * Asks for a probe of the connection now. When one is already queued (or the queue was last seen with
+   * one), the connection is left due as well: the job seen may have started before this request, and
+   * the next tick then asks again, so a request is never lost to a stale view of the queue.
+   */
+  const probeSoon = async (connectionId: string, reason: string) => {
+    if (!(await dispatcher().probe(connectionId, reason)))
+      await store().scheduleCheck(connectionId, new Date(deps.now()));
+  };
+
   const videos = videoWatch({
     ...deps,
-    probeSoon: (id) =>
-      dispatcher()
-        .probe(id, 'video_watch')
-        .then(() => {}),
+    probeSoon: (id) => probeSoon(id, 'video_watch'),
   });
 
   const api = {
@@ -385,10 +403,7 @@ export function monitorService(deps: {
         {
           ...deps,
           labelOf,
-          verify: (id) =>
-            dispatcher()
-              .probe(id, 'in_band')
-              .then(() => {}),
+          verify: (id) => probeSoon(id, 'in_band'),
         },
         report,
       ),
