@@ -86,7 +86,7 @@ export function monitorService(deps: {
     connectionId: string,
     appId: string,
     check: Awaited<ReturnType<ConnectionsService['check']>>,
-    options: { definitive?: boolean; probeStartedAt?: number } = {},
+    options: { definitive?: boolean } = {},
   ) {
     const now = deps.now();
     const names = await store().advertiserNames(connectionId);
@@ -136,23 +136,13 @@ export function monitorService(deps: {
 
     const connection = await deps.connections.require(connectionId);
     const failures = reading.outcome === 'transient' ? connection.check_failures + 1 : 0;
-    // A check asked for while this probe held the connection (an in-band report, an upload to watch)
-    // found it held and left it due: that check looks again, after this one, instead of waiting a whole
-    // sweep interval. (The sweep's own planning sets a time ahead of the probe, never one inside it.)
-    const askedAt = connection.next_check_at?.getTime() ?? null;
-    const askedMeanwhile =
-      options.probeStartedAt !== undefined &&
-      askedAt !== null &&
-      askedAt >= options.probeStartedAt &&
-      askedAt <= now;
-    const planned = nextCheckAt(
+    const next = nextCheckAt(
       reading.outcome === 'rate_limited' ? 'transient' : reading.outcome,
       Math.max(1, failures),
       now,
       deps.settings.sweep,
       random,
     );
-    const next = planned !== null && askedMeanwhile ? Math.min(planned, askedAt) : planned;
     await store().scheduleCheck(connectionId, next === null ? null : new Date(next), failures);
     await correlate(now, active);
     if (reading.outcome === 'transient' && failures >= 3)
@@ -247,7 +237,6 @@ export function monitorService(deps: {
   }
 
   async function probeHeld(connectionId: string, reason: string) {
-    const probeStartedAt = deps.now();
     const connection = await deps.connections.require(connectionId);
     let check: Awaited<ReturnType<ConnectionsService['check']>>;
     try {
@@ -272,7 +261,7 @@ export function monitorService(deps: {
       }
       throw error;
     }
-    return applyCheck(connectionId, connection.app_id, check, { probeStartedAt });
+    return applyCheck(connectionId, connection.app_id, check);
   }
 
   /** A daily schedule: `expiry`, `retention`, or `digest` (what hourly caps held back, per channel). */

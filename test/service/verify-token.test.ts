@@ -107,33 +107,6 @@ describe('verifyToken tells causes apart', () => {
     expect(connection.tokens.at(-1).status).toBe('active');
   });
 
-  it('keeps a check asked for while another probe holds the connection (an in-band report mid-sweep)', async () => {
-    const advertiser = stack.tiktok.world.advertisers.filter((a) => a.app_ids.includes(stack.app.app_id))[3]!
-      .advertiser_id;
-    const id = await connect([advertiser]);
-    // The sweep's probe answers slowly; meanwhile a library user reports the token refused, and the
-    // verification finds the connection held.
-    await stack.emulator.control.fault({ type: 'slow', delayMs: 1_500, paths: ['/oauth2/advertiser/get/'] });
-    const sweeping = stack.services.monitor.probe(id, 'sweep');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const asked = Date.now();
-    const verifying = await stack.services.monitor.probe(id, 'in_band');
-    expect(verifying.outcome).toBe('skipped');
-    expect((await sweeping).outcome).toBe('ok');
-    await stack.emulator.control.clearFaults();
-    // The sweep's probe ended on a good check, but the check asked for meanwhile is still due, not a
-    // whole sweep interval away.
-    const next = (
-      await stack.services.database.db
-        .selectFrom('connections')
-        .select('next_check_at')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow()
-    ).next_check_at;
-    expect(next!.getTime()).toBeLessThanOrEqual(Date.now());
-    expect(next!.getTime()).toBeGreaterThanOrEqual(asked - 1_000);
-  });
-
   it('leaves the connection due when an in-band report finds a probe already queued', async () => {
     const advertiser = stack.tiktok.world.advertisers.filter((a) => a.app_ids.includes(stack.app.app_id))[4]!
       .advertiser_id;
