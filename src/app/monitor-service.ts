@@ -1,20 +1,12 @@
 import type { Kysely } from 'kysely';
-import { type Database, incidentsStore, monitorStore, oauthStore, persist } from '../db/index.ts';
-import {
-  type CheckOutcome,
-  correlateOutage,
-  fingerprintOf,
-  type Incident,
-  type Observation,
-  type RemediationAction,
-} from '../incidents/index.ts';
+import { type Database, monitorStore, oauthStore, persist } from '../db/index.ts';
+import type { Incident, RemediationAction } from '../incidents/index.ts';
 import type { Logger } from '../log/index.ts';
-import { nextCheckAt, outageObservation, readCheck } from '../monitor/index.ts';
-import { checkFindings } from './check-findings.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import { holdLease } from './hold-lease.ts';
 import type { IncidentsService } from './incidents-service.ts';
 import { executeAction } from './monitor-actions.ts';
+import { type Check, checkApplier, type MonitorStats } from './monitor-check.ts';
 import { runDaily } from './monitor-daily.ts';
 import { type InBandReport, observeInBand } from './monitor-in-band.ts';
 import { announceOrphans } from './monitor-orphans.ts';
@@ -56,8 +48,7 @@ export function monitorService(deps: {
   const random = deps.random ?? Math.random;
   const store = () => monitorStore(deps.db);
   const replays = new Map<string, ReplayReport>();
-  // What this process's monitor did, for reports: checks made and the fewest calls they could take.
-  const stats = { checks: 0, watches: 0, minimumCalls: 0 };
+  const stats: MonitorStats = { checks: 0, watches: 0, minimumCalls: 0 };
   let dispatch: Dispatcher | null = null;
 
   async function labelOf(connectionId: string): Promise<string> {
@@ -69,141 +60,7 @@ export function monitorService(deps: {
     }
     return `${first.name === first.advertiser_id ? first.advertiser_id : first.name}${names.length > 1 ? ` +${names.length - 1}` : ''} (${connectionId})`;
   }
-
-  /** Feeds observations, skipping recoveries of problems that have no open incident. */
-  async function feed(observations: Observation[], active: Set<string>): Promise<Incident[]> {
-    const opened: Incident[] = [];
-    for (const observation of observations) {
-      if (!observation.failing && !active.has(fingerprintOf(observation))) continue;
-      const result = await deps.incidents.observe(observation);
-      if (result.incident && observation.failing) opened.push(result.incident);
-    }
-    return opened;
-  }
-
-  /** Applies a check: incidents, recoveries, outage correlation, the next check's time. */
-  async function applyCheck(
-    connectionId: string,
-    appId: string,
-    check: Awaited<ReturnType<ConnectionsService['check']>>,
-    options: { definitive?: boolean } = {},
-  ) {
-    const now = deps.now();
-    const names = await store().advertiserNames(connectionId);
-    const findings = checkFindings({ connectionId, appId, label: await labelOf(connectionId), names }, check);
-    const reading = readCheck(findings, now);
-    deps.log.debug(
-      {
-        connection: connectionId,
-        outcome: reading.outcome,
-        status: findings.status,
-        code: findings.diagnosis?.code ?? null,
-      },
-      'check read',
-    );
-    if (findings.live) {
-      stats.checks++;
-      const infoCalls =
-        findings.accountStatus.checked || findings.accountStatus.error
-          ? Math.ceil(findings.granted.length / 100)
-          : 0;
-      stats.minimumCalls += 1 + infoCalls;
-    }
-    const active = await incidentsStore(deps.db).activeFingerprints(connectionId, appId);
-    const observations = reading.observations.map((o) =>
-      options.definitive && !o.failing && (o.problem === 'auth' || o.problem === 'environment')
-        ? {
-            ...o,
-            definitive: true,
-            source: 'reauth' as const,
-            summary: 'The owner authorized again; the token works.',
-          }
-        : o,
-    );
-    // Recoveries a single check proves: advertisers back in the authorization, accounts enabled again.
-    const granted = new Set(findings.granted.map((g) => g.advertiser_id));
-    const blocked = new Set(findings.accountStatus.blocked.map((b) => b.advertiser_id));
-    for (const incident of await deps.incidents.active('advertiser_removed', { connectionId }))
-      if (incident.subject.advertiserId && granted.has(incident.subject.advertiserId))
-        observations.push(recovery(incident, now, 'The advertiser is back in the authorization.'));
-    for (const incident of await deps.incidents.active('account_status', { connectionId }))
-      if (
-        reading.accountsRead.includes(incident.subject.advertiserId ?? '') &&
-        !blocked.has(incident.subject.advertiserId ?? '')
-      )
-        observations.push(recovery(incident, now, 'The ad account is enabled again (STATUS_ENABLE).'));
-    const opened = await feed(observations, active);
-
-    const connection = await deps.connections.require(connectionId);
-    const failures = reading.outcome === 'transient' ? connection.check_failures + 1 : 0;
-    const next = nextCheckAt(
-      reading.outcome === 'rate_limited' ? 'transient' : reading.outcome,
-      Math.max(1, failures),
-      now,
-      deps.settings.sweep,
-      random,
-    );
-    await store().scheduleCheck(connectionId, next === null ? null : new Date(next), failures);
-    await correlate(now, active);
-    if (reading.outcome === 'transient' && failures >= 3)
-      await feed(
-        [
-          {
-            problem: 'unreachable',
-            subject: { type: 'connection', id: connectionId, label: findings.label, connectionId, appId },
-            failing: true,
-            at: now,
-            source: 'sweep',
-            summary: `${failures} checks in a row failed for reasons outside the token (${check.diagnosis?.code ?? 'no answer'}: ${check.diagnosis?.title ?? 'unknown'}), while other connections work.`,
-            fix: [
-              'Nothing to do yet: adwarden keeps re-checking with backoff.',
-              'If it lasts, look at TikTok’s status page and at the network between adwarden and TikTok.',
-            ],
-            facts: { code: check.diagnosis?.code ?? null, failures },
-          },
-        ],
-        active,
-      );
-    return {
-      check,
-      outcome: reading.outcome,
-      opened: opened.map((i) => i.id),
-      next_check_at: next === null ? null : new Date(next).toISOString(),
-    };
-  }
-
-  /** Many connections failing transiently together is one platform incident. */
-  async function correlate(now: number, active: Set<string>) {
-    const rows = await store().recentChecks(new Date(now - deps.settings.outage.windowMs));
-    const outcomes: CheckOutcome[] = rows.map((r) => ({
-      connectionId: r.connection_id,
-      appId: r.app_id,
-      at: r.at.getTime(),
-      outcome:
-        r.outcome === 'inconclusive' && (r.kind === 'transient' || r.kind === 'unknown')
-          ? 'transient'
-          : r.outcome === 'inconclusive'
-            ? 'other'
-            : 'ok',
-    }));
-    const verdict = correlateOutage(outcomes, now, deps.settings.outage);
-    deps.log.debug(
-      { outage: verdict.outage, failing: verdict.failing.length, checked: verdict.checked },
-      'outage correlation',
-    );
-    const observation = outageObservation(verdict, now, deps.settings.outage.windowMs);
-    await feed([observation], active);
-  }
-
-  const recovery = (incident: Incident, at: number, summary: string): Observation => ({
-    problem: incident.problem,
-    subject: incident.subject,
-    detail: incident.detail ?? undefined,
-    failing: false,
-    at,
-    source: 'sweep',
-    summary,
-  });
+  const { applyCheck } = checkApplier({ ...deps, random, labelOf, stats });
 
   // A probe holds its connection with a short lease (monitor time) that it renews while it runs, so
   // a worker that dies mid-probe frees the connection within the lease, not after the longest a probe
@@ -216,8 +73,8 @@ export function monitorService(deps: {
     const now = deps.now();
     const until = new Date(now + PROBE_LEASE_MS);
     if (!(await store().claimProbe(connectionId, new Date(now), until))) {
-      // Another worker is probing it: leave the connection due, so this check is not lost.
-      await store().scheduleCheck(connectionId, new Date(now));
+      // Another worker is probing it, perhaps from before what prompted this check: ask for one after.
+      await store().requestCheck(connectionId, new Date(now));
       return { check: null, outcome: 'skipped' as const, opened: [] as string[], next_check_at: null };
     }
     const lease = holdLease({
@@ -227,7 +84,12 @@ export function monitorService(deps: {
       renew: (held, next) => store().renewProbe(connectionId, held, next),
     });
     try {
-      return await probeHeld(connectionId, reason);
+      const result = await probeHeld(connectionId, reason);
+      // A check asked for while this one ran may be about a change it read TikTok too early to see.
+      if (!(await store().takeCheckRequest(connectionId)) || result.next_check_at === null) return result;
+      const due = new Date(deps.now());
+      await store().scheduleCheck(connectionId, due);
+      return { ...result, next_check_at: due.toISOString() };
     } finally {
       await lease.stop();
       // A lease left held (the database restarted just then) would keep the connection unchecked for
@@ -238,7 +100,7 @@ export function monitorService(deps: {
 
   async function probeHeld(connectionId: string, reason: string) {
     const connection = await deps.connections.require(connectionId);
-    let check: Awaited<ReturnType<ConnectionsService['check']>>;
+    let check: Check;
     try {
       check = await deps.connections.check(connectionId);
     } catch (error) {
@@ -294,13 +156,13 @@ export function monitorService(deps: {
   const dispatcher = () => dispatch ?? inPlace;
 
   /**
-   * Asks for a probe of the connection now. When one is already queued (or the queue was last seen with
-   * one), the connection is left due as well: the job seen may have started before this request, and
-   * the next tick then asks again, so a request is never lost to a stale view of the queue.
+   * Asks for a probe of the connection now. When one is already queued or running, the request is
+   * recorded instead: a queued probe answers it when it starts; a running one, which may have read
+   * TikTok before this request, leaves the connection due when it ends.
    */
   const probeSoon = async (connectionId: string, reason: string) => {
     if (!(await dispatcher().probe(connectionId, reason)))
-      await store().scheduleCheck(connectionId, new Date(deps.now()));
+      await store().requestCheck(connectionId, new Date(deps.now()));
   };
 
   const videos = videoWatch({
@@ -326,7 +188,7 @@ export function monitorService(deps: {
     async afterCallback(
       connectionId: string,
       purpose: 'connect' | 'reauth',
-      check: Awaited<ReturnType<ConnectionsService['check']>>,
+      check: Check,
       replay: ReplayReport | null,
     ) {
       if (replay) replays.set(connectionId, replay);

@@ -281,6 +281,13 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table outbox add column reauth_sealed text`.execute(db);
     },
   },
+  '0006-check-requests': {
+    async up(db) {
+      // A check asked for while another worker's probe runs: that probe cannot answer it (it may have
+      // read TikTok before the change that prompted the request), so it leaves the connection due.
+      await sql`alter table connections add column check_requested_at timestamptz`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

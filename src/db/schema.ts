@@ -47,6 +47,8 @@ export interface ConnectionsTable {
   next_watch_at: Generated<Timestamp | null>;
   /** Held by the worker probing the connection, so two never probe it at once; short, so a dead worker does not hold it. */
   probe_lease_until: Generated<Timestamp | null>;
+  /** Set when a check is asked for while a probe runs; taking the probe lease clears it. */
+  check_requested_at: Generated<Timestamp | null>;
 }
 
 export type TokenStatus = 'active' | 'revoked' | 'superseded';

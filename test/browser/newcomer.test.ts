@@ -140,8 +140,19 @@ describe('the newcomer’s path, in Chromium', () => {
     expect(fault.status).toBe(200);
     // (The demo's fast sweep may find it first; either way the check ends in the same state.)
     await page.click('text=Check now');
-    await expect.poll(() => page.locator('.flash').textContent()).toMatch(/^Checked:/);
-    await expect.poll(() => page.locator('p .badge').first().textContent()).toBe('needs reauth');
+    await expect
+      .poll(() => page.locator('.flash').textContent())
+      .toMatch(/^Checked:|checks it again as soon as that one ends/);
+    // A check already running (the sweep's) may have read TikTok before the revoke: the one after it finds it.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator('p .badge').first().textContent();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toBe('needs reauth');
 
     // 5. The incident shows what happened, what to do and what adwarden did.
     await page.goto(`${demo.service}/incidents`);
@@ -181,5 +192,5 @@ describe('the newcomer’s path, in Chromium', () => {
     await expect.poll(() => page.locator('.swagger-ui .info .title').count(), { timeout: 15_000 }).toBe(1);
     await shot('api-docs');
     expect(errors).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

@@ -149,4 +149,37 @@ describe('verifyToken tells causes apart', () => {
       monitor.attach(null);
     }
   });
+
+  it('leaves the connection due when a check is asked for while a probe of it runs', async () => {
+    const advertiser = stack.tiktok.world.advertisers.filter((a) => a.app_ids.includes(stack.app.app_id))[5]!
+      .advertiser_id;
+    const id = await connect([advertiser]);
+    const { monitor, database } = stack.services;
+    const nextCheck = async () =>
+      (
+        await database.db
+          .selectFrom('connections')
+          .select('next_check_at')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).next_check_at!.getTime();
+    // A sweep's probe reads TikTok slowly; "Check now" comes while it runs, after the owner revoked.
+    await stack.emulator.control.fault({ type: 'slow', delayMs: 1_500, paths: ['/oauth2/advertiser/get/'] });
+    try {
+      const sweeping = monitor.probe(id, 'sweep');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const asked = await monitor.probe(id, 'in_band');
+      expect(asked.outcome).toBe('skipped');
+      const swept = await sweeping;
+      // The sweep's answer may predate the request: the connection stays due for the check asked for.
+      expect(new Date(swept.next_check_at!).getTime()).toBeLessThanOrEqual(Date.now());
+      expect(await nextCheck()).toBeLessThanOrEqual(Date.now());
+    } finally {
+      await stack.emulator.control.clearFaults();
+    }
+    // The check that follows answers the request: the connection is planned a sweep interval ahead again.
+    const after = await monitor.probe(id, 'sweep');
+    expect(after.outcome).toBe('ok');
+    expect(await nextCheck()).toBeGreaterThan(Date.now() + 1_000);
+  });
 });

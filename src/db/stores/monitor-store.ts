@@ -20,13 +20,35 @@ export function monitorStore(db: Kysely<Database>) {
         .execute();
     },
     /**
+     * Asks for a check now: the connection is due, and a probe running meanwhile (which may have read
+     * TikTok before what prompted the request) leaves it due when it ends (see `takeCheckRequest`).
+     */
+    async requestCheck(id: string, now: Date): Promise<void> {
+      await db
+        .updateTable('connections')
+        .set({ next_check_at: now, check_requested_at: now })
+        .where('id', '=', id)
+        .execute();
+    },
+    /** True when a check was asked for since this probe took its lease; clears the request. */
+    async takeCheckRequest(id: string): Promise<boolean> {
+      const result = await db
+        .updateTable('connections')
+        .set({ check_requested_at: null })
+        .where('id', '=', id)
+        .where('check_requested_at', 'is not', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /**
      * Takes the connection's probe lease until `until`; false while another worker holds it. A lease
-     * running past `until` was taken before the clock jumped back, and is taken over.
+     * running past `until` was taken before the clock jumped back, and is taken over. Taking it answers
+     * every check asked for until now: the probe reads TikTok after them.
      */
     async claimProbe(id: string, now: Date, until: Date): Promise<boolean> {
       const result = await db
         .updateTable('connections')
-        .set({ probe_lease_until: until })
+        .set({ probe_lease_until: until, check_requested_at: null })
         .where('id', '=', id)
         .where((eb) =>
           eb.or([

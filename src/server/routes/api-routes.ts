@@ -26,7 +26,7 @@ export function apiRoutes(app: FastifyInstance, services: Services): void {
     if (!result.check)
       throw new ServiceError(
         'ADW_CONFLICT',
-        'a check of this connection is running right now; ask again in a moment',
+        'a check of this connection is running right now; adwarden checks it again as soon as that one ends',
       );
     return { ...result.check, incidents_opened: result.opened, next_check_at: result.next_check_at };
   });

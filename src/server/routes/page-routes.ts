@@ -199,7 +199,9 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
   app.post('/connections/:id/check', async (request: IdRequest, reply) =>
     handled(reply, `/connections/${request.params.id}`, async () => {
       const result = await services.monitor.probe(request.params.id, 'operator');
-      return `Checked: ${result.check?.summary ?? 'a check is already running'}`;
+      return result.check
+        ? `Checked: ${result.check.summary}`
+        : 'A check of this connection is running right now; adwarden checks it again as soon as that one ends.';
     }),
   );
   app.post('/connections/:id/reauth-link', async (request: IdRequest, reply) =>
