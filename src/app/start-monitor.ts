@@ -1,4 +1,4 @@
-import { checkFreeSpace } from '../db/index.ts';
+import { checkFreeSpace, isConnectionError } from '../db/index.ts';
 import { createJobs, type JobData, type QueueKey } from '../jobs/index.ts';
 import type { Services } from './create-services.ts';
 import type { Dispatcher } from './monitor-service.ts';
@@ -13,6 +13,9 @@ export interface MonitorRunOptions {
   /** Jobs run at once in this process, per queue. @default { probe: 4, watch: 2, deliver: 4 } */
   concurrency?: { probe?: number; watch?: number; deliver?: number };
 }
+
+/** How soon a tick that failed (the database away) is asked for again. */
+const RETRY_TICK_MS = 1_000;
 
 /** A job for a connection deleted since it was queued has nothing left to do. */
 async function forgivingGone(work: Promise<unknown>): Promise<void> {
@@ -82,7 +85,15 @@ export async function startMonitor(services: Services, options: MonitorRunOption
     concurrency: concurrency.deliver ?? 4,
   });
   await jobs.work('daily', ({ schedule }) => monitor.daily(schedule));
-  await jobs.work('tick', () => monitor.tick());
+  await jobs.work('tick', async () => {
+    try {
+      return await monitor.tick();
+    } catch (error) {
+      // The database went away mid-tick: plan again as soon as it is back, not a timer period later.
+      if (isConnectionError(error)) askSoon();
+      throw error;
+    }
+  });
 
   // An embedded database on a full disk fails every write half-way: plan nothing until there is room.
   let paused = false;
@@ -90,6 +101,18 @@ export async function startMonitor(services: Services, options: MonitorRunOption
   // accelerated clock), more would pile up in the queue and run back to back for nothing.
   let queuedTick: string | null = null;
   let asking = false;
+  // After a tick that failed for want of the database, ask again every second until one is queued.
+  let unplanned = false;
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+  const askSoon = () => {
+    if (retry || stopped) return;
+    retry = setTimeout(() => {
+      retry = null;
+      void askForTick();
+    }, RETRY_TICK_MS);
+    retry.unref();
+  };
   const askForTick = async () => {
     const full = services.embeddedDataDir ? checkFreeSpace(services.embeddedDataDir, 'monitoring') : null;
     if (full) {
@@ -104,8 +127,12 @@ export async function startMonitor(services: Services, options: MonitorRunOption
     try {
       if (queuedTick && (await jobs.isWaiting('tick', queuedTick))) return;
       queuedTick = await jobs.send('tick', {}, { key: 'tick' });
+      if (unplanned) log.info('a tick is planned again');
+      unplanned = false;
     } catch (error) {
-      log.warn({ err: error }, 'could not plan a tick');
+      if (!unplanned) log.warn({ err: error }, 'could not plan a tick; asking again every second');
+      unplanned = true;
+      askSoon();
     } finally {
       asking = false;
     }
@@ -120,7 +147,9 @@ export async function startMonitor(services: Services, options: MonitorRunOption
     /** Asks for a planning tick now (tests and `check now`), unless one is already waiting. */
     tick: () => void askForTick(),
     async stop() {
+      stopped = true;
       clearInterval(timer);
+      if (retry) clearTimeout(retry);
       monitor.attach(null);
       services.metrics.setQueueDepth(null);
       await jobs.stop();

@@ -32,4 +32,23 @@ describe('createJobs', () => {
     const queue = await jobs.boss.getQueue(QUEUES.probe.name);
     expect(queue).toMatchObject({ deleteAfterSeconds: 3_600, heartbeatSeconds: 10 });
   });
+
+  it('retries a failed probe within seconds, and brings an existing queue to the same settings', async () => {
+    expect(await jobs.boss.getQueue(QUEUES.probe.name)).toMatchObject({
+      retryLimit: 3,
+      retryDelay: 1,
+      retryBackoff: true,
+      retryDelayMax: 30,
+    });
+    await jobs.boss.updateQueue(QUEUES.probe.name, { retryDelay: 5, retryBackoff: true, retryDelayMax: 600 });
+    const again = await createJobs(database, { log: createLogger({ level: 'silent' }) });
+    try {
+      expect(await again.boss.getQueue(QUEUES.probe.name)).toMatchObject({
+        retryDelay: 1,
+        retryDelayMax: 30,
+      });
+    } finally {
+      await again.stop();
+    }
+  });
 });

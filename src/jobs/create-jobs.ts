@@ -26,13 +26,19 @@ export const QUEUES = {
     heartbeatSeconds: 10,
     deleteAfterSeconds: KEEP_FINISHED_S,
   },
-  /** Liveness check of one connection (key: connection id). */
+  /**
+   * Liveness check of one connection (key: connection id). A probe fails only when adwarden's own
+   * database does (TikTok's errors are findings): retry soon, 1–2 s, 2–4 s, 4–8 s, so a connection is
+   * checked again within seconds of the database's return. The planner waits for a retry rather than
+   * queue a second probe, so a long first delay would hold the connection's check back as long.
+   */
   probe: {
     name: 'adwarden-probe',
     policy: 'standard',
     retryLimit: 3,
-    retryDelay: 5,
+    retryDelay: 1,
     retryBackoff: true,
+    retryDelayMax: 30,
     expireInSeconds: 300,
     heartbeatSeconds: 10,
     deleteAfterSeconds: KEEP_FINISHED_S,

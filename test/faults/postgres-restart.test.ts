@@ -97,6 +97,7 @@ describe('PostgreSQL restarted under a running service', () => {
     try {
       await eventually(async () => (await everyChecked()) > 0, 'the first checks', 30_000);
       const recoveries: number[] = [];
+      const readyAfter: number[] = [];
       for (const restart of restarts) {
         db.stop(restart.mode);
         await new Promise((resolve) => setTimeout(resolve, 300));
@@ -109,6 +110,7 @@ describe('PostgreSQL restarted under a running service', () => {
           'ready again',
           RECOVER_MS,
         );
+        readyAfter.push(Date.now() - backAt);
         await eventually(
           async () => (await everyChecked()) > backAt,
           'every connection checked after the restart',
@@ -131,6 +133,7 @@ describe('PostgreSQL restarted under a running service', () => {
       ).toHaveLength(1);
       expect(service.child.exitCode).toBeNull();
       t.figures({
+        ready_ms: readyAfter,
         recovery_ms: recoveries,
         slowest_recovery_ms: Math.max(...recoveries),
         target_ms: RECOVER_MS,
