@@ -42,7 +42,9 @@ describe('emulator chaos against the client', () => {
     await emulator.control('/faults', 'POST', {
       type: 'chaos',
       rate: 0.75,
-      slowMs: 1_500,
+      // Well past the 1 s timeout: undici checks its timeouts every half second, so one can fire up to
+      // 0.5 s late (more on a busy machine), and a slow answer must not arrive inside that slack.
+      slowMs: 2_500,
       stallMs: 5_000,
       bytes: 1024 * 1024,
     });
