@@ -54,6 +54,15 @@ async function world(connections: number) {
 }
 
 /** Adopts the world's authorizations into the install `env` describes; returns advertiser → connection. */
+/** The settings both drills run with: sweeps every second, campaign watch out of the way. */
+const drillEnv = (w: Awaited<ReturnType<typeof world>>) => ({
+  ADWARDEN_DATA_DIR: join(w.dir, 'data'),
+  ADWARDEN_SWEEP_INTERVAL: '1s',
+  ADWARDEN_CAMPAIGN_WATCH_INTERVAL: '1h',
+  ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: 'true',
+  ADWARDEN_LOG_LEVEL: 'warn',
+});
+
 async function adopt(env: Record<string, string>, w: Awaited<ReturnType<typeof world>>) {
   const services = await createServices(loadConfig({ env }), {
     command: 'test',
@@ -312,11 +321,7 @@ describe('kill -9 on PostgreSQL: serve and a worker', () => {
     const env = {
       DATABASE_URL: server.createDatabase('adwarden'),
       ADWARDEN_SECRET_KEY: Buffer.alloc(32, 4).toString('base64'),
-      ADWARDEN_DATA_DIR: join(w.dir, 'data'),
-      ADWARDEN_SWEEP_INTERVAL: '1s',
-      ADWARDEN_CAMPAIGN_WATCH_INTERVAL: '1h',
-      ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: 'true',
-      ADWARDEN_LOG_LEVEL: 'warn',
+      ...drillEnv(w),
     };
     const connectionOf = await adopt(env, w);
     const pgClient = new pg.Client({ connectionString: env.DATABASE_URL });
@@ -408,11 +413,7 @@ describe('kill -9 of the embedded service (PGlite)', () => {
       times: kills,
     });
     const env = {
-      ADWARDEN_DATA_DIR: join(w.dir, 'data'),
-      ADWARDEN_SWEEP_INTERVAL: '1s',
-      ADWARDEN_CAMPAIGN_WATCH_INTERVAL: '1h',
-      ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: 'true',
-      ADWARDEN_LOG_LEVEL: 'warn',
+      ...drillEnv(w),
     };
     const connectionOf = await adopt(env, w);
     const run = await drill({

@@ -54,6 +54,15 @@ describe('outbound webhook signatures', () => {
     run = await startMonitor(stack.services, { tickMs: 100, jobsSchema: 'pgboss_signatures' });
   }, 60_000);
 
+  /** A library user's call refused for want of a permission: an incident, and a notification, at once. */
+  const reportDenied = (endpoint: string) =>
+    stack.services.monitor.observeInBand({
+      connection_id: connectionId,
+      code: 40001,
+      message: `advertiser does not grant you ${endpoint}:GET permission`,
+      endpoint,
+    });
+
   afterAll(async () => {
     await run?.stop();
     await sink?.close();
@@ -82,12 +91,7 @@ describe('outbound webhook signatures', () => {
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     expect(Buffer.from(secret.slice(6), 'base64')).toHaveLength(24);
     await stack.services.notifications.test((await stack.services.notifications.listChannels())[0]!.id);
-    await stack.services.monitor.observeInBand({
-      connection_id: connectionId,
-      code: 40001,
-      message: 'advertiser does not grant you /campaign/get/:GET permission',
-      endpoint: '/campaign/get/',
-    });
+    await reportDenied('/campaign/get/');
     const received = await eventually(
       () => (sink.received.length >= 2 ? sink.received : null),
       'two deliveries',
@@ -128,12 +132,7 @@ describe('outbound webhook signatures', () => {
     });
     sink.failNext(2, 503);
     const before = sink.received.length;
-    await stack.services.monitor.observeInBand({
-      connection_id: connectionId,
-      code: 40001,
-      message: 'advertiser does not grant you /adgroup/get/:GET permission',
-      endpoint: '/adgroup/get/',
-    });
+    await reportDenied('/adgroup/get/');
     const delivered = await eventually(
       () => sink.received.slice(before).find((r) => r.json.data.incident.summary.includes('/adgroup/get/')),
       'the delivery after two refusals',

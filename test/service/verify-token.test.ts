@@ -8,6 +8,15 @@ describe('verifyToken tells causes apart', () => {
   });
   afterAll(() => stack?.close());
 
+  const nextCheckOf = async (id: string) =>
+    (
+      await stack.services.database.db
+        .selectFrom('connections')
+        .select('next_check_at')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).next_check_at;
+
   async function connect(advertiserIds: string[]) {
     const { page } = await stack.consent(`${stack.address}/connect/tiktok?app=${stack.app.app_id}`, {
       advertiserIds,
@@ -112,14 +121,7 @@ describe('verifyToken tells causes apart', () => {
       .advertiser_id;
     const id = await connect([advertiser]);
     const { monitor, database } = stack.services;
-    const nextCheck = async () =>
-      (
-        await database.db
-          .selectFrom('connections')
-          .select('next_check_at')
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow()
-      ).next_check_at;
+    const nextCheck = () => nextCheckOf(id);
     await database.db
       .updateTable('connections')
       .set({ next_check_at: new Date(Date.now() + 300_000) })
@@ -154,15 +156,8 @@ describe('verifyToken tells causes apart', () => {
     const advertiser = stack.tiktok.world.advertisers.filter((a) => a.app_ids.includes(stack.app.app_id))[5]!
       .advertiser_id;
     const id = await connect([advertiser]);
-    const { monitor, database } = stack.services;
-    const nextCheck = async () =>
-      (
-        await database.db
-          .selectFrom('connections')
-          .select('next_check_at')
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow()
-      ).next_check_at!.getTime();
+    const { monitor } = stack.services;
+    const nextCheck = async () => (await nextCheckOf(id))!.getTime();
     // A sweep's probe reads TikTok slowly; "Check now" comes while it runs, after the owner revoked.
     await stack.emulator.control.fault({ type: 'slow', delayMs: 1_500, paths: ['/oauth2/advertiser/get/'] });
     try {
