@@ -2,6 +2,7 @@ import type { Diagnosis } from '../catalog/index.ts';
 import type { ConnectionRow, ConnectionsStore } from '../db/index.ts';
 import { type Verification, verifyToken } from '../oauth/index.ts';
 import { type CallOptions, isTikTokError, listIn } from '../tiktok/index.ts';
+import type { Secret } from '../vault/secret.ts';
 import type { AppsService } from './apps-service.ts';
 import type { TokensService } from './tokens-service.ts';
 
@@ -24,6 +25,12 @@ export interface AccountFacts {
 const BLOCKED_ACCOUNT =
   /^STATUS_(LIMIT|DISABLE|SELF_SERVICE_UNAUDITED|CONTRACT_PENDING|PENDING_CONFIRM|CONFIRM_FAIL)/;
 
+/** What one check reads TikTok with, looked up once: the connection's token and its app's client. */
+export interface CheckSession {
+  token: Secret;
+  own: Awaited<ReturnType<AppsService['clientFor']>>;
+}
+
 /** What a connection's reads at TikTok need. */
 interface Reads {
   apps: AppsService;
@@ -40,7 +47,7 @@ export async function readVerification(
   deps: Reads,
   connection: ConnectionRow,
   earlier: Diagnosis | null,
-): Promise<Verification & { tokenId: string | null }> {
+): Promise<Verification & { tokenId: string | null; session: CheckSession }> {
   const store = deps.store;
   const token = await deps.tokens.accessToken(connection.id);
   // The token row the verdict is about (read after a refresh that accessToken may have made).
@@ -77,7 +84,7 @@ export async function readVerification(
     },
     { storedAdvertiserIds: advertisers.filter((a) => a.granted).map((a) => a.advertiser_id), earlier },
   );
-  return { ...verification, tokenId };
+  return { ...verification, tokenId, session: { token, own } };
 }
 
 /**
@@ -87,13 +94,12 @@ export async function readVerification(
 export async function readAccountFacts(
   deps: Reads,
   connection: ConnectionRow,
+  { token, own: { client, app } }: CheckSession,
   ids: string[],
 ): Promise<AccountFacts> {
   const { store, now } = deps;
-  const { client, app } = await deps.apps.clientFor(connection.app_id);
   if (app.environment !== 'production' || connection.regime !== 'advertiser' || ids.length === 0)
     return { calls: 0, blocked: [], error: null, checked: false };
-  const token = await deps.tokens.accessToken(connection.id);
   const blocked: BlockedAccount[] = [];
   let calls = 0;
   for (let i = 0; i < ids.length; i += 100) {

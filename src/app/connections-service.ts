@@ -111,7 +111,7 @@ export function connectionsService(deps: {
       if (!marked) return SUPERSEDED;
     } else if (verification.status === 'valid' || verification.status === 'advertiser_removed') {
       const granted = (verification.granted ?? []).map((g) => g.advertiserId);
-      facts = await readAccountFacts(reads, connection, granted);
+      facts = await readAccountFacts(reads, connection, verification.session, granted);
       apiCalls += facts.calls;
       const refused = facts.error?.kind === 'permission_denied' ? facts.error : null;
       const degraded =

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type Database, incidentsStore, monitorStore } from '../db/index.ts';
+import { type Database, incidentsStore, type MonitorStore, monitorStore } from '../db/index.ts';
 import {
   type CheckOutcome,
   correlateOutage,
@@ -15,6 +15,9 @@ import type { IncidentsService } from './incidents-service.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 
 export type Check = Awaited<ReturnType<ConnectionsService['check']>>;
+
+/** A connection's advertisers by name, as the monitor labels it. */
+export type AdvertiserNames = Awaited<ReturnType<MonitorStore['advertiserNames']>>;
 
 /** What this process's monitor did, for reports: checks made and the fewest calls they could take. */
 export interface MonitorStats {
@@ -35,7 +38,7 @@ export function checkApplier(deps: {
   now: () => number;
   log: Logger;
   random: () => number;
-  labelOf: (connectionId: string) => Promise<string>;
+  labelOf: (connectionId: string, known: AdvertiserNames) => Promise<string>;
   stats: MonitorStats;
 }) {
   const { labelOf, random, stats } = deps;
@@ -61,7 +64,10 @@ export function checkApplier(deps: {
   ) {
     const now = deps.now();
     const names = await store().advertiserNames(connectionId);
-    const findings = checkFindings({ connectionId, appId, label: await labelOf(connectionId), names }, check);
+    const findings = checkFindings(
+      { connectionId, appId, label: await labelOf(connectionId, names), names },
+      check,
+    );
     const reading = readCheck(findings, now);
     deps.log.debug(
       {

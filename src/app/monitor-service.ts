@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import { type Database, monitorStore, oauthStore, persist } from '../db/index.ts';
+import { type ConnectionRow, type Database, monitorStore, oauthStore, persist } from '../db/index.ts';
 import type { Incident, RemediationAction } from '../incidents/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import { holdLease } from './hold-lease.ts';
 import type { IncidentsService } from './incidents-service.ts';
 import { executeAction } from './monitor-actions.ts';
-import { type Check, checkApplier, type MonitorStats } from './monitor-check.ts';
+import { type AdvertiserNames, type Check, checkApplier, type MonitorStats } from './monitor-check.ts';
 import { runDaily } from './monitor-daily.ts';
 import { type InBandReport, observeInBand } from './monitor-in-band.ts';
 import { announceOrphans } from './monitor-orphans.ts';
@@ -51,8 +51,9 @@ export function monitorService(deps: {
   const stats: MonitorStats = { checks: 0, watches: 0, minimumCalls: 0 };
   let dispatch: Dispatcher | null = null;
 
-  async function labelOf(connectionId: string): Promise<string> {
-    const names = (await store().advertiserNames(connectionId)).filter((a) => a.granted);
+  /** How people know the connection: its first granted advertiser's name (from `known` when read already). */
+  async function labelOf(connectionId: string, known?: AdvertiserNames): Promise<string> {
+    const names = (known ?? (await store().advertiserNames(connectionId))).filter((a) => a.granted);
     const first = names[0];
     if (!first) {
       const connection = await deps.connections.require(connectionId).catch(() => null);
@@ -69,7 +70,8 @@ export function monitorService(deps: {
 
   /** Probes one connection unless another worker is probing it right now. */
   async function probe(connectionId: string, reason: string) {
-    await deps.connections.require(connectionId); // ADW_NOT_FOUND for an unknown id, not a lease conflict
+    // ADW_NOT_FOUND for an unknown id, not a lease conflict.
+    const connection = await deps.connections.require(connectionId);
     const now = deps.now();
     const until = new Date(now + PROBE_LEASE_MS);
     if (!(await store().claimProbe(connectionId, new Date(now), until))) {
@@ -83,23 +85,22 @@ export function monitorService(deps: {
       now: deps.now,
       renew: (held, next) => store().renewProbe(connectionId, held, next),
     });
+    let result: Awaited<ReturnType<typeof probeHeld>>;
+    let next: Date | null;
     try {
-      const result = await probeHeld(connectionId, reason);
-      // A check asked for while this one ran may be about a change it read TikTok too early to see.
-      if (!(await store().takeCheckRequest(connectionId)) || result.next_check_at === null) return result;
-      const due = new Date(deps.now());
-      await store().scheduleCheck(connectionId, due);
-      return { ...result, next_check_at: due.toISOString() };
+      result = await probeHeld(connection, reason);
     } finally {
       await lease.stop();
       // A lease left held (the database restarted just then) would keep the connection unchecked for
-      // the whole lease: the release waits for the database to come back.
-      await persist(() => store().releaseProbe(connectionId));
+      // the whole lease: the release waits for the database to come back. A check asked for while this
+      // one ran may be about a change it read TikTok too early to see: the release leaves it due.
+      next = await persist(() => store().releaseProbe(connectionId, new Date(deps.now())));
     }
+    return { ...result, next_check_at: next?.toISOString() ?? null };
   }
 
-  async function probeHeld(connectionId: string, reason: string) {
-    const connection = await deps.connections.require(connectionId);
+  async function probeHeld(connection: ConnectionRow, reason: string) {
+    const connectionId = connection.id;
     let check: Check;
     try {
       check = await deps.connections.check(connectionId);
@@ -201,10 +202,7 @@ export function monitorService(deps: {
         {
           ...deps,
           labelOf,
-          probeSoon: (id) =>
-            dispatcher()
-              .probe(id, 'campaign_watch')
-              .then(() => {}),
+          probeSoon: (id) => probeSoon(id, 'campaign_watch'),
         },
         connectionId,
       );

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 
 /** What the monitor reads and writes beside the connection rows: schedules, check history, marks. */
@@ -21,7 +21,7 @@ export function monitorStore(db: Kysely<Database>) {
     },
     /**
      * Asks for a check now: the connection is due, and a probe running meanwhile (which may have read
-     * TikTok before what prompted the request) leaves it due when it ends (see `takeCheckRequest`).
+     * TikTok before what prompted the request) leaves it due when it ends (see `releaseProbe`).
      */
     async requestCheck(id: string, now: Date): Promise<void> {
       await db
@@ -29,16 +29,6 @@ export function monitorStore(db: Kysely<Database>) {
         .set({ next_check_at: now, check_requested_at: now })
         .where('id', '=', id)
         .execute();
-    },
-    /** True when a check was asked for since this probe took its lease; clears the request. */
-    async takeCheckRequest(id: string): Promise<boolean> {
-      const result = await db
-        .updateTable('connections')
-        .set({ check_requested_at: null })
-        .where('id', '=', id)
-        .where('check_requested_at', 'is not', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
     },
     /**
      * Takes the connection's probe lease until `until`; false while another worker holds it. A lease
@@ -70,8 +60,23 @@ export function monitorStore(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
-    async releaseProbe(id: string): Promise<void> {
-      await db.updateTable('connections').set({ probe_lease_until: null }).where('id', '=', id).execute();
+    /**
+     * Frees the probe lease. A check asked for while the probe ran is answered by leaving the
+     * connection due at `now` (unless the probe found it dead: no next check). Returns the next check.
+     */
+    async releaseProbe(id: string, now: Date): Promise<Date | null> {
+      const row = await db
+        .updateTable('connections')
+        .set({
+          probe_lease_until: null,
+          check_requested_at: null,
+          // Both columns as they were before this update.
+          next_check_at: sql<Date | null>`case when check_requested_at is not null and next_check_at is not null then ${now} else next_check_at end`,
+        })
+        .where('id', '=', id)
+        .returning('next_check_at')
+        .executeTakeFirst();
+      return row?.next_check_at ?? null;
     },
     async scheduleWatch(id: string, at: Date | null): Promise<void> {
       await db.updateTable('connections').set({ next_watch_at: at }).where('id', '=', id).execute();
