@@ -20,8 +20,25 @@ export function randomToken(bytes = 20): string {
   return randomBytes(bytes).toString('hex');
 }
 
+// Request ids are made for every response: their randomness is drawn in blocks (one system call per
+// 512 ids, not one each) and the time stamp is formatted once per second.
+const ID_BYTES = 9;
+let pool = Buffer.alloc(0);
+let used = 0;
+let stampSecond = Number.NaN;
+let stampText = '';
+
 /** TikTok-like request id: 32 digits-and-letters, time-prefixed. */
 export function requestId(now: number): string {
-  const stamp = new Date(now).toISOString().replace(/\D/g, '').slice(0, 14);
-  return `${stamp}${randomBytes(9).toString('hex').toUpperCase()}`;
+  const second = Math.floor(now / 1000);
+  if (second !== stampSecond) {
+    stampSecond = second;
+    stampText = new Date(now).toISOString().replace(/\D/g, '').slice(0, 14);
+  }
+  if (used + ID_BYTES > pool.length) {
+    pool = randomBytes(ID_BYTES * 512);
+    used = 0;
+  }
+  used += ID_BYTES;
+  return `${stampText}${pool.toString('hex', used - ID_BYTES, used).toUpperCase()}`;
 }
