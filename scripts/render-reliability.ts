@@ -27,7 +27,7 @@ const SUITES: Record<TrialSuite, { title: string; command: string; about: string
     title: 'Soak',
     command: 'npm run soak',
     about:
-      'Simulated days of monitoring on the accelerated clock under a random fault schedule, watching memory, jobs and history retention.',
+      'Simulated days of monitoring on the accelerated clock under a random fault schedule, watching memory, jobs and history retention. The clock runs 400× faster than real time, so the service does 400 times a real monitor’s work per second: on a machine that cannot keep up, jobs queue for minutes and the stuck-job check fails although nothing is stuck; the figures then show how far the service fell behind the schedule (checks by day end, on day one against the 20 × 288 = 5,760 the schedule asks for).',
   },
 };
 
