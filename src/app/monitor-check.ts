@@ -182,5 +182,5 @@ export function checkApplier(deps: {
     summary,
   });
 
-  return { applyCheck, feed };
+  return { applyCheck };
 }
