@@ -30,11 +30,10 @@ export async function postgresLimiterFactory(
     );
   });
   return ({ keyPrefix, points, duration }) => {
-    // The store keeps whole milliseconds: an evenly spaced budget (1 per 1/QPS s) becomes a 1-second window.
-    const whole =
-      duration >= 1
-        ? { points, duration }
-        : { points: Math.max(1, Math.floor(points / duration)), duration: 1 };
+    // The store keeps whole milliseconds. A window of several requests would let two windows' worth
+    // through across their boundary (twice the limit within one TikTok second), so an evenly spaced
+    // budget stays evenly spaced: its interval rounded up to a whole millisecond.
+    const whole = points === 1 ? { points, duration: wholeMsSeconds(duration) } : { points, duration };
     return new RateLimiterPostgres({
       storeClient: pool,
       storeType: 'pool',
@@ -45,4 +44,12 @@ export async function postgresLimiterFactory(
       ...whole,
     });
   };
+}
+
+/**
+ * `seconds` rounded up to a whole number of milliseconds that survives the store's `seconds × 1000`
+ * exactly (1.001 × 1000 is not 1001 in floating point; the next millisecond up is taken then).
+ */
+export function wholeMsSeconds(seconds: number): number {
+  for (let ms = Math.ceil(seconds * 1000 - 1e-9); ; ms++) if ((ms / 1000) * 1000 === ms) return ms / 1000;
 }
