@@ -52,10 +52,12 @@ export function paceStep(options: PaceOptions): Step {
   const headroom = options.headroom ?? 0.98;
   const now = options.now ?? Date.now;
   const prefix = `adw:${options.appId}`;
+  // The per-second slot is taken last, right before the request leaves: with a shared store, each take
+  // is a round trip, and one made after the slot would push the request late into the next one's.
   const budgetLimiters = (name: string, budget: Budget) => [
-    factory({ keyPrefix: `${prefix}:${name}:s`, points: 1, duration: 1 / (budget.perSecond * headroom) }),
-    factory({ keyPrefix: `${prefix}:${name}:m`, points: budget.perMinute, duration: 60 }),
     factory({ keyPrefix: `${prefix}:${name}:d`, points: budget.perDay, duration: 86_400 }),
+    factory({ keyPrefix: `${prefix}:${name}:m`, points: budget.perMinute, duration: 60 }),
+    factory({ keyPrefix: `${prefix}:${name}:s`, points: 1, duration: 1 / (budget.perSecond * headroom) }),
   ];
   const appBudget = options.environment === 'sandbox' ? SANDBOX_BUDGET : APP_BUDGETS[options.tier];
   const app = budgetLimiters('app', appBudget);
