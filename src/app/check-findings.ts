@@ -34,6 +34,8 @@ export function checkFindings(
     accountStatus: ('account_status' in check ? check.account_status : undefined) ?? {
       checked: false,
       blocked: [],
+      refused: [],
+      read: [],
       error: null,
     },
   };

@@ -1,7 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Diagnosis } from '../catalog/index.ts';
 import { connectionsStore, type Database, newId, oauthStore, type Regime } from '../db/index.ts';
-import { authorizeUrl, effectiveBaseUrl, hashNonce, newNonce, STATE_TTL_MS } from '../oauth/index.ts';
+import {
+  authorizeUrl,
+  CODE_EXCHANGE_ATTEMPTS,
+  codeExchangeDelayMs,
+  effectiveBaseUrl,
+  hashNonce,
+  mayRetryCodeExchange,
+  newNonce,
+  STATE_TTL_MS,
+} from '../oauth/index.ts';
 import { isTikTokError, listIn } from '../tiktok/index.ts';
 import type { Secret } from '../vault/secret.ts';
 import type { AppsService } from './apps-service.ts';
@@ -41,6 +51,10 @@ export function connectFlow(deps: {
         check: Awaited<ReturnType<ConnectionsService['check']>>,
         replay: ReplayReport | null,
       ) => Promise<unknown>)
+    | undefined;
+  /** Told when a re-auth consent could not be exchanged for a token (the incidents it was meant to repair record it). */
+  onExchangeFailed?: () =>
+    | ((connectionId: string, text: string, data: Record<string, unknown>) => Promise<unknown>)
     | undefined;
 }) {
   const now = () => new Date(deps.now());
@@ -164,6 +178,32 @@ export function connectFlow(deps: {
     } as const;
   }
 
+  /** Leaves a trace of a consent that could not be turned into a token: the connection's history, and the incidents waiting for it. */
+  async function exchangeFailed(
+    state: { app_id: string; connection_id: string | null; purpose: string },
+    failures: Diagnosis[],
+  ) {
+    const last = failures.at(-1)!;
+    const tries = failures.map((d) => String(d.code)).join(', ');
+    if (!state.connection_id) return;
+    await connectionsStore(deps.db).addEvent(
+      state.connection_id,
+      'reauth_exchange_failed',
+      { codes: failures.map((d) => d.code), attempts: failures.length },
+      now(),
+    );
+    const retried = failures.length > 1 ? ` after ${failures.length} tries (${tries})` : '';
+    await deps.onExchangeFailed?.()?.(
+      state.connection_id,
+      `The owner consented on TikTok, but exchanging the authorization code for a token failed${retried}: ${last.code} ${last.title}. The connection is not repaired yet; ${
+        mayRetryCodeExchange(last)
+          ? 'TikTok could not be reached: the owner opens the same re-auth link again once it answers.'
+          : 'the owner opens the same re-auth link again (each visit starts a fresh consent); if it fails the same way, check the app id and secret in adwarden against TikTok’s developer portal.'
+      }`,
+      { codes: failures.map((d) => d.code), request_id: last.requestId ?? null },
+    );
+  }
+
   return {
     /** The consent URL for a new connection (state stored hashed, single use, 10 minutes). */
     async startConnect(input: {
@@ -225,11 +265,21 @@ export function connectFlow(deps: {
       const code = text('auth_code') ?? text('code');
       if (!code) return { outcome: 'missing_code' };
       let grant: Awaited<ReturnType<typeof exchange>>;
-      try {
-        grant = await exchange(state.app_id, state.regime, code);
-      } catch (failure) {
-        if (isTikTokError(failure)) return { outcome: 'exchange_failed', diagnosis: failure.diagnosis };
-        throw failure;
+      const failures: Diagnosis[] = [];
+      for (;;) {
+        try {
+          grant = await exchange(state.app_id, state.regime, code);
+          break;
+        } catch (failure) {
+          if (!isTikTokError(failure)) throw failure;
+          failures.push(failure.diagnosis);
+          if (failures.length < CODE_EXCHANGE_ATTEMPTS && mayRetryCodeExchange(failure.diagnosis)) {
+            await sleep(codeExchangeDelayMs(failures.length));
+            continue;
+          }
+          await exchangeFailed(state, failures);
+          return { outcome: 'exchange_failed', diagnosis: failure.diagnosis };
+        }
       }
       if (state.regime === 'advertiser' && grant.advertiserIds.length === 0) {
         // A token that reaches nothing is useless: give it back rather than keep it.

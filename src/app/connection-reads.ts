@@ -1,4 +1,4 @@
-import type { Diagnosis } from '../catalog/index.ts';
+import { type Diagnosis, isPermissionFailure } from '../catalog/index.ts';
 import type { ConnectionRow, ConnectionsStore } from '../db/index.ts';
 import { type Verification, verifyToken } from '../oauth/index.ts';
 import { type CallOptions, isTikTokError, listIn } from '../tiktok/index.ts';
@@ -17,8 +17,14 @@ export interface BlockedAccount {
 export interface AccountFacts {
   calls: number;
   blocked: BlockedAccount[];
+  /** Advertisers whose account information TikTok refused on their own (a permission, a deleted account). */
+  refused: Array<{ advertiserId: string; diagnosis: Diagnosis }>;
+  /** The failure that stopped the reads (transient, rate limited…); null when every batch answered. */
   error: Diagnosis | null;
+  /** Every batch was answered (refusals isolated count as answered). */
   checked: boolean;
+  /** Advertisers whose account information was read. */
+  read: string[];
 }
 
 // Account statuses that stop delivery (TikTok's advertiser/info `status`).
@@ -90,24 +96,35 @@ export async function readVerification(
 /**
  * Reads and stores account facts (`/advertiser/info/`, ≤100 per call) of the advertisers still granted,
  * and says which accounts cannot deliver. Production only: the sandbox lacks the endpoint.
+ *
+ * TikTok refuses a whole batch when one advertiser in it refuses (a withdrawn permission, a deleted
+ * account), and its message does not say which. A refused batch is split in halves until the refusing
+ * advertisers stand alone, so the others' account status is still read. Advertisers in `isolate`
+ * (known to refuse) are read on their own from the start, so a standing refusal costs one call per
+ * check, not a new search.
  */
 export async function readAccountFacts(
   deps: Reads,
   connection: ConnectionRow,
   { token, own: { client, app } }: CheckSession,
   ids: string[],
+  isolate: readonly string[] = [],
 ): Promise<AccountFacts> {
   const { store, now } = deps;
   if (app.environment !== 'production' || connection.regime !== 'advertiser' || ids.length === 0)
-    return { calls: 0, blocked: [], error: null, checked: false };
+    return { calls: 0, blocked: [], refused: [], error: null, checked: false, read: [] };
   const blocked: BlockedAccount[] = [];
+  const refused: AccountFacts['refused'] = [];
+  const read: string[] = [];
   let calls = 0;
-  for (let i = 0; i < ids.length; i += 100) {
+
+  /** Reads one batch; a refused batch is split. Returns the diagnosis that stops the check, if any. */
+  async function readBatch(batch: string[]): Promise<Diagnosis | null> {
     calls++;
     let list: Array<Record<string, unknown>>;
     try {
       const data = await client.call('GET', '/advertiser/info/', {
-        query: { advertiser_ids: ids.slice(i, i + 100) },
+        query: { advertiser_ids: batch },
         accessToken: token,
         deadlineMs: 30_000,
         maxAttempts: 2,
@@ -115,7 +132,14 @@ export async function readAccountFacts(
       list = listIn(data, 'list', { method: 'GET', endpoint: '/advertiser/info/' });
     } catch (error) {
       if (!isTikTokError(error)) throw error;
-      return { calls, blocked, error: error.diagnosis, checked: false };
+      const d = error.diagnosis;
+      if (!isPermissionFailure(d.kind) && d.kind !== 'advertiser_unavailable') return d;
+      if (batch.length === 1) {
+        refused.push({ advertiserId: batch[0]!, diagnosis: d });
+        return null;
+      }
+      const half = Math.ceil(batch.length / 2);
+      return (await readBatch(batch.slice(0, half))) ?? (await readBatch(batch.slice(half)));
     }
     const facts = list.map((a) => ({
       advertiserId: String(a.advertiser_id),
@@ -125,10 +149,27 @@ export async function readAccountFacts(
       timezone: typeof a.timezone === 'string' ? a.timezone : null,
       bcId: typeof a.owner_bc_id === 'string' && a.owner_bc_id ? a.owner_bc_id : null,
     }));
-    for (const f of facts)
+    for (const f of facts) {
+      read.push(f.advertiserId);
       if (f.status && BLOCKED_ACCOUNT.test(f.status))
         blocked.push({ advertiser_id: f.advertiserId, name: f.name, status: f.status });
+    }
     await store().updateAdvertiserFacts(connection.id, facts, now());
+    return null;
   }
-  return { calls, blocked, error: null, checked: true };
+
+  const alone = ids.filter((id) => isolate.includes(id));
+  const rest = ids.filter((id) => !isolate.includes(id));
+  const batches = [...alone.map((id) => [id]), ...chunks(rest, 100)];
+  for (const batch of batches) {
+    const error = await readBatch(batch);
+    if (error) return { calls, blocked, refused, error, checked: false, read };
+  }
+  return { calls, blocked, refused, error: null, checked: true, read };
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

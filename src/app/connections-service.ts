@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Diagnosis } from '../catalog/index.ts';
+import { type Diagnosis, isAccessFailure, isPermissionFailure } from '../catalog/index.ts';
 import {
   type ConnectionRow,
   connectionsStore,
@@ -8,7 +8,7 @@ import {
   parkedCallsStore,
 } from '../db/index.ts';
 import { hashNonce, newNonce, REAUTH_LINK_TTL_MS, type Verification } from '../oauth/index.ts';
-import { AUTH_KINDS, type CallOptions, isTikTokError } from '../tiktok/index.ts';
+import { type CallOptions, isTikTokError } from '../tiktok/index.ts';
 import type { AppsService } from './apps-service.ts';
 import { type AccountFacts, readAccountFacts, readVerification } from './connection-reads.ts';
 import {
@@ -21,6 +21,12 @@ import {
 } from './connection-views.ts';
 import { ServiceError } from './service-error.ts';
 import type { TokensService } from './tokens-service.ts';
+
+/** How a check reads TikTok. */
+export interface CheckOptions {
+  /** Advertisers known to refuse `/advertiser/info/`: read on their own, so they do not sink a batch. */
+  isolate?: readonly string[];
+}
 
 /** Connections: list, show, verify, re-auth links, revoke, and calls made on a connection's behalf. */
 export function connectionsService(deps: {
@@ -72,7 +78,7 @@ export function connectionsService(deps: {
   const SUPERSEDED = Symbol('superseded');
 
   /** One check (see `check`); SUPERSEDED when the owner replaced the token while it ran. */
-  async function checkOnce(id: string, earlier: Diagnosis | null) {
+  async function checkOnce(id: string, earlier: Diagnosis | null, options: CheckOptions) {
     let connection = await require(id);
     if (connection.status === 'needs_reauth' || connection.status === 'revoked') {
       return {
@@ -85,13 +91,12 @@ export function connectionsService(deps: {
       };
     }
     const verification = await readVerification(reads, connection, earlier);
-    let apiCalls = verification.apiCalls;
-    let facts: AccountFacts = {
-      calls: 0,
-      blocked: [],
-      error: null,
-      checked: false,
+    const nameOf = (advertiserId: string) => {
+      const name = verification.granted?.find((g) => g.advertiserId === advertiserId)?.name;
+      return name && name !== advertiserId ? `${name} (${advertiserId})` : advertiserId;
     };
+    let apiCalls = verification.apiCalls;
+    let facts: AccountFacts = { calls: 0, blocked: [], refused: [], error: null, checked: false, read: [] };
     const at = now();
     const reasonFor = (v: Verification) => v.summary;
     if (verification.granted) await store().syncAdvertisers(id, verification.granted, at);
@@ -111,18 +116,18 @@ export function connectionsService(deps: {
       if (!marked) return SUPERSEDED;
     } else if (verification.status === 'valid' || verification.status === 'advertiser_removed') {
       const granted = (verification.granted ?? []).map((g) => g.advertiserId);
-      facts = await readAccountFacts(reads, connection, verification.session, granted);
+      facts = await readAccountFacts(reads, connection, verification.session, granted, options.isolate);
       apiCalls += facts.calls;
-      const refused = facts.error?.kind === 'permission_denied' ? facts.error : null;
+      const refused = facts.refused.filter((r) => isPermissionFailure(r.diagnosis.kind));
       const degraded =
-        verification.status === 'advertiser_removed' || facts.blocked.length > 0 || refused !== null;
+        verification.status === 'advertiser_removed' || facts.blocked.length > 0 || refused.length > 0;
       const reason =
         verification.status === 'advertiser_removed'
           ? verification.summary
           : facts.blocked.length > 0
             ? `Accounts that cannot deliver: ${facts.blocked.map((b) => `${b.name} (${b.advertiser_id}, ${b.status})`).join(', ')}.`
-            : refused
-              ? `GET /advertiser/info/ is refused: ${refused.message ?? refused.title}.`
+            : refused.length > 0
+              ? `GET /advertiser/info/ is refused for ${refused.map((r) => nameOf(r.advertiserId)).join(', ')}: ${refused[0]!.diagnosis.message ?? refused[0]!.diagnosis.title}.`
               : null;
       await store().update(
         id,
@@ -134,7 +139,8 @@ export function connectionsService(deps: {
         },
         at,
       );
-    } else if (verification.status === 'app_secret_rotated') {
+    } else if (verification.status === 'app_secret_rotated' || verification.status === 'wrong_environment') {
+      // Neither is the token's fault: it stays, and the connection recovers once the app is fixed.
       await store().update(
         id,
         { status: 'degraded', status_reason: verification.summary, last_check_at: at },
@@ -180,6 +186,12 @@ export function connectionsService(deps: {
       account_status: {
         checked: facts.checked,
         blocked: facts.blocked,
+        refused: facts.refused.map((r) => ({
+          advertiser_id: r.advertiserId,
+          name: verification.granted?.find((g) => g.advertiserId === r.advertiserId)?.name ?? r.advertiserId,
+          error: diagnosisView(r.diagnosis),
+        })),
+        read: facts.read,
         error: facts.error ? diagnosisView(facts.error) : null,
       },
     };
@@ -214,11 +226,11 @@ export function connectionsService(deps: {
      * Verifies the connection's token live and applies the verdict: healthy, degraded, or needs re-auth.
      * `earlier` is the error that prompted the check, explained when the token turns out fine.
      */
-    async check(id: string, earlier: Diagnosis | null = null) {
-      const result = await checkOnce(id, earlier);
+    async check(id: string, earlier: Diagnosis | null = null, options: CheckOptions = {}) {
+      const result = await checkOnce(id, earlier, options);
       if (result !== SUPERSEDED) return result;
       // The owner authorized again while the check ran: check the token that is there now.
-      const again = await checkOnce(id, earlier);
+      const again = await checkOnce(id, earlier, options);
       if (again === SUPERSEDED)
         throw new ServiceError(
           'ADW_CONFLICT',
@@ -313,7 +325,7 @@ export function connectionsService(deps: {
         const accessToken = await deps.tokens.accessToken(id);
         return await client.call<T>(method, path, { ...options, accessToken });
       } catch (error) {
-        const authFailure = isTikTokError(error) && AUTH_KINDS.has(error.diagnosis.kind);
+        const authFailure = isTikTokError(error) && isAccessFailure(error.diagnosis.kind);
         const needsReauth = error instanceof ServiceError && error.code === 'ADW_NEEDS_REAUTH';
         if (
           park &&

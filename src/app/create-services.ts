@@ -131,6 +131,7 @@ export async function createServices(config: Config, options: ServicesOptions) {
       ...urls,
       now,
       afterCallback: () => monitor?.afterCallback,
+      onExchangeFailed: () => (id, text, data) => incidents.note(id, text, data),
     });
     const notifications = notificationsService({
       db,

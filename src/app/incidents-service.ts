@@ -47,6 +47,9 @@ export interface Applied {
 
 class FingerprintTaken extends Error {}
 
+/** Problems whose fix is the owner authorizing again (their incidents carry a re-auth link). */
+const REPAIRED_BY_REAUTH = ['auth', 'permission', 'expiry', 'advertiser_removed'] as const;
+
 /**
  * The thin shell around the incident state machine: each observation or command is evaluated under a
  * row lock, and the incident, its timeline, the re-auth link it sends and its outbox rows are written
@@ -214,6 +217,20 @@ export function incidentsService(deps: {
     async active(problem: string, where: { connectionId?: string; advertiserId?: string } = {}) {
       return (await incidentsStore(deps.db).active(problem, where)).map(toIncident);
     },
+    /**
+     * Writes a line on the timeline of every unresolved incident of the connection that a re-auth
+     * repairs (a failed code exchange, say). Returns the incidents written to.
+     */
+    async note(connectionId: string, text: string, data: Record<string, unknown> = {}): Promise<string[]> {
+      const store = incidentsStore(deps.db);
+      const ids: string[] = [];
+      for (const problem of REPAIRED_BY_REAUTH)
+        for (const row of await store.active(problem, { connectionId })) {
+          await store.addTimeline(row.id, [{ kind: 'observed', at: deps.now(), text, data }]);
+          ids.push(row.id);
+        }
+      return ids;
+    },
     async list(filter: IncidentFilter = {}) {
       return (await incidentsStore(deps.db).list(filter)).map((row) => incidentView(row, deps.publicUrl()));
     },
@@ -263,6 +280,7 @@ function payloadFor(
       actions,
       opened_at: new Date(incident.openedAt).toISOString(),
       resolved_at: incident.resolvedAt === null ? null : new Date(incident.resolvedAt).toISOString(),
+      reopen_count: incident.reopenCount,
       url: `${publicUrl}/incidents/${incident.id}`,
     },
     reauth_link: link,

@@ -8,7 +8,7 @@ import {
   type Observation,
 } from '../incidents/index.ts';
 import type { Logger } from '../log/index.ts';
-import { nextCheckAt, outageObservation, readCheck } from '../monitor/index.ts';
+import { blindSpotObservation, nextCheckAt, outageObservation, readCheck } from '../monitor/index.ts';
 import { checkFindings } from './check-findings.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import type { IncidentsService } from './incidents-service.ts';
@@ -112,6 +112,21 @@ export function checkApplier(deps: {
     const opened = await feed(observations, active);
 
     const connection = await deps.connections.require(connectionId);
+    if (findings.live) {
+      const blind = blindSpotObservation(
+        {
+          outcome: reading.outcome,
+          diagnosis: findings.diagnosis,
+          appId,
+          connection: { id: connectionId, label: findings.label },
+          lastOkAt: (connection.last_ok_at ?? connection.created_at).getTime(),
+          now,
+          sweepIntervalMs: deps.settings.sweep.intervalMs,
+        },
+        deps.settings.blindSpot,
+      );
+      if (blind) opened.push(...(await feed([blind], active)));
+    }
     const failures = reading.outcome === 'transient' ? connection.check_failures + 1 : 0;
     const next = nextCheckAt(
       reading.outcome === 'rate_limited' ? 'transient' : reading.outcome,

@@ -1,4 +1,6 @@
-import { classify } from '../catalog/index.ts';
+import { classify, isAuthFailure, isPermissionFailure } from '../catalog/index.ts';
+import type { Subject } from '../incidents/index.ts';
+import { advertiserSubject, permissionRefused, refusalOf } from '../monitor/index.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import type { IncidentsService } from './incidents-service.ts';
 
@@ -23,6 +25,8 @@ export async function observeInBand(
     incidents: IncidentsService;
     now: () => number;
     labelOf: (connectionId: string) => Promise<string>;
+    /** The advertiser's name as stored (its id when unknown). */
+    advertiserName: (connectionId: string, advertiserId: string) => Promise<string>;
     /** Probes the connection now (or queues the probe). */
     verify: (connectionId: string) => Promise<void>;
   },
@@ -44,39 +48,36 @@ export async function observeInBand(
     },
   );
   const kind = diagnosis.kind;
-  if (['auth_invalid', 'auth_expired', 'app_credentials'].includes(kind)) {
+  if (isAuthFailure(kind)) {
     await deps.verify(connection.id);
     return { kind, code: diagnosis.code, title: diagnosis.title, action: 'verifying' as const };
   }
-  if (kind === 'permission_denied') {
-    const endpoint = diagnosis.details.endpoint ?? report.endpoint ?? 'an endpoint';
-    const method = diagnosis.details.method ?? report.method ?? 'GET';
-    const label = await deps.labelOf(connection.id);
+  if (isPermissionFailure(kind)) {
+    const refusal = refusalOf(diagnosis, {
+      method: report.method ?? 'GET',
+      endpoint: report.endpoint ?? 'an endpoint',
+    });
+    const where = { connectionId: connection.id, appId: connection.app_id };
+    const advertiserId = diagnosis.advertiserId ?? report.advertiser_id ?? null;
+    // A refusal is about one advertiser when the call named one: the same incident the sweep and
+    // campaign watch open for it.
+    const subject: Subject = advertiserId
+      ? advertiserSubject(
+          { id: advertiserId, name: await deps.advertiserName(connection.id, advertiserId) },
+          where,
+        )
+      : {
+          type: 'connection',
+          id: connection.id,
+          label: await deps.labelOf(connection.id),
+          connectionId: connection.id,
+          appId: connection.app_id,
+        };
+    const observation = permissionRefused(subject, refusal, deps.now(), 'in_band');
     const result = await deps.incidents.observe({
-      problem: 'permission',
-      subject: {
-        type: 'connection',
-        id: connection.id,
-        label,
-        connectionId: connection.id,
-        appId: connection.app_id,
-      },
-      detail: `${method} ${endpoint}`,
-      failing: true,
-      at: deps.now(),
-      source: 'in_band',
-      summary: `TikTok refused ${method} ${endpoint} for ${label}: ${diagnosis.message ?? diagnosis.title}.`,
-      fix: [
-        `The authorization lacks the permission for ${method} ${endpoint}${diagnosis.details.permissionGroup ? ` (permission group: ${diagnosis.details.permissionGroup})` : ''}.`,
-        ...diagnosis.fix,
-      ],
-      facts: {
-        code: diagnosis.code,
-        endpoint,
-        method,
-        permission_group: diagnosis.details.permissionGroup ?? null,
-        request_id: report.request_id ?? null,
-      },
+      ...observation,
+      fix: [observation.fix![0]!, ...diagnosis.fix],
+      facts: { ...observation.facts, request_id: report.request_id ?? refusal.requestId },
     });
     return {
       kind,

@@ -36,7 +36,7 @@ export async function announceOrphans(
         removed: [],
         granted: [],
         diagnosis: null,
-        accountStatus: { checked: false, blocked: [], error: null },
+        accountStatus: { checked: false, blocked: [], refused: [], read: [], error: null },
       },
       now,
     );

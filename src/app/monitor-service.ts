@@ -102,8 +102,12 @@ export function monitorService(deps: {
   async function probeHeld(connection: ConnectionRow, reason: string) {
     const connectionId = connection.id;
     let check: Check;
+    // Advertisers with a standing /advertiser/info/ refusal are read on their own, not searched for again.
+    const isolate = (await deps.incidents.active('permission', { connectionId })).flatMap((i) =>
+      i.detail === 'GET /advertiser/info/' && i.subject.advertiserId ? [i.subject.advertiserId] : [],
+    );
     try {
-      check = await deps.connections.check(connectionId);
+      check = await deps.connections.check(connectionId, null, { isolate });
     } catch (error) {
       if (error instanceof ServiceError && error.code === 'ADW_NEEDS_REAUTH') {
         // The refresh token was refused: the tokens service marked the connection; open the incident.
@@ -252,6 +256,9 @@ export function monitorService(deps: {
         {
           ...deps,
           labelOf,
+          advertiserName: async (connectionId, advertiserId) =>
+            (await store().advertiserNames(connectionId)).find((a) => a.advertiser_id === advertiserId)
+              ?.name ?? advertiserId,
           verify: (id) => probeSoon(id, 'in_band'),
         },
         report,

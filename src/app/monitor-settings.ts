@@ -1,5 +1,11 @@
 import { DEFAULT_OUTAGE_POLICY, type OutagePolicy } from '../incidents/index.ts';
-import { DEFAULT_SWEEP_POLICY, type ExpiryPolicy, type SweepPolicy } from '../monitor/index.ts';
+import {
+  type BlindSpotPolicy,
+  DEFAULT_BLIND_SPOT_POLICY,
+  DEFAULT_SWEEP_POLICY,
+  type ExpiryPolicy,
+  type SweepPolicy,
+} from '../monitor/index.ts';
 
 /** The monitor's tunables, resolved from the configuration. */
 export interface MonitorSettings {
@@ -7,6 +13,8 @@ export interface MonitorSettings {
   watchIntervalMs: number;
   expiry: ExpiryPolicy;
   outage: OutagePolicy;
+  /** When rate limits that hide a connection from the monitor become an incident. */
+  blindSpot: BlindSpotPolicy;
   /** Check history older than this is deleted daily. @default 30 days */
   retentionMs: number;
 }
@@ -28,6 +36,7 @@ export function monitorSettings(config: {
       maxTokenAgeMs: config.maxTokenAgeMs,
     },
     outage: DEFAULT_OUTAGE_POLICY,
+    blindSpot: DEFAULT_BLIND_SPOT_POLICY,
     retentionMs: config.checkRetentionMs,
   };
 }

@@ -1,10 +1,18 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { isAuthFailure, isPermissionFailure } from '../catalog/index.ts';
 import { type Database, type VideoRow, videosStore } from '../db/index.ts';
 import type { Observation, Subject } from '../incidents/index.ts';
 import type { Logger } from '../log/index.ts';
-import { readVideoPoll, stuckVideosSummary, type WatchedVideo } from '../monitor/index.ts';
-import { AUTH_KINDS, isTikTokError } from '../tiktok/index.ts';
+import {
+  permissionRefused,
+  permissionRestored,
+  readVideoPoll,
+  refusalOf,
+  stuckVideosSummary,
+  type WatchedVideo,
+} from '../monitor/index.ts';
+import { isTikTokError } from '../tiktok/index.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import type { IncidentsService } from './incidents-service.ts';
 import { ServiceError } from './service-error.ts';
@@ -16,6 +24,7 @@ const POLL_LEASE_MS = 60_000;
 /** No poll is planned further ahead than this (the longest backoff, or a lease); later ones predate a jump back. */
 const POLL_HORIZON_MS = 2 * 60_000;
 const BATCH = 60; // ids per /file/video/ad/info/ call
+const VIDEO_INFO = '/file/video/ad/info/';
 
 /** The body of `POST /api/v1/videos`: uploads a pipeline wants watched until they are usable. */
 export const WatchVideosSchema = z.object({
@@ -196,7 +205,7 @@ export function videoWatch(deps: {
             const data = await deps.connections.call<{ list?: typeof listed }>(
               connectionId,
               'GET',
-              '/file/video/ad/info/',
+              VIDEO_INFO,
               {
                 query: { advertiser_id: advertiserId, video_ids: batch.map((v) => v.videoId) },
                 advertiserId,
@@ -208,9 +217,23 @@ export function videoWatch(deps: {
             listed = data.list ?? [];
           } catch (error) {
             // The lease set by take() doubles as the retry: the next poll comes within a minute.
-            if (isTikTokError(error) && AUTH_KINDS.has(error.diagnosis.kind)) {
+            if (isTikTokError(error) && isAuthFailure(error.diagnosis.kind)) {
               await deps.probeSoon(connectionId);
               return totals;
+            }
+            if (isTikTokError(error) && isPermissionFailure(error.diagnosis.kind)) {
+              // This advertiser's uploads wait (their lease lapses and they are polled again); the
+              // connection's other advertisers are polled as usual.
+              const refusal = refusalOf(error.diagnosis, { method: 'GET', endpoint: VIDEO_INFO });
+              await deps.incidents.observe(
+                permissionRefused(
+                  await advertiserSubject(connectionId, advertiserId),
+                  refusal,
+                  deps.now(),
+                  'video_watch',
+                ),
+              );
+              break;
             }
             deps.log.info(
               { connection: connectionId, advertiser: advertiserId, err: error },
@@ -219,6 +242,16 @@ export function videoWatch(deps: {
             continue;
           }
           const at = deps.now();
+          for (const incident of await deps.incidents.active('permission', { advertiserId }))
+            if (incident.subject.connectionId === connectionId && incident.detail === `GET ${VIDEO_INFO}`)
+              await deps.incidents.observe(
+                permissionRestored(
+                  incident.subject,
+                  { method: 'GET', endpoint: VIDEO_INFO },
+                  at,
+                  'video_watch',
+                ),
+              );
           const reading = readVideoPoll(batch, listed, at);
           await store().settle(connectionId, reading.ready, 'ready', new Date(at));
           await store().settle(connectionId, reading.stuck, 'stuck', new Date(at));

@@ -1,9 +1,17 @@
 import type { Kysely } from 'kysely';
+import { isAuthFailure, isPermissionFailure } from '../catalog/index.ts';
 import type { Database } from '../db/index.ts';
 import { fingerprintOf, type Observation } from '../incidents/index.ts';
 import type { Logger } from '../log/index.ts';
-import { type DeliveryItem, deliveryFindings } from '../monitor/index.ts';
-import { AUTH_KINDS, isTikTokError } from '../tiktok/index.ts';
+import {
+  advertiserSubject,
+  type DeliveryItem,
+  deliveryFindings,
+  permissionRefused,
+  permissionRestored,
+  refusalOf,
+} from '../monitor/index.ts';
+import { isTikTokError } from '../tiktok/index.ts';
 import type { ConnectionsService } from './connections-service.ts';
 import type { IncidentsService } from './incidents-service.ts';
 
@@ -13,6 +21,8 @@ const LEVELS = [
   { level: 'ad', path: '/ad/get/', id: 'ad_id', name: 'ad_name' },
 ] as const;
 
+const WATCHED_CALLS = new Set(LEVELS.map((l) => `GET ${l.path}`));
+
 interface Page {
   list: Array<Record<string, unknown>>;
   page_info?: { page: number; total_page: number };
@@ -21,7 +31,9 @@ interface Page {
 /**
  * Campaign watch of one connection: every granted advertiser's campaigns, ad groups and ads (pages of
  * 1000), turned into delivery incidents; incidents whose object no longer shows the problem recover.
- * An auth failure here proves nothing by itself: it asks for a probe, which verifies the token.
+ * An auth failure here proves nothing by itself: it asks for a probe, which verifies the token. A
+ * permission refusal is about one advertiser and one endpoint: it opens a permission incident naming
+ * both, and the watch goes on with the connection's other advertisers.
  */
 export async function watchConnection(
   deps: {
@@ -45,8 +57,14 @@ export async function watchConnection(
   for (const advertiser of advertisers) {
     const items: DeliveryItem[] = [];
     const callsBefore = calls;
+    const subject = advertiserSubject(
+      { id: advertiser.advertiser_id, name: advertiser.name },
+      { connectionId, appId: connection.app_id },
+    );
+    let path: string = LEVELS[0].path;
     try {
-      for (const { level, path, id, name } of LEVELS) {
+      for (const { level, id, name, ...listing } of LEVELS) {
+        path = listing.path;
         for (let page = 1; ; page++) {
           calls++;
           const data = await deps.connections.call<Page>(
@@ -75,11 +93,16 @@ export async function watchConnection(
         }
       }
     } catch (error) {
-      if (isTikTokError(error) && AUTH_KINDS.has(error.diagnosis.kind)) {
+      if (isTikTokError(error) && isAuthFailure(error.diagnosis.kind)) {
         await deps.probeSoon(connectionId);
         return { advertisers: advertisers.length, calls, minimumCalls, findings: findingsCount };
       }
-      // Permission and transient trouble on one advertiser: the sweep owns those; try again next round.
+      if (isTikTokError(error) && isPermissionFailure(error.diagnosis.kind)) {
+        const refusal = refusalOf(error.diagnosis, { method: 'GET', endpoint: path });
+        await deps.incidents.observe(permissionRefused(subject, refusal, deps.now(), 'campaign_watch'));
+        continue;
+      }
+      // Transient trouble on one advertiser: try again next round.
       deps.log.info(
         { connection: connectionId, advertiser: advertiser.advertiser_id, err: error },
         'campaign watch skipped an advertiser',
@@ -112,6 +135,19 @@ export async function watchConnection(
       fix: f.fix,
       facts: { status: f.status, affected_ads: f.affectedAds, advertiser_id: advertiser.advertiser_id },
     }));
+    // Every listing answered: a refusal of one of them seen earlier is over.
+    for (const incident of await deps.incidents.active('permission', {
+      advertiserId: advertiser.advertiser_id,
+    }))
+      if (WATCHED_CALLS.has(incident.detail ?? ''))
+        observations.push(
+          permissionRestored(
+            incident.subject,
+            { method: 'GET', endpoint: incident.detail!.slice('GET '.length) },
+            at,
+            'campaign_watch',
+          ),
+        );
     const current = new Set(observations.map(fingerprintOf));
     for (const incident of await deps.incidents.active('delivery', {
       advertiserId: advertiser.advertiser_id,

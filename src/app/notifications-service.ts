@@ -254,6 +254,7 @@ export function notificationsService(deps: {
           state: 'resolved',
           subject: { type: 'channel', id: channel.id, label: channel.name },
           summary: `A test message from adwarden to the channel ${channel.name}. Nothing is wrong.`,
+          reopen_count: 0,
           fix: [],
           actions: [],
           opened_at: at,

@@ -18,4 +18,13 @@ export {
   FAILURE_KINDS,
   type FailureKind,
 } from './failure-kind.ts';
+export {
+  isAccessFailure,
+  isAuthFailure,
+  isInconclusiveFailure,
+  isPermissionFailure,
+  isRateLimited,
+  isTokenFailure,
+  isTransient,
+} from './kind-groups.ts';
 export { renderErrorsDoc } from './render-errors-doc.ts';

@@ -29,11 +29,18 @@ export const CHAOS_KINDS = [
   'outage',
 ] as const;
 
-const window = {
+/** When a request fault acts: every request fault takes these. */
+export const requestWindow = {
+  /** Share of matching requests affected, 0..1. @default 1 */
   rate: z.number().min(0).max(1).default(1),
+  /** How long the fault lasts on the emulator clock; absent means until DELETE /__control/faults. */
   durationMs: z.number().int().positive().optional(),
+  /** Only these API paths (e.g. "/advertiser/info/"); absent means every path. */
   paths: z.array(z.string().startsWith('/')).optional(),
+  /** Ends after affecting this many requests (a single failed exchange, three resets); absent means no limit. */
+  times: z.number().int().positive().optional(),
 };
+const window = requestWindow;
 const hugeBytes = z
   .number()
   .int()

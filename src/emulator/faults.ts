@@ -1,16 +1,9 @@
 import { z } from 'zod';
-import { CHAOS_FAULTS } from './faults-chaos.ts';
+import { CHAOS_FAULTS, requestWindow } from './faults-chaos.ts';
 import { applyDeliveryFault, DELIVERY_FAULTS } from './faults-delivery.ts';
 import type { EmulatorState } from './state.ts';
 
-const window = {
-  /** Share of matching requests affected, 0..1. @default 1 */
-  rate: z.number().min(0).max(1).default(1),
-  /** How long the fault lasts on the emulator clock; absent means until DELETE /__control/faults. */
-  durationMs: z.number().int().positive().optional(),
-  /** Only these API paths (e.g. "/advertiser/info/"); absent means every path. */
-  paths: z.array(z.string().startsWith('/')).optional(),
-};
+const window = requestWindow;
 
 /** Every fault the control API accepts, validated. */
 export const FaultSchema = z.discriminatedUnion('type', [
@@ -108,6 +101,8 @@ export interface ActiveFault {
   id: number;
   fault: RequestFault;
   until: number | null;
+  /** Requests it affected so far (it ends at `fault.times`). */
+  hits?: number;
 }
 
 const REQUEST_FAULTS = new Set([

@@ -149,6 +149,10 @@ export const SHIPPED_SCENARIOS = [
   'advertiser-removed',
   'ad-rejected',
   'account-suspended',
+  'partial-outage',
+  'watch-permission',
+  'account-info-refused',
+  'rate-limit-blackout',
   'demo',
 ] as const;
 

@@ -291,11 +291,18 @@ function pickFault(runtime: EmulatorRuntime, path: string, now: number) {
   runtime.faults.splice(
     0,
     runtime.faults.length,
-    ...runtime.faults.filter((f) => f.until === null || f.until > now),
+    ...runtime.faults.filter(
+      (f) =>
+        (f.until === null || f.until > now) && (f.fault.times === undefined || (f.hits ?? 0) < f.fault.times),
+    ),
   );
   for (const active of runtime.faults) {
     if (active.fault.paths && !active.fault.paths.includes(path)) continue;
-    if (runtime.random() < active.fault.rate) return active.fault;
+    if (active.fault.times !== undefined && active.fault.times <= (active.hits ?? 0)) continue;
+    if (runtime.random() < active.fault.rate) {
+      active.hits = (active.hits ?? 0) + 1;
+      return active.fault;
+    }
   }
   return undefined;
 }

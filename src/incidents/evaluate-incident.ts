@@ -25,6 +25,7 @@ export function defaultSeverity(observation: Observation): Severity {
       return 'critical';
     case 'permission':
     case 'environment':
+    case 'monitoring':
     case 'outage':
     case 'account_status':
     case 'advertiser_removed':

@@ -15,6 +15,7 @@ export const PROBLEMS = [
   'rate_limit', // a daily quota is spent (per-second and per-minute limits are paced, not alerted)
   'expiry', // a token or refresh token reaches its end soon
   'video', // uploads TikTok never made usable (not in /file/video/ad/info/ by their deadline)
+  'monitoring', // the monitor itself is blind: no successful check for several intervals (rate limits)
 ] as const;
 
 /** One kind of problem. */

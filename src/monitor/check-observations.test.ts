@@ -27,7 +27,7 @@ const findings = (over: Partial<CheckFindings> = {}): CheckFindings => ({
   removed: [],
   granted: [{ advertiser_id: '7001', name: 'Acme' }],
   diagnosis: null,
-  accountStatus: { checked: true, blocked: [], error: null },
+  accountStatus: { checked: true, blocked: [], refused: [], read: ['7001'], error: null },
   ...over,
 });
 
@@ -43,22 +43,29 @@ describe('readCheck', () => {
       'environment:connection:ok',
       'app_credentials:app:ok',
       'unreachable:connection:ok',
+      'permission:advertiser:ok',
       'permission:connection:ok',
     ]);
   });
 
   it('does not vouch for the app secret when the probe did not use it (tt_user, sandbox)', () => {
     expect(
-      seen(findings({ granted: [], accountStatus: { checked: false, blocked: [], error: null } })),
+      seen(
+        findings({
+          granted: [],
+          accountStatus: { checked: false, blocked: [], refused: [], read: [], error: null },
+        }),
+      ),
     ).toEqual(['auth:connection:ok', 'environment:connection:ok', 'unreachable:connection:ok']);
   });
 
   it.each([
     [{ status: 'revoked', needsReauth: true }, ['auth:connection:failing'], 'dead'],
     [
-      { status: 'wrong_environment', needsReauth: true, tokenEnvironment: 'sandbox' },
+      // Not dead: the token works in the other environment, so the sweep keeps checking it.
+      { status: 'wrong_environment', needsReauth: false, tokenEnvironment: 'sandbox' },
       ['environment:connection:failing'],
-      'dead',
+      'ok',
     ],
     [{ status: 'app_secret_rotated' }, ['app_credentials:app:failing'], 'ok'],
     [{ status: 'inconclusive', diagnosis: diagnosis({ kind: 'transient' }) }, [], 'transient'],
@@ -81,26 +88,50 @@ describe('readCheck', () => {
     expect(reading.outcome).toBe(outcome);
   });
 
-  it('names the refused endpoint, method and permission group in a permission problem', () => {
+  it('names the refusing advertiser, the endpoint, method and permission group in a permission problem', () => {
     const reading = readCheck(
       findings({
+        granted: [
+          { advertiser_id: '7001', name: 'Acme' },
+          { advertiser_id: '7002', name: 'Bluebird' },
+        ],
         accountStatus: {
-          checked: false,
+          checked: true,
           blocked: [],
-          error: diagnosis({
-            kind: 'permission_denied',
-            code: 40001,
-            endpoint: '/advertiser/info/',
-            method: 'GET',
-            permission_group: 'Ad Account Management',
-            message: 'advertiser does not grant you /advertiser/info/:GET permission',
-          }),
+          refused: [
+            {
+              advertiser_id: '7002',
+              name: 'Bluebird',
+              error: diagnosis({
+                kind: 'permission_denied',
+                code: 40001,
+                endpoint: '/advertiser/info/',
+                method: 'GET',
+                permission_group: 'Ad Account Management',
+                message: 'advertiser does not grant you /advertiser/info/:GET permission',
+              }),
+            },
+          ],
+          read: ['7001'],
+          error: null,
         },
       }),
       1000,
     );
-    const permission = reading.observations.find((o) => o.problem === 'permission')!;
-    expect(permission).toMatchObject({ failing: true, detail: 'GET /advertiser/info/' });
+    const permission = reading.observations.find((o) => o.problem === 'permission' && o.failing)!;
+    expect(permission).toMatchObject({
+      failing: true,
+      detail: 'GET /advertiser/info/',
+      subject: { type: 'advertiser', id: '7002', label: 'Bluebird (7002)', connectionId: 'con_1' },
+    });
+    expect(permission.summary).toContain('Bluebird (7002)');
+    // The sibling that answered clears its own refusal, if it had one; the connection-wide one stays.
+    expect(
+      reading.observations
+        .filter((o) => o.problem === 'permission' && !o.failing)
+        .map((o) => `${o.subject.type}:${o.subject.id}`),
+    ).toEqual(['advertiser:7001']);
+    expect(reading.accountsRead).toEqual(['7001']);
     expect(permission.fix!.join(' ')).toContain('permission group: Ad Account Management');
     expect(permission.fix!.join(' ')).toMatch(/Business Center/);
   });
@@ -113,6 +144,8 @@ describe('readCheck', () => {
         accountStatus: {
           checked: true,
           blocked: [{ advertiser_id: '7001', name: 'Acme', status: 'STATUS_DISABLE' }],
+          refused: [],
+          read: ['7001'],
           error: null,
         },
       }),

@@ -1,4 +1,6 @@
+import { isInconclusiveFailure, isPermissionFailure, isRateLimited } from '../catalog/index.ts';
 import type { Observation, Subject } from '../incidents/index.ts';
+import { advertiserSubject, permissionRefused, permissionRestored } from './permission-observation.ts';
 
 /** A diagnosis as a check reports it. */
 export interface CheckDiagnosis {
@@ -31,6 +33,10 @@ export interface CheckFindings {
   accountStatus: {
     checked: boolean;
     blocked: Array<{ advertiser_id: string; name: string; status: string }>;
+    /** Advertisers whose account information TikTok refused on their own. */
+    refused: Array<{ advertiser_id: string; name: string; error: CheckDiagnosis }>;
+    /** Advertisers whose account information was read. */
+    read: string[];
     error: CheckDiagnosis | null;
   };
 }
@@ -46,7 +52,6 @@ export interface CheckReading {
   accountsRead: string[];
 }
 
-const TRANSIENT = new Set(['transient', 'unknown']);
 const ACCOUNT_INFO = '/advertiser/info/';
 
 /**
@@ -82,7 +87,7 @@ export function readCheck(f: CheckFindings, at: number): CheckReading {
         fix: ["Ask TikTok for a higher rate tier, or spread the app's work over more of the day."],
         facts: facts(f.diagnosis),
       });
-    const outcome = kind === 'rate_limited' ? 'rate_limited' : TRANSIENT.has(kind) ? 'transient' : 'ok';
+    const outcome = isRateLimited(kind) ? 'rate_limited' : isInconclusiveFailure(kind) ? 'transient' : 'ok';
     return { outcome, observations, accountsRead: [] };
   }
 
@@ -97,7 +102,9 @@ export function readCheck(f: CheckFindings, at: number): CheckReading {
       ],
       facts: { ...facts(f.diagnosis), token_environment: f.tokenEnvironment },
     });
-    return { outcome: 'dead', observations, accountsRead: [] };
+    // The token is not dead: the connection stays in the sweep, so the check after the app is
+    // registered in the right environment finds it healthy.
+    return { outcome: 'ok', observations, accountsRead: [] };
   }
   if (f.needsReauth) {
     see({
@@ -165,30 +172,36 @@ export function readCheck(f: CheckFindings, at: number): CheckReading {
       facts: { advertiser_id: removed.advertiserId, connection_id: f.connectionId },
     });
   const { accountStatus } = f;
-  const error = accountStatus.error;
-  if (error?.kind === 'permission_denied') {
-    const endpoint = error.endpoint ?? ACCOUNT_INFO;
-    const method = error.method ?? 'GET';
-    see({
-      problem: 'permission',
-      subject: connection,
-      detail: `${method} ${endpoint}`,
-      failing: true,
-      summary: `TikTok refuses ${method} ${endpoint} for ${f.label}: ${error.message ?? error.title}.`,
-      fix: [
-        `The authorization lacks the permission for ${method} ${endpoint}${error.permission_group ? ` (permission group: ${error.permission_group})` : ''}.`,
-        'In the developer portal, check the app has that permission; then the advertiser owner re-authorizes through the link adwarden sent, ticking it.',
-        'If the ad account sits in a Business Center, a BC admin must give the member (or the app) an Operator or Admin role on it.',
-      ],
-      facts: {
-        code: error.code,
-        endpoint,
-        method,
-        permission_group: error.permission_group,
-        request_id: error.request_id,
-      },
-    });
-  } else if (accountStatus.checked) {
+  const where = { connectionId: f.connectionId, appId: f.appId };
+  for (const refused of accountStatus.refused)
+    if (isPermissionFailure(refused.error.kind))
+      see(
+        permissionRefused(
+          advertiserSubject({ id: refused.advertiser_id, name: refused.name }, where),
+          {
+            method: refused.error.method ?? 'GET',
+            endpoint: refused.error.endpoint ?? ACCOUNT_INFO,
+            message: refused.error.message ?? refused.error.title,
+            code: refused.error.code,
+            permissionGroup: refused.error.permission_group,
+            requestId: refused.error.request_id,
+          },
+          at,
+          'sweep',
+        ),
+      );
+  const nameOf = new Map(f.granted.map((g) => [g.advertiser_id, g.name]));
+  for (const id of accountStatus.read)
+    see(
+      permissionRestored(
+        advertiserSubject({ id, name: nameOf.get(id) ?? id }, where),
+        { method: 'GET', endpoint: ACCOUNT_INFO },
+        at,
+        'sweep',
+      ),
+    );
+  // Incidents opened before refusals were told apart by advertiser named the connection.
+  if (accountStatus.checked && accountStatus.refused.length === 0)
     see({
       problem: 'permission',
       subject: connection,
@@ -196,7 +209,6 @@ export function readCheck(f: CheckFindings, at: number): CheckReading {
       failing: false,
       summary: `GET ${ACCOUNT_INFO} works again.`,
     });
-  }
   for (const blocked of accountStatus.blocked)
     see({
       problem: 'account_status',
@@ -217,7 +229,7 @@ export function readCheck(f: CheckFindings, at: number): CheckReading {
       ],
       facts: { status: blocked.status },
     });
-  const accountsRead = accountStatus.checked ? f.granted.map((g) => g.advertiser_id) : [];
-  const outcome = error && TRANSIENT.has(error.kind) ? 'transient' : 'ok';
-  return { outcome, observations, accountsRead };
+  const error = accountStatus.error;
+  const outcome = error && isInconclusiveFailure(error.kind) ? 'transient' : 'ok';
+  return { outcome, observations, accountsRead: accountStatus.read };
 }

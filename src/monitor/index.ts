@@ -1,4 +1,10 @@
 export {
+  type BlindSpotInput,
+  type BlindSpotPolicy,
+  blindSpotObservation,
+  DEFAULT_BLIND_SPOT_POLICY,
+} from './blind-spot.ts';
+export {
   type CheckDiagnosis,
   type CheckFindings,
   type CheckOutcomeKind,
@@ -13,6 +19,13 @@ export {
   expiryFindings,
 } from './expiry-findings.ts';
 export { outageObservation } from './outage-observation.ts';
+export {
+  advertiserSubject,
+  permissionRefused,
+  permissionRestored,
+  type Refusal,
+  refusalOf,
+} from './permission-observation.ts';
 export {
   DEFAULT_SWEEP_POLICY,
   dueConnections,

@@ -19,6 +19,8 @@ export interface IncidentPayload {
     actions: string[];
     opened_at: string;
     resolved_at: string | null;
+    /** How many times it came back after being resolved: with `id` and `event`, what tells one notification from a redelivery. */
+    reopen_count: number;
     url: string;
   };
   /** The re-auth link sent with this event, when there is one. */
@@ -80,7 +82,7 @@ export function renderSlack(p: NotificationPayload): Record<string, unknown> {
         {
           type: 'mrkdwn',
           text: escapeMrkdwn(
-            `${p.incident.subject.type} ${p.incident.subject.label} · ${p.incident.severity} · ${p.incident.id}`,
+            `${p.incident.subject.type} ${p.incident.subject.label} · ${p.incident.severity} · ${p.incident.id}${p.incident.reopen_count > 0 ? ` · back ${p.incident.reopen_count}×` : ''}`,
           ),
         },
       ],

@@ -136,7 +136,9 @@ export async function verifyToken(
         apiCalls,
         diagnosis,
         status: 'wrong_environment',
-        needsReauth: true,
+        // The token works where it was issued: not dead, and registering the app in that environment
+        // repairs the connection without the owner (evidence before destruction).
+        needsReauth: false,
         tokenEnvironment,
         summary: `The token was issued for TikTok's ${tokenEnvironment} environment but the app is registered for ${probe.environment}: it works against ${tokenEnvironment} and not against ${probe.environment}. Register the app with the right environment, or connect again through the ${probe.environment} app.`,
       };

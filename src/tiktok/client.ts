@@ -46,6 +46,11 @@ export interface TikTokClientOptions {
   parkFailedCall?: (call: ParkedCall, error: TikTokError) => void;
   /** Clock (epoch ms). @default Date.now */
   now?: () => number;
+  /**
+   * How many times faster than real time `now` runs (an accelerated emulator, as in `adwarden demo`):
+   * rate windows, TikTok's pauses and retry waits keep their meaning on that clock. @default 1
+   */
+  clockSpeed?: number;
 }
 
 /** Per-call options of `call()`. */
@@ -90,7 +95,12 @@ export function createCore(options: TikTokClientOptions) {
   const pipeline = compose(
     [
       telemetryStep(events),
-      retryStep({ events, now, ...options.retry }),
+      retryStep({
+        events,
+        now,
+        ...options.retry,
+        delayScale: options.retry?.delayScale ?? 1 / (options.clockSpeed ?? 1),
+      }),
       breaker,
       paceStep({
         appId,
@@ -99,6 +109,7 @@ export function createCore(options: TikTokClientOptions) {
         limiterFactory: options.limiterFactory,
         events,
         now,
+        clockSpeed: options.clockSpeed,
       }),
       authStep({ provider, events, parkFailedCall: options.parkFailedCall }),
     ],
@@ -120,6 +131,7 @@ export function createCore(options: TikTokClientOptions) {
       auth: opts.auth ?? 'token',
       accessToken: token === undefined ? undefined : token instanceof Secret ? token.reveal() : token,
       signal: opts.signal,
+      maxAttempts: opts.maxAttempts,
       // Deadlines are durations: a monotonic clock, so a wall-clock jump neither expires nor extends them.
       deadline: performance.now() + (opts.deadlineMs ?? deadlineMs),
       attempt: 1,

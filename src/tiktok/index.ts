@@ -43,6 +43,6 @@ export { APP_BUDGETS, type RateTier, SANDBOX_BUDGET } from './limits.ts';
 export type { AdvertiserGrant, TtUserTokens } from './methods/oauth.ts';
 export type * from './methods/types.ts';
 export { type PostgresClient, postgresLimiterFactory } from './postgres-limiter.ts';
-export { type AccessTokenProvider, AUTH_KINDS, fixedAccessToken, type ParkedCall } from './steps/auth.ts';
+export { type AccessTokenProvider, fixedAccessToken, type ParkedCall } from './steps/auth.ts';
 export type { LimiterFactory } from './steps/pace.ts';
 export { TIKTOK_BASE_URLS } from './transport.ts';

@@ -60,6 +60,9 @@ export const EXPECTATIONS: Record<string, (r: DemoReport) => void> = {
     expect(of(r, 'environment').length).toBeGreaterThan(0);
     expect(of(r, 'environment')[0]!.summary).toMatch(/issued for TikTok's sandbox environment/);
     expect(kinds(r)).not.toContain('auth');
+    // The tokens work in the sandbox: none is condemned, so registering the app in the right
+    // environment can repair every connection without the owners.
+    expect(r.connections.every((c) => c.status !== 'needs_reauth')).toBe(true);
   },
   'expiring-refresh-token': (r) => {
     const [expiry] = of(r, 'expiry');
@@ -77,6 +80,47 @@ export const EXPECTATIONS: Record<string, (r: DemoReport) => void> = {
     expect(video!.fix.join(' ')).toMatch(/Upload the file again/);
     expect(video!.state).toBe('resolved');
     expect(r.api_calls.workload).toBeGreaterThan(8);
+  },
+  'partial-outage': (r) => {
+    // Probes retry once, so most checks fail during the outage: one platform incident, no per-connection
+    // noise, and nothing done to the tokens.
+    expect(kinds(r)).toEqual(['outage']);
+    expect(of(r, 'outage')[0]!.state).toBe('resolved');
+  },
+  'watch-permission': (r) => {
+    const [permission] = of(r, 'permission');
+    expect(permission!.subject_type).toBe('advertiser');
+    expect(permission!.summary).toContain('GET /campaign/get/');
+    expect(permission!.fix.join(' ')).toMatch(/Business Center/);
+    expect(reauthSent(permission!)).toBe(true);
+    expect(permission!.state).toBe('resolved');
+    // The advertiser watched after the refusing one is still watched: its rejected ad is found within
+    // one watch interval (2 minutes in the demo).
+    const rejected = of(r, 'delivery').find((i) => /rejected in review/.test(i.summary))!;
+    expect(rejected).toBeDefined();
+    expect(r.detection_ms.incidents[rejected.id]!.opened_after_step_ms).toBeLessThanOrEqual(120_000 + 5_000);
+    expect(kinds(r)).not.toContain('auth');
+  },
+  'account-info-refused': (r) => {
+    const [permission] = of(r, 'permission');
+    expect(permission!.subject_type).toBe('advertiser');
+    expect(permission!.summary).toContain('GET /advertiser/info/');
+    expect(permission!.state).toBe('resolved');
+    // The sibling's disabled account is found within one sweep (15 s in the demo) of the step.
+    const [disabled] = of(r, 'account_status');
+    expect(disabled!.summary).toMatch(/STATUS_DISABLE/);
+    expect(r.detection_ms.incidents[disabled!.id]!.opened_after_step_ms).toBeLessThanOrEqual(15_000 + 3_000);
+    expect(kinds(r)).not.toContain('auth');
+  },
+  'rate-limit-blackout': (r) => {
+    // Tokens are fine, TikTok is up: the only problem is that the monitor is blind, and it says so.
+    const blind = of(r, 'monitoring');
+    expect(blind.length).toBeGreaterThan(0);
+    expect(blind[0]!.summary).toMatch(
+      /^Monitoring degraded: no successful check of .* because TikTok answers rate limits \(40100\)/,
+    );
+    expect(blind.every((i) => i.state === 'resolved')).toBe(true);
+    expect(kinds(r).filter((k) => k !== 'monitoring')).toEqual([]);
   },
   demo: (r) => {
     for (const kind of ['auth', 'permission', 'account_status', 'delivery']) expect(kinds(r)).toContain(kind);

@@ -9,6 +9,8 @@ describe('shipped scenarios (1 of 2)', () => {
     'permission-removed',
     'account-suspended',
     'ad-rejected',
+    'partial-outage',
+    'watch-permission',
   ])
     it(
       `${name} leads to the expected incidents, actions and notifications`,

@@ -9,6 +9,8 @@ describe('shipped scenarios (2 of 2)', () => {
     'expiring-refresh-token',
     'video-processing',
     'demo',
+    'account-info-refused',
+    'rate-limit-blackout',
   ])
     it(
       `${name} leads to the expected incidents, actions and notifications`,

@@ -112,3 +112,34 @@ describe('client: circuit breaker', () => {
     }
   });
 });
+
+describe('client: per-call attempt caps', () => {
+  it('sends no more requests than a call’s maxAttempts during an outage', async () => {
+    // The client keeps the catalog's limit (10 for 50002); the call asks for two.
+    const t = await clientAndEmulator({}, { breaker: { threshold: 1_000 } });
+    try {
+      await t.emulator.control.fault({ type: 'outage', code: 50002 });
+      const error = await failure(t.client.call('GET', '/user/info/', { maxAttempts: 2 }));
+      expect(error.code).toBe(50002);
+      expect(error.attempts).toBe(2);
+      expect(await t.emulator.control.requestCount()).toBe(2);
+      // Without a cap the catalog's ten apply.
+      await t.emulator.control.clearRequests();
+      await failure(t.client.call('GET', '/user/info/'));
+      expect(await t.emulator.control.requestCount()).toBe(10);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('never raises the attempts above the client’s own cap', async () => {
+    const t = await clientAndEmulator({}, { retry: { maxAttempts: 3, random: () => 0, delayScale: 0 } });
+    try {
+      await t.emulator.control.fault({ type: 'outage', code: 50002 });
+      await failure(t.client.call('GET', '/user/info/', { maxAttempts: 8 }));
+      expect(await t.emulator.control.requestCount()).toBe(3);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -7,6 +7,8 @@ export interface InboxEntry {
   channel: 'slack' | 'webhook';
   incident_id: string | null;
   event: string;
+  /** How many times the incident had come back when this was sent (0 the first time). */
+  reopen_count: number;
   /** Emulator time of arrival. */
   at: number;
   headline: string;
@@ -86,11 +88,12 @@ type Parsed = Omit<InboxEntry, 'channel' | 'at' | 'verified'>;
 function fromWebhook(json: Record<string, unknown>): Parsed {
   const data = (json.data ?? {}) as {
     event?: string;
-    incident?: { id?: string };
+    incident?: { id?: string; reopen_count?: number };
     reauth_link?: { url?: string } | null;
   };
   return {
     incident_id: data.incident?.id ?? null,
+    reopen_count: data.incident?.reopen_count ?? 0,
     event: data.event ?? String(json.type ?? 'unknown'),
     headline: String(json.type ?? ''),
     reauth_link: data.reauth_link?.url ?? null,
@@ -104,12 +107,14 @@ function fromSlack(json: Record<string, unknown>): Parsed {
     elements?: Array<{ url?: string; text?: { text?: string } }>;
   }>;
   const buttons = blocks.find((b) => b.type === 'actions')?.elements ?? [];
+  const context = JSON.stringify(blocks.find((b) => b.type === 'context') ?? {});
   const incidentUrl = buttons.find((b) => b.text?.text === 'Open incident')?.url ?? '';
   const verb = /\] (\w[\w ]*?):/.exec(text)?.[1] ?? '';
   const event =
     { New: 'opened', 'Back again': 'reopened', Escalated: 'escalated', Resolved: 'resolved' }[verb] ?? verb;
   return {
     incident_id: /\/incidents\/([^/?#]+)/.exec(incidentUrl)?.[1] ?? null,
+    reopen_count: Number(/ · back (\d+)×/.exec(context)?.[1] ?? 0),
     event,
     headline: text,
     reauth_link: buttons.find((b) => b.text?.text === 'Re-authorize')?.url ?? null,

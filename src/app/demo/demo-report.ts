@@ -22,6 +22,8 @@ export interface DemoReport {
     actions: string[];
     fix: string[];
   }>;
+  /** Each connection as the run left it. */
+  connections: Array<{ id: string; app_id: string; status: string; status_reason: string | null }>;
   notifications: Array<{
     channel: string;
     incident_id: string | null;
@@ -85,7 +87,8 @@ export async function buildDemoReport(input: {
   const notifies = Object.values(detection).flatMap((d) =>
     d.notified_after_open_ms === null ? [] : [d.notified_after_open_ms],
   );
-  const keys = inbox.map((e) => `${e.channel}|${e.incident_id}|${e.event}`);
+  // As the outbox keys a notification: a reopened incident's second "resolved" is a new event, not a duplicate.
+  const keys = inbox.map((e) => `${e.channel}|${e.incident_id}|${e.event}|${e.reopen_count}`);
   const stats = services.monitor.stats();
   return {
     scenario: scenario.name,
@@ -111,6 +114,12 @@ export async function buildDemoReport(input: {
       summary: i.summary,
       actions: i.actions.map((a) => a.text),
       fix: i.fix,
+    })),
+    connections: (await services.connections.list()).map((c) => ({
+      id: c.id,
+      app_id: c.app_id,
+      status: c.status,
+      status_reason: c.status_reason ?? null,
     })),
     notifications: inbox.map((e) => ({
       channel: e.channel,

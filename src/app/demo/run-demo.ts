@@ -56,8 +56,8 @@ const DEMO_MONITOR = { sweep: '15s', watch: '2m', quietMs: 60_000 };
 export async function runDemo(options: DemoOptions): Promise<DemoReport | null> {
   const speed = options.speed ?? 10;
   const scenarioName = options.scenario ?? 'demo';
-  // No standing rate limits in the demo world (the clock runs fast; scenarios inject throttling).
-  const emulator: Emulator = await createEmulator({ seed: 'demo', speed, tier: 'none' });
+  // The demo world keeps TikTok's Basic tier limits, on its own (fast) clock, as a real install meets them.
+  const emulator: Emulator = await createEmulator({ seed: 'demo', speed, tier: 'basic' });
   const now = () => emulator.clock.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'adwarden-demo-'));
   const database = await openDatabase({ memory: true });
@@ -81,12 +81,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
       now,
       database,
       quietMs: DEMO_MONITOR.quietMs,
-      // Waits between retries follow the accelerated clock; timeouts stay real. The emulator counts its
-      // rate limits on its own (fast) clock, so pacing to the tier in real time would be far too slow:
-      // pacing follows the emulator's 40100/40133 answers instead.
+      // Pacing keeps to each app's tier on the accelerated clock, as the emulator counts it; waits
+      // between retries and TikTok's pauses follow that clock too. Timeouts stay real.
       clientOptions: {
-        tier: 'none',
-        retry: { delayScale: 1 / speed },
+        clockSpeed: speed,
         breaker: { halfOpenAfterMs: Math.max(100, Math.round(5_000 / speed)) },
       },
     });

@@ -1,3 +1,4 @@
+import { isAccessFailure } from '../../catalog/index.ts';
 import { isSecret, type Secret } from '../../vault/secret.ts';
 import type { Call, Step } from '../call.ts';
 import { TikTokError } from '../errors.ts';
@@ -25,9 +26,6 @@ export interface ParkedCall {
   replaySafe: boolean;
 }
 
-/** Failure kinds that mean "a person has to fix access", never retried. */
-export const AUTH_KINDS = new Set(['auth_invalid', 'auth_expired', 'app_credentials', 'permission_denied']);
-
 /**
  * Puts the token from the provider on the call. Auth-class failures emit `authFailure` and, when the
  * client has a `parkFailedCall` hook, hand the call over for replay after re-authorization.
@@ -45,7 +43,7 @@ export function authStep(options: {
     try {
       return await next(call);
     } catch (error) {
-      if (error instanceof TikTokError && AUTH_KINDS.has(error.diagnosis.kind)) {
+      if (error instanceof TikTokError && isAccessFailure(error.diagnosis.kind)) {
         options.events.emit('authFailure', {
           ...callEvent(call),
           code: error.code,

@@ -29,6 +29,11 @@ export interface PaceOptions {
   headroom?: number;
   limiterFactory?: LimiterFactory;
   now?: () => number;
+  /**
+   * How many times faster than real time `now` runs (an accelerated emulator clock): the budgets keep
+   * their meaning on that clock, so windows and holds shrink by it in real time. @default 1
+   */
+  clockSpeed?: number;
   events: Events;
 }
 
@@ -51,13 +56,18 @@ export function paceStep(options: PaceOptions): Step {
   const factory = options.limiterFactory ?? memoryFactory;
   const headroom = options.headroom ?? 0.98;
   const now = options.now ?? Date.now;
+  const speed = options.clockSpeed ?? 1;
   const prefix = `adw:${options.appId}`;
   // The per-second slot is taken last, right before the request leaves: with a shared store, each take
   // is a round trip, and one made after the slot would push the request late into the next one's.
   const budgetLimiters = (name: string, budget: Budget) => [
-    factory({ keyPrefix: `${prefix}:${name}:d`, points: budget.perDay, duration: 86_400 }),
-    factory({ keyPrefix: `${prefix}:${name}:m`, points: budget.perMinute, duration: 60 }),
-    factory({ keyPrefix: `${prefix}:${name}:s`, points: 1, duration: 1 / (budget.perSecond * headroom) }),
+    factory({ keyPrefix: `${prefix}:${name}:d`, points: budget.perDay, duration: 86_400 / speed }),
+    factory({ keyPrefix: `${prefix}:${name}:m`, points: budget.perMinute, duration: 60 / speed }),
+    factory({
+      keyPrefix: `${prefix}:${name}:s`,
+      points: 1,
+      duration: 1 / (budget.perSecond * headroom * speed),
+    }),
   ];
   const appBudget = options.environment === 'sandbox' ? SANDBOX_BUDGET : APP_BUDGETS[options.tier];
   const app = budgetLimiters('app', appBudget);
@@ -67,11 +77,12 @@ export function paceStep(options: PaceOptions): Step {
   const advertiser = factory({
     keyPrefix: `${prefix}:adv`,
     points: 1,
-    duration: 1 / (ADVERTISER_PATH_PER_SECOND * headroom),
+    duration: 1 / (ADVERTISER_PATH_PER_SECOND * headroom * speed),
   });
 
-  // What TikTok told us: holds per scope, and how long the app has been throttled without relief.
-  const holds = new Map<string, number>();
+  // What TikTok told us: holds per scope (until, on performance.now()), and how long the app has been
+  // throttled without relief.
+  const holds = new Map<string, { until: number }>();
   let throttledSince: number | null = null;
   let recentHits: number[] = [];
   let parkedUntil = 0;
@@ -97,8 +108,9 @@ export function paceStep(options: PaceOptions): Step {
     if (parkedUntil > now()) throw parkedError(call, parkedUntil);
     const scopes = [`app`, `path:${call.path}`, `adv:${call.advertiserId}:${call.path}`];
     for (const scope of scopes) {
-      const until = holds.get(scope);
-      const left = until === undefined ? 0 : until - performance.now();
+      const hold = holds.get(scope);
+      const left = hold === undefined ? 0 : hold.until - performance.now();
+      // A pause longer than the call may wait fails it at once as ADW_RATE_BUDGET_TIMEOUT (rate limited).
       if (left > 0) await wait(left, call);
     }
     const endpoint = endpoints.get(call.path);
@@ -135,7 +147,7 @@ export function paceStep(options: PaceOptions): Step {
       error.diagnosis.retryAt = new Date(parkedUntil).toISOString();
     } else {
       waitMs = window === 'minute' ? 300_000 : 1_000 - (at % 1_000);
-      holds.set(scope, performance.now() + waitMs);
+      holds.set(scope, { until: performance.now() + waitMs / speed });
     }
     error.diagnosis.retryAfterMs = waitMs;
     options.events.emit('rateLimited', {
