@@ -58,6 +58,13 @@ describe('blindSpotObservation', () => {
     expect(o.fix!.join(' ')).toMatch(/higher rate tier/);
   });
 
+  it('says when the calls are held by adwarden’s pause rather than refused by TikTok', () => {
+    const held = { ...throttled, code: 'ADW_RATE_BUDGET_TIMEOUT', window: null };
+    expect(blindSpotObservation(input({ diagnosis: held }))!.summary).toMatch(
+      /because app app_1's calls are paused after TikTok's rate limits \(ADW_RATE_BUDGET_TIMEOUT\)\./,
+    );
+  });
+
   it('honours a longer threshold', () => {
     expect(blindSpotObservation(input({}), { afterIntervals: 3 })).toBeNull();
   });

@@ -49,10 +49,15 @@ export function blindSpotObservation(
   const intervals = Math.floor(blindMs / input.sweepIntervalMs);
   if (intervals < policy.afterIntervals) return null;
   const code = input.diagnosis?.code ?? 40100;
+  // TikTok's own refusal, or adwarden holding the calls in the pause TikTok's refusals asked for.
+  const why =
+    typeof code === 'number'
+      ? `TikTok answers rate limits (${code}) for app ${input.appId}`
+      : `app ${input.appId}'s calls are paused after TikTok's rate limits (${code})`;
   return {
     ...base,
     failing: true,
-    summary: `Monitoring degraded: no successful check of ${input.connection.label} for ${minutes(blindMs)} (${intervals} sweep intervals) because TikTok answers rate limits (${code}) for app ${input.appId}. While this lasts adwarden cannot see a revoked token or a suspended account on it.`,
+    summary: `Monitoring degraded: no successful check of ${input.connection.label} for ${minutes(blindMs)} (${intervals} sweep intervals) because ${why}. While this lasts adwarden cannot see a revoked token or a suspended account on it.`,
     fix: [
       'Nothing is wrong with the connection: adwarden paces its calls and keeps re-checking; this resolves when a check succeeds.',
       `Find what else spends the app's rate budget (other integrations using app ${input.appId}, large report jobs) and spread it out, or ask TikTok for a higher rate tier.`,

@@ -133,7 +133,8 @@ export function createCore(options: TikTokClientOptions) {
       signal: opts.signal,
       maxAttempts: opts.maxAttempts,
       // Deadlines are durations: a monotonic clock, so a wall-clock jump neither expires nor extends them.
-      deadline: performance.now() + (opts.deadlineMs ?? deadlineMs),
+      // They are the caller's time, so they shrink with an accelerated clock as its waits do.
+      deadline: performance.now() + (opts.deadlineMs ?? deadlineMs) / (options.clockSpeed ?? 1),
       attempt: 1,
       startedAt: performance.now(),
     };

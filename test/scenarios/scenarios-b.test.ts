@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { playScenario } from './expectations.ts';
 
-describe('shipped scenarios (2 of 2)', () => {
+describe('shipped scenarios (2 of 3)', () => {
   for (const name of [
     'advertiser-removed',
     'app-secret-rotated',
@@ -9,8 +9,6 @@ describe('shipped scenarios (2 of 2)', () => {
     'expiring-refresh-token',
     'video-processing',
     'demo',
-    'account-info-refused',
-    'rate-limit-blackout',
   ])
     it(
       `${name} leads to the expected incidents, actions and notifications`,

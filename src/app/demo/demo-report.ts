@@ -28,6 +28,8 @@ export interface DemoReport {
     channel: string;
     incident_id: string | null;
     event: string;
+    /** How many times the incident had come back when this was sent. */
+    reopen_count: number;
     verified: boolean | null;
   }>;
   /**
@@ -125,6 +127,7 @@ export async function buildDemoReport(input: {
       channel: e.channel,
       incident_id: e.incident_id,
       event: e.event,
+      reopen_count: e.reopen_count,
       verified: e.verified,
     })),
     api_calls: {

@@ -39,7 +39,10 @@ export interface PaceOptions {
 
 const memoryFactory: LimiterFactory = (options) => new RateLimiterMemory(options);
 const DAY_MS = 86_400_000;
-/** After this many rate-limit answers within a minute with no success, assume the per-minute limit. */
+/**
+ * After this many rate-limit answers within a minute with no success in between, assume the per-minute
+ * limit (a spent minute refuses everything until it rolls over; a per-second limit lets some through).
+ */
 const MINUTE_SUSPICION = 3;
 /** Rate-limit answers for this long without relief mean the daily limit (fact sheet §4). */
 const DAY_SUSPICION_MS = 10 * 60_000;
@@ -82,7 +85,7 @@ export function paceStep(options: PaceOptions): Step {
 
   // What TikTok told us: holds per scope (until, on performance.now()), and how long the app has been
   // throttled without relief.
-  const holds = new Map<string, { until: number }>();
+  const holds = new Map<string, { until: number; placedAt: number }>();
   let throttledSince: number | null = null;
   let recentHits: number[] = [];
   let parkedUntil = 0;
@@ -117,17 +120,20 @@ export function paceStep(options: PaceOptions): Step {
     if (endpoint) for (const limiter of endpoint) await take(limiter, 'k', call);
     for (const limiter of app) await take(limiter, 'k', call);
     if (call.advertiserId) await take(advertiser, `${call.advertiserId}:${call.path}`, call);
+    const sentAt = performance.now();
     try {
       const envelope = await next(call);
       throttledSince = null;
+      // Requests get through between the refusals: a per-second limit, not a spent minute.
+      recentHits = [];
       return envelope;
     } catch (error) {
-      if (error instanceof TikTokError && error.diagnosis.kind === 'rate_limited') adapt(call, error);
+      if (error instanceof TikTokError && error.diagnosis.kind === 'rate_limited') adapt(call, error, sentAt);
       throw error;
     }
   };
 
-  function adapt(call: Call, error: TikTokError): void {
+  function adapt(call: Call, error: TikTokError, sentAt: number): void {
     const at = now();
     const perAdvertiser = error.diagnosis.code === 40133;
     const scope = perAdvertiser
@@ -135,6 +141,13 @@ export function paceStep(options: PaceOptions): Step {
       : endpoints.has(call.path)
         ? `path:${call.path}`
         : 'app';
+    const current = holds.get(scope);
+    if (current && sentAt < current.placedAt && current.until > performance.now()) {
+      // In flight when the pause for an earlier refusal was placed: the same episode, which that pause
+      // already answers. Ten concurrent requests refused in one second are one refusal, not ten.
+      error.diagnosis.retryAfterMs = Math.ceil((current.until - performance.now()) * speed);
+      return;
+    }
     recentHits = [...recentHits.filter((t) => at - t < 60_000), at];
     throttledSince ??= at;
     let window: 'second' | 'minute' | 'day' = error.diagnosis.details.window ?? 'second';
@@ -147,7 +160,7 @@ export function paceStep(options: PaceOptions): Step {
       error.diagnosis.retryAt = new Date(parkedUntil).toISOString();
     } else {
       waitMs = window === 'minute' ? 300_000 : 1_000 - (at % 1_000);
-      holds.set(scope, { until: performance.now() + waitMs / speed });
+      holds.set(scope, { until: performance.now() + waitMs / speed, placedAt: performance.now() });
     }
     error.diagnosis.retryAfterMs = waitMs;
     options.events.emit('rateLimited', {
