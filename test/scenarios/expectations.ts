@@ -98,10 +98,12 @@ export const EXPECTATIONS: Record<string, (r: DemoReport) => void> = {
     expect(reauthSent(permission!)).toBe(true);
     expect(permission!.state).toBe('resolved');
     // The advertiser watched after the refusing one is still watched: its rejected ad is found within
-    // one watch interval (2 minutes in the demo).
+    // one watch interval (2 minutes in the demo, ±10 % jitter) and the watch's own calls.
     const rejected = of(r, 'delivery').find((i) => /rejected in review/.test(i.summary))!;
     expect(rejected).toBeDefined();
-    expect(r.detection_ms.incidents[rejected.id]!.opened_after_step_ms).toBeLessThanOrEqual(120_000 + 5_000);
+    expect(r.detection_ms.incidents[rejected.id]!.opened_after_step_ms).toBeLessThanOrEqual(
+      1.1 * 120_000 + 15_000,
+    );
     expect(kinds(r)).not.toContain('auth');
   },
   'account-info-refused': (r) => {
@@ -165,6 +167,10 @@ export async function playScenario(name: string): Promise<DemoReport> {
     );
     if (error instanceof Error)
       error.message += `\nreport of ${name}: timed_out=${report.timed_out}, calls ${report.api_calls.made}/${report.api_calls.minimum}, incidents:\n  ${story.join('\n  ')}`;
+    // Printed too: vitest shows nothing of a failure its retry then passes.
+    console.warn(
+      `scenario ${name} failed an attempt: ${error instanceof Error ? error.message : String(error)}`,
+    );
     throw error;
   }
   return report;

@@ -223,12 +223,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
 
 /**
  * Waits until the scenario has run every step, then until the monitor is quiet: no open incident that
- * is still recovering, nothing waiting in the outbox, for two sweep intervals of emulator time.
- * False when the emulator clock passes the limit first.
+ * is still recovering, nothing waiting in the outbox, for long enough that every connection was swept
+ * twice and watched once since (a campaign watch round comes at most 1.1 intervals apart), plus the
+ * quiet period. False when the emulator clock passes the limit first.
  */
 async function settle(services: Services, emulator: Emulator, limitRealMs: number): Promise<boolean> {
   let quietSince: number | null = null;
   const sweepMs = services.config.monitor.sweepIntervalMs;
+  const watchMs = services.config.monitor.campaignWatchIntervalMs;
+  const quietForMs = Math.max(2 * sweepMs, Math.ceil(1.1 * watchMs)) + DEMO_MONITOR.quietMs;
   // Real time: a scenario may jump the clock by months (token expiries).
   const deadline = Date.now() + limitRealMs;
   for (;;) {
@@ -246,6 +249,6 @@ async function settle(services: Services, emulator: Emulator, limitRealMs: numbe
       continue;
     }
     quietSince ??= now;
-    if (now - quietSince >= 2 * sweepMs + DEMO_MONITOR.quietMs) return true;
+    if (now - quietSince >= quietForMs) return true;
   }
 }
