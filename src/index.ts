@@ -1,4 +1,4 @@
 // adwarden's library entry: `import { classify, createTikTokClient } from 'adwarden'`.
 export * from './catalog/index.ts';
 export * from './tiktok/index.ts';
-export { isSecret, Secret } from './vault/secret.ts';
+export { isSecret, Secret } from './vault/index.ts';

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServices, type Services } from '../../src/app/index.ts';
+import { createServices } from '../../src/app/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { type EmbeddedTuning, openDatabase } from '../../src/db/index.ts';
 import { createLogger } from '../../src/log/index.ts';
+import type { Services } from '../../src/services/index.ts';
 import { startEmulatorProcess } from './emulator-process.ts';
 import { adoptWorld, type WorldShape, writeWorldSeed } from './world-seed.ts';
 

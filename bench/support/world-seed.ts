@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Services } from '../../src/app/index.ts';
+import type { Services } from '../../src/services/index.ts';
 import { Secret } from '../../src/vault/secret.ts';
 
 /** The app every benchmark world registers. */

@@ -13,20 +13,25 @@ import {
   openDatabase,
 } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
+import {
+  appsService,
+  connectFlow,
+  connectionsService,
+  ensureAdminToken,
+  hashApiKey,
+  incidentsService,
+  keyRotation,
+  type MonitorService,
+  monitorService,
+  monitorSettings,
+  notificationsService,
+  type Services,
+  tokensService,
+  usersService,
+} from '../services/index.ts';
 import type { TikTokClientOptions } from '../tiktok/index.ts';
-import { ensureAdminToken, hashApiKey } from './access.ts';
-import { appsService } from './apps-service.ts';
-import { connectFlow } from './connect-flow.ts';
-import { connectionsService } from './connections-service.ts';
-import { incidentsService } from './incidents-service.ts';
-import { keyRingSource } from './key-ring-source.ts';
-import { keyRotation } from './key-rotation.ts';
-import { type MonitorService, monitorService } from './monitor-service.ts';
-import { monitorSettings } from './monitor-settings.ts';
-import { notificationsService } from './notifications-service.ts';
+import { keyRingSource } from '../vault/index.ts';
 import { serviceMetrics } from './service-metrics.ts';
-import { tokensService } from './tokens-service.ts';
-import { usersService } from './users-service.ts';
 
 /** Options of `createServices`. */
 export interface ServicesOptions {
@@ -50,7 +55,7 @@ export interface ServicesOptions {
  * loads the key ring, and wires the services. Close it to release everything.
  * @throws DataDirLockedError (ADW_DATA_DIR_LOCKED), SecretKeyRequiredError, KeyFileError, database errors.
  */
-export async function createServices(config: Config, options: ServicesOptions) {
+export async function createServices(config: Config, options: ServicesOptions): Promise<Services> {
   const now = options.now ?? Date.now;
   const log = options.logger;
   let lock: DataDirLock | null = null;
@@ -244,6 +249,3 @@ async function writingDataDir<T>(dataDir: string, doing: string, write: () => T 
     throw dataDirProblem(dataDir, error, doing);
   }
 }
-
-/** Everything the server and commands use. */
-export type Services = Awaited<ReturnType<typeof createServices>>;

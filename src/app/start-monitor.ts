@@ -1,8 +1,7 @@
 import { checkFreeSpace, isConnectionError } from '../db/index.ts';
 import { createJobs, type JobData, type QueueKey } from '../jobs/index.ts';
-import type { Services } from './create-services.ts';
-import type { Dispatcher } from './monitor-service.ts';
-import { ServiceError } from './service-error.ts';
+import type { Dispatcher, Services } from '../services/index.ts';
+import { ServiceError } from '../services/index.ts';
 
 /** Options of `startMonitor`. */
 export interface MonitorRunOptions {

@@ -1,8 +1,9 @@
-import { createServices, readAdminToken } from '../app/index.ts';
+import { createServices } from '../app/index.ts';
 import type { Config } from '../config/index.ts';
 import { readLockHolder } from '../db/index.ts';
 import { createLogger } from '../log/index.ts';
 import { buildServer } from '../server/index.ts';
+import { readAdminToken } from '../services/index.ts';
 import { UserError } from './user-error.ts';
 
 /** Where management commands send their requests: a running service, or one started in this process. */

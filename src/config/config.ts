@@ -1,4 +1,4 @@
-import type { Secret } from '../vault/secret.ts';
+import type { Secret } from '../vault/index.ts';
 
 /** TikTok's rate tiers (QPS / QPM / QPD per app): basic 10/600/864,000 … ultimate 50/3,000/4,320,000. */
 export type RateTier = 'basic' | 'advanced' | 'premium' | 'ultimate';

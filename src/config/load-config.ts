@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Secret } from '../vault/secret.ts';
+import { Secret } from '../vault/index.ts';
 import type { Config } from './config.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
 import { RawConfigSchema } from './schema.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { parseDuration } from '../config/duration.ts';
 import { FaultSchema } from './faults.ts';
+import { scenarioDurationMs } from './scenario-duration.ts';
 
 /** Scenario-only actions, beside every fault type. */
 const ACTIONS = ['clearFaults', 'authorize', 'advanceClock'] as const;
@@ -17,7 +17,7 @@ const At = z
         : 'must be a duration like "30s"',
   })
   .transform((value, context) => {
-    const ms = parseDuration(value);
+    const ms = scenarioDurationMs(value);
     if (ms === undefined) {
       context.addIssue({ code: 'custom', message: `"${value}" is not a duration like "30s", "2m" or "1h"` });
       return z.NEVER;

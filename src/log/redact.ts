@@ -1,4 +1,4 @@
-import { isSecret } from '../vault/secret.ts';
+import { isSecret } from '../vault/index.ts';
 
 /** What every redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';

@@ -6,8 +6,8 @@ export {
   type Delivery,
   newWebhookSecret,
   PermanentDeliveryError,
-} from './channels.ts';
-export { checkDestination, DestinationRefusedError, isPrivateAddress } from './destination-guard.ts';
+} from './channels/channels.ts';
+export { checkDestination, DestinationRefusedError, isPrivateAddress } from './channels/destination-guard.ts';
 export type { DigestItem, DigestPayload } from './render-digest.ts';
 export {
   headline,

@@ -1,7 +1,7 @@
 import { fastifyCookie as cookie } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, Services } from '../app/index.ts';
-import { sameToken } from '../app/users-service.ts';
+import type { Principal, Services } from '../services/index.ts';
+import { sameToken } from '../services/index.ts';
 
 export const SESSION_COOKIE = 'adw_session';
 

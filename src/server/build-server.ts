@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import packageJson from '../../package.json' with { type: 'json' };
-import { isServiceError, SERVICE_ERRORS, type Services } from '../app/index.ts';
+import { isServiceError, SERVICE_ERRORS, type Services } from '../services/index.ts';
 import { isTikTokError } from '../tiktok/index.ts';
 import { registerAuth } from './auth.ts';
 import { registerMetrics } from './metrics.ts';

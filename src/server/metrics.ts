@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../app/index.ts';
+import type { Services } from '../services/index.ts';
 
 /** `/metrics` in Prometheus text format, and the per-request counter. */
 export function registerMetrics(app: FastifyInstance, services: Services): void {

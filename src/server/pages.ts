@@ -1,4 +1,4 @@
-import type { CallbackResult } from '../app/index.ts';
+import type { CallbackResult } from '../services/index.ts';
 
 export const escapeHtml = (text: string) =>
   text.replace(

@@ -1,5 +1,5 @@
 import type { FormData } from 'undici';
-import { Secret } from '../vault/secret.ts';
+import { Secret } from '../vault/index.ts';
 import { type Call, compose, type Envelope, type ParamValue } from './call.ts';
 import type { TikTokError } from './errors.ts';
 import { createEvents } from './events.ts';

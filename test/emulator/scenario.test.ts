@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioError, SHIPPED_SCENARIOS } from '../../src/emulator/index.ts';
+import { eventually } from '../support/webhook-sink.ts';
 import { startEmulator } from './helpers.ts';
 
 const problemsOf = (input: unknown): string[] => {
@@ -78,8 +79,10 @@ describe('scenario runner', () => {
     const t = await startEmulator({ seed: 'empty' });
     started.push(t.emulator);
     await t.emulator.control.startScenario([{ at: '0s', do: 'revokeToken', token: '$token:3' }]);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    const [step] = (await t.emulator.control.scenario())!.steps;
+    const step = await eventually(async () => {
+      const [first] = (await t.emulator.control.scenario())!.steps;
+      return first?.status === 'pending' ? null : first;
+    }, 'the step to run');
     expect(step).toMatchObject({ status: 'failed', error: expect.stringContaining('$token:3') });
   });
 
@@ -120,8 +123,12 @@ describe('scenario runner', () => {
     });
     started.push(t.emulator, { close: async () => void integration.close() });
     await t.emulator.control.startScenario([{ at: '0s', do: 'authorize', appId: '$production' }]);
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect((await t.emulator.control.scenario())!.steps[0]!.status).toBe('waiting');
+    expect(
+      await eventually(async () => {
+        const status = (await t.emulator.control.scenario())!.steps[0]!.status;
+        return status === 'pending' ? null : status;
+      }, 'the step to start'),
+    ).toBe('waiting');
 
     const page = await fetch(
       `${t.emulator.origin}/portal/auth?app_id=7100000000000000001&state=xyz&redirect_uri=${encodeURIComponent(callback)}`,

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { DemoReport } from '../../src/app/demo/demo-report.ts';
-import { runDemo } from '../../src/app/demo/run-demo.ts';
+import type { DemoReport } from '../../src/demo/demo-report.ts';
+import { runDemo } from '../../src/demo/run-demo.ts';
 import { createLogger } from '../../src/log/index.ts';
 
 type Incident = DemoReport['incidents'][number];

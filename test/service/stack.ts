@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { expect } from 'vitest';
-import { createServices, type Services } from '../../src/app/index.ts';
+import { createServices } from '../../src/app/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/db/index.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { buildServer } from '../../src/server/index.ts';
+import type { Services } from '../../src/services/index.ts';
 import { Secret } from '../../src/vault/secret.ts';
 import { startEmulator } from '../emulator/helpers.ts';
 
@@ -94,7 +95,7 @@ export async function startStack(
     redirect_uri: callback,
   });
 
-  const adminToken = (await import('../../src/app/index.ts')).readAdminToken(dataDir)!.reveal();
+  const adminToken = (await import('../../src/services/index.ts')).readAdminToken(dataDir)!.reveal();
 
   /** A person at a browser: follows redirects by hand so each hop can be checked. */
   async function visit(url: string) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/webhook-sink.ts';
 import { type Stack, startStack } from './stack.ts';
 
 describe('verifyToken tells causes apart', () => {
@@ -102,8 +103,14 @@ describe('verifyToken tells causes apart', () => {
     await stack.emulator.control.fault({ type: 'revokeToken', advertiserId: advertiser, by: 'user' });
     // The check's first call answers slowly: the owner's re-auth lands while it still holds the old token.
     await stack.emulator.control.fault({ type: 'slow', delayMs: 1_500, paths: ['/oauth2/advertiser/get/'] });
+    const { client } = await stack.services.apps.clientFor(stack.app.app_id);
+    const sent = new Promise<void>((resolve) =>
+      client.on('request', (e) => {
+        if (e.endpoint === '/oauth2/advertiser/get/') resolve();
+      }),
+    );
     const checking = stack.services.connections.check(id);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sent; // the check holds the old token and waits on TikTok
     const link = (await stack.api('POST', `/api/v1/connections/${id}/reauth-link`)).body.url as string;
     const repaired = stack.consent(link, { advertiserIds: [advertiser] });
     const [check, { page }] = await Promise.all([checking, repaired]);
@@ -163,7 +170,18 @@ describe('verifyToken tells causes apart', () => {
     await stack.emulator.control.fault({ type: 'slow', delayMs: 1_500, paths: ['/oauth2/advertiser/get/'] });
     try {
       const sweeping = monitor.probe(id, 'sweep');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The sweep's probe holds the connection (its lease) and waits on TikTok.
+      await eventually(
+        async () =>
+          (
+            await stack.services.database.db
+              .selectFrom('connections')
+              .select('probe_lease_until')
+              .where('id', '=', id)
+              .executeTakeFirstOrThrow()
+          ).probe_lease_until,
+        'the probe to hold its lease',
+      );
       const asked = await monitor.probe(id, 'in_band');
       expect(asked.outcome).toBe('skipped');
       const swept = await sweeping;

@@ -1,4 +1,4 @@
-import type { Services } from '../../src/app/index.ts';
+import type { Services } from '../../src/services/index.ts';
 import { Secret } from '../../src/vault/secret.ts';
 import type { startEmulator } from '../emulator/helpers.ts';
 

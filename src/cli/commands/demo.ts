@@ -1,4 +1,4 @@
-import { runDemo } from '../../app/demo/run-demo.ts';
+import { runDemo } from '../../demo/run-demo.ts';
 import { loadScenario, ScenarioError } from '../../emulator/index.ts';
 import { createLogger } from '../../log/index.ts';
 import type { CliIo } from '../io.ts';

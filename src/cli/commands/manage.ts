@@ -1,5 +1,5 @@
-import type { AppView } from '../../app/index.ts';
 import type { Config } from '../../config/index.ts';
+import type { AppView } from '../../services/index.ts';
 import type { CliIo } from '../io.ts';
 import { connectToService, type ServiceTarget, send } from '../service-target.ts';
 import { UserError } from '../user-error.ts';

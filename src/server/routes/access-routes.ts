@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app/index.ts';
+import type { Services } from '../../services/index.ts';
 
 /** Users, sign-in links and API keys (admin scope). */
 export function accessRoutes(app: FastifyInstance, services: Services): void {

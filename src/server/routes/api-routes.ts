@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { ServiceError, type Services } from '../../app/index.ts';
 import { CATALOG, lookupCode } from '../../catalog/index.ts';
+import { ServiceError, type Services } from '../../services/index.ts';
 
 /** Apps, connections (with their advertisers, checks and history), the sealing keys, and the catalog. */
 export function apiRoutes(app: FastifyInstance, services: Services): void {

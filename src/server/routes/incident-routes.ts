@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ServiceError, type Services } from '../../app/index.ts';
+import { ServiceError, type Services } from '../../services/index.ts';
 
 const STATES = ['open', 'acknowledged', 'resolved', 'muted'] as const;
 

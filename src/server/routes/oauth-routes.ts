@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app/index.ts';
-import { isServiceError } from '../../app/index.ts';
+import type { Services } from '../../services/index.ts';
+import { isServiceError } from '../../services/index.ts';
 import { callbackPage, escapeHtml, page } from '../pages.ts';
 
 /** Person-facing OAuth routes: connect, re-auth link, and TikTok's callback. */

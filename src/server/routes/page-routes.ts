@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isServiceError, type Services } from '../../app/index.ts';
 import { lookupCode } from '../../catalog/index.ts';
+import { isServiceError, type Services } from '../../services/index.ts';
 import { APP_BUDGETS, SANDBOX_BUDGET } from '../../tiktok/index.ts';
 import { SESSION_COOKIE, setSessionCookie } from '../auth.ts';
 import { page } from '../pages.ts';

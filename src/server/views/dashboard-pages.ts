@@ -1,4 +1,4 @@
-import type { Services } from '../../app/index.ts';
+import type { Services } from '../../services/index.ts';
 import { actionButton, ago, badge, html, layout, type PageContext, type Raw } from './layout.ts';
 
 type Connections = Awaited<ReturnType<Services['connections']['list']>>;

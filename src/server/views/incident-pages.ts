@@ -1,4 +1,4 @@
-import type { Services } from '../../app/index.ts';
+import type { Services } from '../../services/index.ts';
 import { incidentTable } from './dashboard-pages.ts';
 import { actionButton, ago, badge, csrfField, html, layout, type PageContext } from './layout.ts';
 

@@ -1,4 +1,4 @@
-import type { Services } from '../../app/index.ts';
+import type { Services } from '../../services/index.ts';
 import { actionButton, ago, badge, csrfField, html, layout, type PageContext } from './layout.ts';
 
 type Awaited2<T> = T extends Promise<infer U> ? U : never;

@@ -1,4 +1,4 @@
-import { Secret } from '../../vault/secret.ts';
+import { Secret } from '../../vault/index.ts';
 import type { ClientCore } from '../client.ts';
 import { type CallSite, listIn, stringIn } from '../errors.ts';
 

@@ -1,5 +1,5 @@
 import { isAccessFailure } from '../../catalog/index.ts';
-import { isSecret, type Secret } from '../../vault/secret.ts';
+import { isSecret, type Secret } from '../../vault/index.ts';
 import type { Call, Step } from '../call.ts';
 import { TikTokError } from '../errors.ts';
 import { callEvent, type Events } from '../events.ts';

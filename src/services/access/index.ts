@@ -1,0 +1,3 @@
+export * from './access.ts';
+export * from './key-rotation.ts';
+export * from './users-service.ts';

@@ -1,0 +1,213 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Kysely } from 'kysely';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { z } from 'zod';
+import { apiKeysStore, type Database, type UserRow, usersStore } from '../../db/index.ts';
+import { Secret } from '../../vault/index.ts';
+import { ServiceError } from '../service-error.ts';
+import { hashApiKey } from './access.ts';
+
+/** What an API key may do: `read` GETs, `write` also changes things, `admin` also manages keys and users. */
+export const API_SCOPES = ['read', 'write', 'admin'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+const SESSION_IDLE_MS = 12 * 3_600_000;
+const SESSION_MAX_MS = 7 * 86_400_000;
+const LOGIN_LINK_MS = 15 * 60_000;
+const token = () => randomBytes(32).toString('base64url');
+
+/** Who a request acts for: a signed-in user (with the session's CSRF token) or an API key. */
+export type Principal =
+  | { type: 'user'; userId: string; email: string; csrf: string; scopes: readonly ApiScope[] }
+  | { type: 'key'; keyId: string; name: string; scopes: readonly ApiScope[] };
+
+const Email = z.string().trim().toLowerCase().email().max(200);
+const Password = z.string().min(12, 'must be at least 12 characters').max(200);
+const NewKey = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(z.enum(API_SCOPES)).min(1).default(['read']),
+});
+
+function invalid(what: string, error: z.ZodError): ServiceError {
+  return new ServiceError(
+    'ADW_INVALID_INPUT',
+    `invalid ${what}: ${error.issues.map((i) => `${i.path.join('.') || what} ${i.message}`).join('; ')}`,
+  );
+}
+
+/** Equal-time string comparison (CSRF tokens). */
+export function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Operators and machines: dashboard users with argon2id passwords, sessions (only a hash of the
+ * cookie is stored; 12 h idle, 7 days at most), one-time sign-in links, and scoped API keys.
+ * Sign-in attempts are limited per address and per account.
+ */
+export function usersService(deps: { db: Kysely<Database>; now: () => number; publicUrl: () => string }) {
+  const store = () => usersStore(deps.db);
+  const keys = () => apiKeysStore(deps.db);
+  // Per process: 10 failed sign-ins per address and per account in 15 minutes.
+  const failures = new RateLimiterMemory({ points: 10, duration: 15 * 60 });
+  let dummyHash: Promise<string> | null = null;
+
+  async function startSession(user: UserRow) {
+    const id = token();
+    const csrf = token();
+    const now = new Date(deps.now());
+    await store().addSession({
+      idHash: hashApiKey(id),
+      userId: user.id,
+      csrf,
+      now,
+      expiresAt: new Date(now.getTime() + SESSION_MAX_MS),
+    });
+    await store().touchLogin(user.id, now);
+    return { sessionId: new Secret(id), maxAgeSeconds: SESSION_MAX_MS / 1000 };
+  }
+
+  return {
+    /** True when no user exists yet (a fresh install). */
+    async isEmpty() {
+      return (await store().count()) === 0;
+    },
+    /** Adds a user; a password is optional (the bootstrap admin signs in by link, then sets one). */
+    async createUser(input: { email: string; password?: string | null }) {
+      const email = Email.safeParse(input.email);
+      if (!email.success) throw invalid('email', email.error);
+      if (input.password != null) {
+        const ok = Password.safeParse(input.password);
+        if (!ok.success) throw invalid('password', ok.error);
+      }
+      if (await store().byEmail(email.data))
+        throw new ServiceError('ADW_CONFLICT', `a user ${email.data} already exists`);
+      const passwordHash = input.password ? await hash(input.password) : null;
+      const user = await store().create({ email: email.data, passwordHash }, new Date(deps.now()));
+      return { id: user.id, email: user.email };
+    },
+    async listUsers() {
+      return (await store().list()).map((u) => ({
+        id: u.id,
+        email: u.email,
+        role: u.role,
+        has_password: u.password_hash !== null,
+        created_at: u.created_at.toISOString(),
+        last_login_at: u.last_login_at?.toISOString() ?? null,
+      }));
+    },
+    /** Sets a user's password and signs out every other session of theirs. */
+    async setPassword(userId: string, password: string) {
+      const ok = Password.safeParse(password);
+      if (!ok.success) throw invalid('password', ok.error);
+      await store().setPassword(userId, await hash(password));
+      await store().dropSessionsOf(userId);
+    },
+    /**
+     * Signs in with email and password. Unknown accounts cost the same argon2 work as known ones.
+     * @throws ServiceError ADW_UNAUTHORIZED (wrong credentials), ADW_RATE_LIMITED (too many failures).
+     */
+    async signIn(input: { email: string; password: string; address: string }) {
+      const email = String(input.email ?? '')
+        .trim()
+        .toLowerCase();
+      const buckets = [`ip:${input.address}`, `user:${email}`];
+      for (const key of buckets) {
+        const state = await failures.get(key);
+        if (state && state.consumedPoints >= 10)
+          throw new ServiceError(
+            'ADW_RATE_LIMITED',
+            `too many failed sign-ins; try again in ${Math.ceil(state.msBeforeNext / 60_000)} min`,
+          );
+      }
+      const user = email ? await store().byEmail(email) : undefined;
+      dummyHash ??= hash(token());
+      const password = String(input.password ?? '');
+      let ok = false;
+      if (user?.password_hash) ok = await verify(user.password_hash, password);
+      else await verify(await dummyHash, password); // same cost for an unknown account: no user probing
+      if (!ok || !user) {
+        for (const key of buckets) await failures.consume(key).catch((e) => e instanceof RateLimiterRes);
+        throw new ServiceError('ADW_UNAUTHORIZED', 'wrong email or password');
+      }
+      for (const key of buckets) await failures.delete(key);
+      return startSession(user);
+    },
+    /** A one-time sign-in link (15 minutes) for a user, by default the first; a fresh install gets its bootstrap admin. */
+    async loginLink(wanted?: string) {
+      let user = wanted ? await store().byEmail(wanted.trim().toLowerCase()) : (await store().list())[0];
+      if (!user) {
+        if ((await store().count()) > 0)
+          throw new ServiceError('ADW_NOT_FOUND', `no user ${wanted}; see Settings > Users`);
+        user = await store().create({ email: 'admin@localhost', passwordHash: null }, new Date(deps.now()));
+      }
+      const email = user.email;
+      const value = token();
+      const now = new Date(deps.now());
+      const expiresAt = new Date(now.getTime() + LOGIN_LINK_MS);
+      await store().addLoginLink(hashApiKey(value), user.id, now, expiresAt);
+      return { url: `${deps.publicUrl()}/login/link/${value}`, email, expires_at: expiresAt.toISOString() };
+    },
+    /** Uses a sign-in link (once). Null when it is unknown, used or expired. */
+    async useLoginLink(value: string) {
+      const userId = await store().useLoginLink(hashApiKey(value), new Date(deps.now()));
+      const user = userId ? await store().byId(userId) : undefined;
+      return user ? startSession(user) : null;
+    },
+    /** The session behind a cookie value, or null. */
+    async session(value: string): Promise<Principal | null> {
+      const found = await store().useSession(hashApiKey(value), new Date(deps.now()), SESSION_IDLE_MS);
+      if (!found) return null;
+      return {
+        type: 'user',
+        userId: found.user.id,
+        email: found.user.email,
+        csrf: found.session.csrf_token,
+        scopes: API_SCOPES,
+      };
+    },
+    async signOut(value: string) {
+      await store().dropSession(hashApiKey(value));
+    },
+    /** The API key behind a bearer value, or null. */
+    async apiKey(value: string): Promise<Principal | null> {
+      const key = await keys().use(hashApiKey(value), new Date(deps.now()));
+      if (!key) return null;
+      // Scopes nest: admin includes write, write includes read.
+      const rank = Math.max(-1, ...key.scopes.map((s) => (API_SCOPES as readonly string[]).indexOf(s)));
+      const scopes = API_SCOPES.slice(0, rank + 1);
+      return { type: 'key', keyId: key.id, name: key.name, scopes };
+    },
+    /** Creates an API key; its value is returned once and only its hash is kept. */
+    async createApiKey(input: unknown) {
+      const parsed = NewKey.safeParse(input ?? {});
+      if (!parsed.success) throw invalid('api key', parsed.error);
+      const value = `adw_${token()}`;
+      const id = await keys().create(
+        { name: parsed.data.name, keyHash: hashApiKey(value), scopes: parsed.data.scopes },
+        new Date(deps.now()),
+      );
+      return { id, name: parsed.data.name, scopes: parsed.data.scopes, key: value };
+    },
+    async listApiKeys() {
+      return (await keys().list()).map((k) => ({
+        id: k.id,
+        name: k.name,
+        scopes: k.scopes,
+        created_at: k.created_at.toISOString(),
+        last_used_at: k.last_used_at?.toISOString() ?? null,
+        revoked_at: k.revoked_at?.toISOString() ?? null,
+      }));
+    },
+    async revokeApiKey(id: string) {
+      if (!(await keys().revoke(id, new Date(deps.now()))))
+        throw new ServiceError('ADW_NOT_FOUND', `no live API key ${id}`);
+      return { id, revoked: true };
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof usersService>;

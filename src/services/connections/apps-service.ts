@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import type { AppRow, AppsStore } from '../../db/index.ts';
+import { counterpartBaseUrl, effectiveBaseUrl } from '../../oauth/index.ts';
+import { createTikTokClient, type TikTokClient } from '../../tiktok/index.ts';
+import type { KeyRing, Secret } from '../../vault/index.ts';
+import { ServiceError } from '../service-error.ts';
+
+const httpUrl = z
+  .string()
+  .refine(
+    (value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value),
+    'must be an http:// or https:// URL',
+  );
+
+/** What registering an app takes (API body, CLI flags, config). */
+export const AppInputSchema = z.strictObject({
+  app_id: z.string().regex(/^\d{6,25}$/, 'must be the numeric app id from TikTok’s developer portal'),
+  secret: z.string().min(1, 'must not be empty'),
+  name: z.string().min(1).max(200).optional(),
+  environment: z.enum(['production', 'sandbox']).default('production'),
+  base_url: httpUrl.optional(),
+  redirect_uri: httpUrl.optional(),
+  rate_tier: z.enum(['basic', 'advanced', 'premium', 'ultimate']).default('basic'),
+});
+
+export type AppInput = z.input<typeof AppInputSchema>;
+
+/** An app as the API shows it: never its secret. */
+export interface AppView {
+  app_id: string;
+  name: string;
+  environment: 'production' | 'sandbox';
+  base_url: string;
+  redirect_uri: string;
+  rate_tier: string;
+  connect_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A TikTok client for an app, and one for the same app in the other environment (verification). */
+export interface AppClients {
+  app: AppRow;
+  secret: Secret;
+  client: TikTokClient;
+}
+
+/** Registering apps and handing out one client per app (so pacing is per app, as TikTok counts). */
+export function appsService(deps: {
+  store: AppsStore;
+  keyRing: () => KeyRing;
+  publicUrl: () => string;
+  now: () => number;
+  /** Builds clients; tests pass a shorter retry policy. */
+  clientOptions?: Partial<Parameters<typeof createTikTokClient>[0]>;
+  /** Told about each client built (metrics listen to its events). */
+  onClient?: (appId: string, client: TikTokClient) => void;
+}) {
+  // Keyed by app and base URL; `version` (the app's updated_at) catches changes made by another process.
+  const clients = new Map<string, { client: TikTokClient; secret: Secret; version: number }>();
+  const redirectUriOf = (app: AppRow) => app.redirect_uri ?? `${deps.publicUrl()}/oauth/tiktok/callback`;
+  const view = (app: AppRow): AppView => ({
+    app_id: app.app_id,
+    name: app.name,
+    environment: app.environment,
+    base_url: effectiveBaseUrl(app),
+    redirect_uri: redirectUriOf(app),
+    rate_tier: app.rate_tier,
+    connect_url: `${deps.publicUrl()}/connect/tiktok?app=${app.app_id}`,
+    created_at: app.created_at.toISOString(),
+    updated_at: app.updated_at.toISOString(),
+  });
+  const openSecret = (app: AppRow) =>
+    deps
+      .keyRing()
+      .open(app.secret_sealed, { table: 'tiktok_apps', rowId: app.app_id, purpose: 'app_secret' });
+
+  async function require(appId: string): Promise<AppRow> {
+    const app = await deps.store.get(appId);
+    if (!app)
+      throw new ServiceError(
+        'ADW_NOT_FOUND',
+        `no app ${appId} is registered; add it with: adwarden apps add --app-id ${appId} --secret …`,
+      );
+    return app;
+  }
+
+  return {
+    /** Registers an app, or updates it (a rotated secret, a new redirect URI). */
+    async register(input: unknown): Promise<{ created: boolean; app: AppView }> {
+      const parsed = AppInputSchema.safeParse(input);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+        throw new ServiceError('ADW_INVALID_INPUT', `invalid app: ${problems.join('; ')}`, { problems });
+      }
+      const a = parsed.data;
+      const sealed = deps
+        .keyRing()
+        .seal(a.secret, { table: 'tiktok_apps', rowId: a.app_id, purpose: 'app_secret' });
+      const { created, app } = await deps.store.upsert(
+        {
+          app_id: a.app_id,
+          name: a.name ?? `TikTok app ${a.app_id}`,
+          environment: a.environment,
+          secret_sealed: sealed,
+          base_url: a.base_url?.replace(/\/+$/, '') ?? null,
+          redirect_uri: a.redirect_uri ?? null,
+          rate_tier: a.rate_tier,
+        },
+        new Date(deps.now()),
+      );
+      await retire(app.app_id);
+      return { created, app: view(app) };
+    },
+    async list(): Promise<AppView[]> {
+      return (await deps.store.list()).map(view);
+    },
+    async get(appId: string): Promise<AppView> {
+      return view(await require(appId));
+    },
+    require,
+    /** Where TikTok sends people back: the app's own redirect URI, or this service's callback. */
+    redirectUriOf,
+    /**
+     * The app's client (or, with `other`, the same app's client for the other environment, used to
+     * tell where a token was issued). Rebuilt when the app's secret or URL changes.
+     */
+    async clientFor(appId: string, other = false): Promise<AppClients> {
+      const app = await require(appId);
+      const environment = other
+        ? app.environment === 'production'
+          ? 'sandbox'
+          : 'production'
+        : app.environment;
+      const url = other ? counterpartBaseUrl(effectiveBaseUrl(app), app.environment) : effectiveBaseUrl(app);
+      const key = `${appId}|${url}`;
+      const version = app.updated_at.getTime();
+      let entry = clients.get(key);
+      if (!entry || entry.version !== version) {
+        if (entry) await entry.client.close();
+        // The secret is opened once per client, not per call.
+        const secret = openSecret(app);
+        entry = {
+          version,
+          secret,
+          client: createTikTokClient({
+            appId,
+            secret,
+            environment,
+            baseUrl: url,
+            tier: app.rate_tier,
+            now: deps.now,
+            ...deps.clientOptions,
+          }),
+        };
+        clients.set(key, entry);
+        deps.onClient?.(appId, entry.client);
+      }
+      return { app, secret: entry.secret, client: entry.client };
+    },
+    async close(): Promise<void> {
+      await Promise.all([...clients.values()].map((c) => c.client.close()));
+      clients.clear();
+    },
+  };
+
+  async function retire(appId: string): Promise<void> {
+    for (const [key, entry] of clients) {
+      if (key.startsWith(`${appId}|`)) {
+        clients.delete(key);
+        await entry.client.close();
+      }
+    }
+  }
+}
+
+export type AppsService = ReturnType<typeof appsService>;

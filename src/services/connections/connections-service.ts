@@ -1,0 +1,359 @@
+import type { Kysely } from 'kysely';
+import { type Diagnosis, isAccessFailure, isPermissionFailure } from '../../catalog/index.ts';
+import {
+  type ConnectionRow,
+  connectionsStore,
+  type Database,
+  oauthStore,
+  parkedCallsStore,
+} from '../../db/index.ts';
+import { hashNonce, newNonce, REAUTH_LINK_TTL_MS, type Verification } from '../../oauth/index.ts';
+import { type CallOptions, isTikTokError } from '../../tiktok/index.ts';
+import { ServiceError } from '../service-error.ts';
+import type { AppsService } from './apps-service.ts';
+import { type AccountFacts, readAccountFacts, readVerification } from './connection-reads.ts';
+import {
+  advertiserView,
+  connectionView,
+  diagnosisView,
+  eventView,
+  parkedView,
+  tokenView,
+} from './connection-views.ts';
+import type { TokensService } from './tokens-service.ts';
+
+/** How a check reads TikTok. */
+export interface CheckOptions {
+  /** Advertisers known to refuse `/advertiser/info/`: read on their own, so they do not sink a batch. */
+  isolate?: readonly string[];
+}
+
+/** Connections: list, show, verify, re-auth links, revoke, and calls made on a connection's behalf. */
+export function connectionsService(deps: {
+  db: Kysely<Database>;
+  apps: AppsService;
+  tokens: TokensService;
+  publicUrl: () => string;
+  maxTokenAgeMs: number | null;
+  now: () => number;
+}) {
+  const store = () => connectionsStore(deps.db);
+  const now = () => new Date(deps.now());
+
+  async function require(id: string): Promise<ConnectionRow> {
+    const connection = await store().get(id);
+    if (!connection)
+      throw new ServiceError(
+        'ADW_NOT_FOUND',
+        `no connection ${id}; list them with: adwarden connections list`,
+      );
+    return connection;
+  }
+
+  /**
+   * Marks the connection as needing re-auth and its token revoked (kept for audit, never used again).
+   * With `tokenId`, only while that token is still the active one: a verdict reached with a token the
+   * owner has replaced meanwhile (a re-auth completed during the check) is about the old one, and must
+   * not undo the repair. Returns whether it marked.
+   */
+  async function markNeedsReauth(
+    id: string,
+    reason: string,
+    detail: Record<string, unknown>,
+    tokenId?: string,
+  ): Promise<boolean> {
+    return deps.db.transaction().execute(async (trx) => {
+      const s = connectionsStore(trx);
+      if (tokenId !== undefined && (await s.activeToken(id, { forUpdate: true }))?.id !== tokenId)
+        return false;
+      await s.replaceToken(id, { status: 'revoked', reason, now: now() });
+      await s.update(id, { status: 'needs_reauth', status_reason: reason }, now());
+      await s.addEvent(id, 'needs_reauth', { reason, ...detail }, now());
+      return true;
+    });
+  }
+
+  const reads = { ...deps, store, now };
+
+  const SUPERSEDED = Symbol('superseded');
+
+  /** One check (see `check`); SUPERSEDED when the owner replaced the token while it ran. */
+  async function checkOnce(id: string, earlier: Diagnosis | null, options: CheckOptions) {
+    let connection = await require(id);
+    if (connection.status === 'needs_reauth' || connection.status === 'revoked') {
+      return {
+        connection_id: id,
+        status: connection.status,
+        live: false,
+        summary: `${(connection.status_reason ?? 'The token was revoked').replace(/\.$/, '')}. The stored token is not used again; ${connection.status === 'revoked' ? 'connect the advertiser again' : `send the owner a re-auth link (adwarden connections reauth-link ${id})`}.`,
+        diagnosis: null,
+        verification: null,
+      };
+    }
+    const verification = await readVerification(reads, connection, earlier);
+    const nameOf = (advertiserId: string) => {
+      const name = verification.granted?.find((g) => g.advertiserId === advertiserId)?.name;
+      return name && name !== advertiserId ? `${name} (${advertiserId})` : advertiserId;
+    };
+    let apiCalls = verification.apiCalls;
+    let facts: AccountFacts = { calls: 0, blocked: [], refused: [], error: null, checked: false, read: [] };
+    const at = now();
+    const reasonFor = (v: Verification) => v.summary;
+    if (verification.granted) await store().syncAdvertisers(id, verification.granted, at);
+    if (verification.needsReauth) {
+      // What the mark keeps is enough to announce it again if this process dies before the incident opens.
+      const marked = await markNeedsReauth(
+        id,
+        reasonFor(verification),
+        {
+          verification: verification.status,
+          token_environment: verification.tokenEnvironment ?? null,
+          code: verification.diagnosis?.code ?? null,
+        },
+        verification.tokenId ?? undefined,
+      );
+      // The owner authorized again while this check ran: its verdict was about the old token.
+      if (!marked) return SUPERSEDED;
+    } else if (verification.status === 'valid' || verification.status === 'advertiser_removed') {
+      const granted = (verification.granted ?? []).map((g) => g.advertiserId);
+      facts = await readAccountFacts(reads, connection, verification.session, granted, options.isolate);
+      apiCalls += facts.calls;
+      const refused = facts.refused.filter((r) => isPermissionFailure(r.diagnosis.kind));
+      const degraded =
+        verification.status === 'advertiser_removed' || facts.blocked.length > 0 || refused.length > 0;
+      const reason =
+        verification.status === 'advertiser_removed'
+          ? verification.summary
+          : facts.blocked.length > 0
+            ? `Accounts that cannot deliver: ${facts.blocked.map((b) => `${b.name} (${b.advertiser_id}, ${b.status})`).join(', ')}.`
+            : refused.length > 0
+              ? `GET /advertiser/info/ is refused for ${refused.map((r) => nameOf(r.advertiserId)).join(', ')}: ${refused[0]!.diagnosis.message ?? refused[0]!.diagnosis.title}.`
+              : null;
+      await store().update(
+        id,
+        {
+          status: degraded ? 'degraded' : 'healthy',
+          status_reason: reason,
+          last_ok_at: at,
+          last_check_at: at,
+        },
+        at,
+      );
+    } else if (verification.status === 'app_secret_rotated' || verification.status === 'wrong_environment') {
+      // Neither is the token's fault: it stays, and the connection recovers once the app is fixed.
+      await store().update(
+        id,
+        { status: 'degraded', status_reason: verification.summary, last_check_at: at },
+        at,
+      );
+    } else {
+      await store().update(id, { last_check_at: at }, at);
+    }
+    await store().recordCheck({
+      connectionId: id,
+      at,
+      outcome: verification.status,
+      code: typeof verification.diagnosis?.code === 'number' ? verification.diagnosis.code : null,
+      kind: verification.diagnosis?.kind ?? null,
+      detail: { summary: verification.summary, removed: verification.removed },
+      apiCalls,
+    });
+    await store().addEvent(
+      id,
+      'checked',
+      { outcome: verification.status, summary: verification.summary },
+      at,
+    );
+    connection = await require(id);
+    const d = verification.diagnosis;
+    return {
+      connection_id: id,
+      status: connection.status,
+      live: true,
+      summary: verification.summary,
+      verification: {
+        status: verification.status,
+        needs_reauth: verification.needsReauth,
+        token_environment: verification.tokenEnvironment ?? null,
+        removed_advertisers: verification.removed,
+      },
+      diagnosis: d ? diagnosisView(d) : null,
+      api_calls: apiCalls,
+      checked_at: at.toISOString(),
+      app_id: connection.app_id,
+      regime: connection.regime,
+      granted: (verification.granted ?? []).map((g) => ({ advertiser_id: g.advertiserId, name: g.name })),
+      account_status: {
+        checked: facts.checked,
+        blocked: facts.blocked,
+        refused: facts.refused.map((r) => ({
+          advertiser_id: r.advertiserId,
+          name: verification.granted?.find((g) => g.advertiserId === r.advertiserId)?.name ?? r.advertiserId,
+          error: diagnosisView(r.diagnosis),
+        })),
+        read: facts.read,
+        error: facts.error ? diagnosisView(facts.error) : null,
+      },
+    };
+  }
+
+  return {
+    require,
+    markNeedsReauth,
+    async list() {
+      return (await store().list()).map((c) => connectionView(c, deps.maxTokenAgeMs));
+    },
+    async show(id: string) {
+      await require(id);
+      const [summary] = await store().list(id);
+      const [advertisers, tokens, parked] = await Promise.all([
+        store().advertisers(id),
+        store().tokens(id),
+        parkedCallsStore(deps.db).list(id),
+      ]);
+      return {
+        ...connectionView(summary!, deps.maxTokenAgeMs),
+        advertiser_list: advertisers.map(advertiserView),
+        tokens: tokens.map(tokenView),
+        parked_calls: parked.map(parkedView),
+      };
+    },
+    async history(id: string) {
+      await require(id);
+      return (await store().history(id)).map(eventView);
+    },
+    /**
+     * Verifies the connection's token live and applies the verdict: healthy, degraded, or needs re-auth.
+     * `earlier` is the error that prompted the check, explained when the token turns out fine.
+     */
+    async check(id: string, earlier: Diagnosis | null = null, options: CheckOptions = {}) {
+      const result = await checkOnce(id, earlier, options);
+      if (result !== SUPERSEDED) return result;
+      // The owner authorized again while the check ran: check the token that is there now.
+      const again = await checkOnce(id, earlier, options);
+      if (again === SUPERSEDED)
+        throw new ServiceError(
+          'ADW_CONFLICT',
+          `connection ${id} was re-authorized twice during one check; check it again`,
+        );
+      return again;
+    },
+    /**
+     * A durable link for the owner: each visit starts a fresh OAuth consent bound to this connection.
+     * Pass a transaction to create it with the change that sends it.
+     */
+    async reauthLink(id: string, db: Kysely<Database> = deps.db) {
+      const connection = await connectionsStore(db).get(id);
+      if (!connection)
+        throw new ServiceError(
+          'ADW_NOT_FOUND',
+          `no connection ${id}; list them with: adwarden connections list`,
+        );
+      if (connection.status === 'revoked')
+        throw new ServiceError(
+          'ADW_CONFLICT',
+          `connection ${id} was revoked on purpose; connect the advertiser again instead`,
+        );
+      const nonce = newNonce();
+      const at = now();
+      const expiresAt = new Date(at.getTime() + REAUTH_LINK_TTL_MS);
+      await oauthStore(db).saveReauthLink({
+        token_hash: hashNonce(nonce),
+        connection_id: id,
+        created_at: at,
+        expires_at: expiresAt,
+        used_at: null,
+      });
+      await connectionsStore(db).addEvent(
+        id,
+        'reauth_link_created',
+        { expires_at: expiresAt.toISOString() },
+        at,
+      );
+      return {
+        connection_id: id,
+        url: `${deps.publicUrl()}/reauth/${nonce}`,
+        expires_at: expiresAt.toISOString(),
+        owner_contact: connection.owner_contact,
+      };
+    },
+    /** Revokes the token at TikTok and marks the connection revoked. */
+    async revoke(id: string) {
+      const connection = await require(id);
+      const active = await store().activeToken(id);
+      let tiktok = 'no active token to revoke at TikTok';
+      if (active) {
+        const { client, app, secret } = await deps.apps.clientFor(connection.app_id);
+        const token = deps.tokens.open(active, 'access_token');
+        try {
+          if (connection.regime === 'tt_user') {
+            await client.call('POST', '/tt_user/oauth2/revoke/', {
+              auth: 'none',
+              body: { client_id: app.app_id, client_secret: secret.reveal(), access_token: token.reveal() },
+            });
+          } else {
+            await client.revokeToken(token);
+          }
+          tiktok = 'revoked at TikTok';
+        } catch (error) {
+          if (!(isTikTokError(error) && error.diagnosis.kind === 'auth_invalid')) throw error;
+          tiktok = 'TikTok already considered it revoked';
+        }
+      }
+      await deps.db.transaction().execute(async (trx) => {
+        const s = connectionsStore(trx);
+        await s.replaceToken(id, { status: 'revoked', reason: 'revoked by an operator', now: now() });
+        await s.update(id, { status: 'revoked', status_reason: 'Revoked by an operator.' }, now());
+        await s.addEvent(id, 'revoked', { tiktok }, now());
+      });
+      return { connection_id: id, status: 'revoked' as const, tiktok };
+    },
+    /**
+     * Calls TikTok with this connection's token. A call failing for an auth reason is parked and
+     * replayed once the connection is repaired (reads always; writes only when `replaySafe`).
+     */
+    async call<T = unknown>(
+      id: string,
+      method: 'GET' | 'POST',
+      path: string,
+      options: CallOptions = {},
+      { park = true }: { park?: boolean } = {},
+    ): Promise<T> {
+      const connection = await require(id);
+      const { client } = await deps.apps.clientFor(connection.app_id);
+      try {
+        const accessToken = await deps.tokens.accessToken(id);
+        return await client.call<T>(method, path, { ...options, accessToken });
+      } catch (error) {
+        const authFailure = isTikTokError(error) && isAccessFailure(error.diagnosis.kind);
+        const needsReauth = error instanceof ServiceError && error.code === 'ADW_NEEDS_REAUTH';
+        if (
+          park &&
+          (authFailure || needsReauth) &&
+          !(options.body && typeof (options.body as { append?: unknown }).append === 'function')
+        ) {
+          await parkedCallsStore(deps.db).park({
+            connectionId: id,
+            advertiserId: options.advertiserId ?? null,
+            method,
+            path,
+            query: (options.query as Record<string, unknown>) ?? null,
+            body: (options.body as Record<string, unknown>) ?? null,
+            replaySafe: method === 'GET' || options.replaySafe === true,
+            errorCode: isTikTokError(error) && typeof error.code === 'number' ? error.code : null,
+            now: now(),
+          });
+          await store().addEvent(
+            id,
+            'call_parked',
+            { method, path, code: isTikTokError(error) ? error.code : 'ADW_NEEDS_REAUTH' },
+            now(),
+          );
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+export type ConnectionsService = ReturnType<typeof connectionsService>;

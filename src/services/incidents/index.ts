@@ -1,0 +1,2 @@
+export * from './incident-views.ts';
+export * from './incidents-service.ts';

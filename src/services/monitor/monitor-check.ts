@@ -1,0 +1,201 @@
+import type { Kysely } from 'kysely';
+import { type Database, incidentsStore, type MonitorStore, monitorStore } from '../../db/index.ts';
+import {
+  type CheckOutcome,
+  correlateOutage,
+  fingerprintOf,
+  type Incident,
+  type Observation,
+} from '../../incidents/index.ts';
+import type { Logger } from '../../log/index.ts';
+import { blindSpotObservation, nextCheckAt, outageObservation, readCheck } from '../../monitor/index.ts';
+import type { ConnectionsService } from '../connections/index.ts';
+import type { IncidentsService } from '../incidents/index.ts';
+import { checkFindings } from './check-findings.ts';
+import type { MonitorSettings } from './monitor-settings.ts';
+
+export type Check = Awaited<ReturnType<ConnectionsService['check']>>;
+
+/** A connection's advertisers by name, as the monitor labels it. */
+export type AdvertiserNames = Awaited<ReturnType<MonitorStore['advertiserNames']>>;
+
+/** What this process's monitor did, for reports: checks made and the fewest calls they could take. */
+export interface MonitorStats {
+  checks: number;
+  watches: number;
+  minimumCalls: number;
+}
+
+/**
+ * Reads checks into the incident engine: problems found and recovered, platform outages told apart
+ * from single connections by correlation, and when each connection is checked next.
+ */
+export function checkApplier(deps: {
+  db: Kysely<Database>;
+  connections: ConnectionsService;
+  incidents: IncidentsService;
+  settings: MonitorSettings;
+  now: () => number;
+  log: Logger;
+  random: () => number;
+  labelOf: (connectionId: string, known: AdvertiserNames) => Promise<string>;
+  stats: MonitorStats;
+}) {
+  const { labelOf, random, stats } = deps;
+  const store = () => monitorStore(deps.db);
+
+  /** Feeds observations, skipping recoveries of problems that have no open incident. */
+  async function feed(observations: Observation[], active: Set<string>): Promise<Incident[]> {
+    const opened: Incident[] = [];
+    for (const observation of observations) {
+      if (!observation.failing && !active.has(fingerprintOf(observation))) continue;
+      const result = await deps.incidents.observe(observation);
+      if (result.incident && observation.failing) opened.push(result.incident);
+    }
+    return opened;
+  }
+
+  /** Applies a check: incidents, recoveries, outage correlation, the next check's time. */
+  async function applyCheck(
+    connectionId: string,
+    appId: string,
+    check: Check,
+    options: { definitive?: boolean } = {},
+  ) {
+    const now = deps.now();
+    const names = await store().advertiserNames(connectionId);
+    const findings = checkFindings(
+      { connectionId, appId, label: await labelOf(connectionId, names), names },
+      check,
+    );
+    const reading = readCheck(findings, now);
+    deps.log.debug(
+      {
+        connection: connectionId,
+        outcome: reading.outcome,
+        status: findings.status,
+        code: findings.diagnosis?.code ?? null,
+      },
+      'check read',
+    );
+    if (findings.live) {
+      stats.checks++;
+      const infoCalls =
+        findings.accountStatus.checked || findings.accountStatus.error
+          ? Math.ceil(findings.granted.length / 100)
+          : 0;
+      stats.minimumCalls += 1 + infoCalls;
+    }
+    const active = await incidentsStore(deps.db).activeFingerprints(connectionId, appId);
+    const observations = reading.observations.map((o) =>
+      options.definitive && !o.failing && (o.problem === 'auth' || o.problem === 'environment')
+        ? {
+            ...o,
+            definitive: true,
+            source: 'reauth' as const,
+            summary: 'The owner authorized again; the token works.',
+          }
+        : o,
+    );
+    // Recoveries a single check proves: advertisers back in the authorization, accounts enabled again.
+    const granted = new Set(findings.granted.map((g) => g.advertiser_id));
+    const blocked = new Set(findings.accountStatus.blocked.map((b) => b.advertiser_id));
+    for (const incident of await deps.incidents.active('advertiser_removed', { connectionId }))
+      if (incident.subject.advertiserId && granted.has(incident.subject.advertiserId))
+        observations.push(recovery(incident, now, 'The advertiser is back in the authorization.'));
+    for (const incident of await deps.incidents.active('account_status', { connectionId }))
+      if (
+        reading.accountsRead.includes(incident.subject.advertiserId ?? '') &&
+        !blocked.has(incident.subject.advertiserId ?? '')
+      )
+        observations.push(recovery(incident, now, 'The ad account is enabled again (STATUS_ENABLE).'));
+    const opened = await feed(observations, active);
+
+    const connection = await deps.connections.require(connectionId);
+    if (findings.live) {
+      const blind = blindSpotObservation(
+        {
+          outcome: reading.outcome,
+          diagnosis: findings.diagnosis,
+          appId,
+          connection: { id: connectionId, label: findings.label },
+          lastOkAt: (connection.last_ok_at ?? connection.created_at).getTime(),
+          now,
+          sweepIntervalMs: deps.settings.sweep.intervalMs,
+        },
+        deps.settings.blindSpot,
+      );
+      if (blind) opened.push(...(await feed([blind], active)));
+    }
+    const failures = reading.outcome === 'transient' ? connection.check_failures + 1 : 0;
+    const next = nextCheckAt(
+      reading.outcome === 'rate_limited' ? 'transient' : reading.outcome,
+      Math.max(1, failures),
+      now,
+      deps.settings.sweep,
+      random,
+    );
+    await store().scheduleCheck(connectionId, next === null ? null : new Date(next), failures);
+    await correlate(now, active);
+    if (reading.outcome === 'transient' && failures >= 3)
+      await feed(
+        [
+          {
+            problem: 'unreachable',
+            subject: { type: 'connection', id: connectionId, label: findings.label, connectionId, appId },
+            failing: true,
+            at: now,
+            source: 'sweep',
+            summary: `${failures} checks in a row failed for reasons outside the token (${check.diagnosis?.code ?? 'no answer'}: ${check.diagnosis?.title ?? 'unknown'}), while other connections work.`,
+            fix: [
+              'Nothing to do yet: adwarden keeps re-checking with backoff.',
+              'If it lasts, look at TikTok’s status page and at the network between adwarden and TikTok.',
+            ],
+            facts: { code: check.diagnosis?.code ?? null, failures },
+          },
+        ],
+        active,
+      );
+    return {
+      check,
+      outcome: reading.outcome,
+      opened: opened.map((i) => i.id),
+      next_check_at: next === null ? null : new Date(next).toISOString(),
+    };
+  }
+
+  /** Many connections failing transiently together is one platform incident. */
+  async function correlate(now: number, active: Set<string>) {
+    const rows = await store().recentChecks(new Date(now - deps.settings.outage.windowMs));
+    const outcomes: CheckOutcome[] = rows.map((r) => ({
+      connectionId: r.connection_id,
+      appId: r.app_id,
+      at: r.at.getTime(),
+      outcome:
+        r.outcome === 'inconclusive' && (r.kind === 'transient' || r.kind === 'unknown')
+          ? 'transient'
+          : r.outcome === 'inconclusive'
+            ? 'other'
+            : 'ok',
+    }));
+    const verdict = correlateOutage(outcomes, now, deps.settings.outage);
+    deps.log.debug(
+      { outage: verdict.outage, failing: verdict.failing.length, checked: verdict.checked },
+      'outage correlation',
+    );
+    const observation = outageObservation(verdict, now, deps.settings.outage.windowMs);
+    await feed([observation], active);
+  }
+
+  const recovery = (incident: Incident, at: number, summary: string): Observation => ({
+    problem: incident.problem,
+    subject: incident.subject,
+    detail: incident.detail ?? undefined,
+    failing: false,
+    at,
+    source: 'sweep',
+    summary,
+  });
+
+  return { applyCheck };
+}
