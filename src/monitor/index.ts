@@ -4,6 +4,7 @@ export {
   blindSpotObservation,
   DEFAULT_BLIND_SPOT_POLICY,
 } from './blind-spot.ts';
+export { provenRecoveries, UNREACHABLE_AFTER, unreachableObservation } from './check-follow-ups.ts';
 export {
   type CheckDiagnosis,
   type CheckFindings,
@@ -11,6 +12,7 @@ export {
   type CheckReading,
   readCheck,
 } from './check-observations.ts';
+export { connectionHealth, type HealthInput, type HealthVerdict } from './connection-health.ts';
 export { type DeliveryFinding, type DeliveryItem, deliveryFindings } from './delivery-findings.ts';
 export {
   type ExpiryCandidate,

@@ -16,4 +16,9 @@ export {
   renderSlack,
   renderText,
 } from './render-message.ts';
-export { type RoutableChannel, routeNotification } from './route-notification.ts';
+export {
+  notificationKey,
+  overHourlyCap,
+  type RoutableChannel,
+  routeNotification,
+} from './route-notification.ts';

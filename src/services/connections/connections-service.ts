@@ -7,7 +7,8 @@ import {
   oauthStore,
   parkedCallsStore,
 } from '../../db/index.ts';
-import { hashNonce, newNonce, REAUTH_LINK_TTL_MS, type Verification } from '../../oauth/index.ts';
+import { connectionHealth } from '../../monitor/index.ts';
+import { hashNonce, newNonce, REAUTH_LINK_TTL_MS } from '../../oauth/index.ts';
 import { type CallOptions, isTikTokError } from '../../tiktok/index.ts';
 import { ServiceError } from '../service-error.ts';
 import type { AppsService } from './apps-service.ts';
@@ -98,13 +99,27 @@ export function connectionsService(deps: {
     let apiCalls = verification.apiCalls;
     let facts: AccountFacts = { calls: 0, blocked: [], refused: [], error: null, checked: false, read: [] };
     const at = now();
-    const reasonFor = (v: Verification) => v.summary;
     if (verification.granted) await store().syncAdvertisers(id, verification.granted, at);
-    if (verification.needsReauth) {
+    // Account facts only when the token works (the sandbox and tt_user tokens have none to read).
+    if (!verification.needsReauth && ['valid', 'advertiser_removed'].includes(verification.status)) {
+      const granted = (verification.granted ?? []).map((g) => g.advertiserId);
+      facts = await readAccountFacts(reads, connection, verification.session, granted, options.isolate);
+      apiCalls += facts.calls;
+    }
+    const health = connectionHealth({
+      status: verification.status,
+      needsReauth: verification.needsReauth,
+      summary: verification.summary,
+      blocked: facts.blocked,
+      refused: facts.refused
+        .filter((r) => isPermissionFailure(r.diagnosis.kind))
+        .map((r) => ({ label: nameOf(r.advertiserId), message: r.diagnosis.message ?? r.diagnosis.title })),
+    });
+    if (health.change === 'needs_reauth') {
       // What the mark keeps is enough to announce it again if this process dies before the incident opens.
       const marked = await markNeedsReauth(
         id,
-        reasonFor(verification),
+        health.reason,
         {
           verification: verification.status,
           token_environment: verification.tokenEnvironment ?? null,
@@ -114,36 +129,15 @@ export function connectionsService(deps: {
       );
       // The owner authorized again while this check ran: its verdict was about the old token.
       if (!marked) return SUPERSEDED;
-    } else if (verification.status === 'valid' || verification.status === 'advertiser_removed') {
-      const granted = (verification.granted ?? []).map((g) => g.advertiserId);
-      facts = await readAccountFacts(reads, connection, verification.session, granted, options.isolate);
-      apiCalls += facts.calls;
-      const refused = facts.refused.filter((r) => isPermissionFailure(r.diagnosis.kind));
-      const degraded =
-        verification.status === 'advertiser_removed' || facts.blocked.length > 0 || refused.length > 0;
-      const reason =
-        verification.status === 'advertiser_removed'
-          ? verification.summary
-          : facts.blocked.length > 0
-            ? `Accounts that cannot deliver: ${facts.blocked.map((b) => `${b.name} (${b.advertiser_id}, ${b.status})`).join(', ')}.`
-            : refused.length > 0
-              ? `GET /advertiser/info/ is refused for ${refused.map((r) => nameOf(r.advertiserId)).join(', ')}: ${refused[0]!.diagnosis.message ?? refused[0]!.diagnosis.title}.`
-              : null;
+    } else if (health.change === 'status') {
       await store().update(
         id,
         {
-          status: degraded ? 'degraded' : 'healthy',
-          status_reason: reason,
-          last_ok_at: at,
+          status: health.status,
+          status_reason: health.reason,
+          ...(health.ok ? { last_ok_at: at } : {}),
           last_check_at: at,
         },
-        at,
-      );
-    } else if (verification.status === 'app_secret_rotated' || verification.status === 'wrong_environment') {
-      // Neither is the token's fault: it stays, and the connection recovers once the app is fixed.
-      await store().update(
-        id,
-        { status: 'degraded', status_reason: verification.summary, last_check_at: at },
         at,
       );
     } else {

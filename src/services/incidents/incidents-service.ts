@@ -26,7 +26,7 @@ import {
 } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
 import type { IncidentPayload } from '../../notify/index.ts';
-import { routeNotification } from '../../notify/index.ts';
+import { notificationKey, overHourlyCap, routeNotification } from '../../notify/index.ts';
 import type { KeyRing } from '../../vault/index.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import { ServiceError } from '../service-error.ts';
@@ -145,9 +145,9 @@ export function incidentsService(deps: {
         for (const channel of routed) {
           const held =
             channel.max_per_hour !== null &&
-            (await outbox.sentSince(channel.id, new Date(now - 3_600_000))) >= channel.max_per_hour;
+            overHourlyCap(channel, await outbox.sentSince(channel.id, new Date(now - 3_600_000)));
           items.push({
-            idempotencyKey: `${next.id}:${event}:${next.reopenCount}:${event === 'escalated' ? next.severity : ''}:${channel.id}`,
+            idempotencyKey: notificationKey(next, event, channel.id),
             channelId: channel.id,
             incidentId: next.id,
             event,

@@ -8,7 +8,14 @@ import {
   type Observation,
 } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
-import { blindSpotObservation, nextCheckAt, outageObservation, readCheck } from '../../monitor/index.ts';
+import {
+  blindSpotObservation,
+  nextCheckAt,
+  outageObservation,
+  provenRecoveries,
+  readCheck,
+  unreachableObservation,
+} from '../../monitor/index.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
 import { checkFindings } from './check-findings.ts';
@@ -98,17 +105,17 @@ export function checkApplier(deps: {
         : o,
     );
     // Recoveries a single check proves: advertisers back in the authorization, accounts enabled again.
-    const granted = new Set(findings.granted.map((g) => g.advertiser_id));
-    const blocked = new Set(findings.accountStatus.blocked.map((b) => b.advertiser_id));
-    for (const incident of await deps.incidents.active('advertiser_removed', { connectionId }))
-      if (incident.subject.advertiserId && granted.has(incident.subject.advertiserId))
-        observations.push(recovery(incident, now, 'The advertiser is back in the authorization.'));
-    for (const incident of await deps.incidents.active('account_status', { connectionId }))
-      if (
-        reading.accountsRead.includes(incident.subject.advertiserId ?? '') &&
-        !blocked.has(incident.subject.advertiserId ?? '')
-      )
-        observations.push(recovery(incident, now, 'The ad account is enabled again (STATUS_ENABLE).'));
+    observations.push(
+      ...provenRecoveries(
+        findings,
+        reading,
+        {
+          removed: await deps.incidents.active('advertiser_removed', { connectionId }),
+          accountStatus: await deps.incidents.active('account_status', { connectionId }),
+        },
+        now,
+      ),
+    );
     const opened = await feed(observations, active);
 
     const connection = await deps.connections.require(connectionId);
@@ -137,25 +144,8 @@ export function checkApplier(deps: {
     );
     await store().scheduleCheck(connectionId, next === null ? null : new Date(next), failures);
     await correlate(now, active);
-    if (reading.outcome === 'transient' && failures >= 3)
-      await feed(
-        [
-          {
-            problem: 'unreachable',
-            subject: { type: 'connection', id: connectionId, label: findings.label, connectionId, appId },
-            failing: true,
-            at: now,
-            source: 'sweep',
-            summary: `${failures} checks in a row failed for reasons outside the token (${check.diagnosis?.code ?? 'no answer'}: ${check.diagnosis?.title ?? 'unknown'}), while other connections work.`,
-            fix: [
-              'Nothing to do yet: adwarden keeps re-checking with backoff.',
-              'If it lasts, look at TikTok’s status page and at the network between adwarden and TikTok.',
-            ],
-            facts: { code: check.diagnosis?.code ?? null, failures },
-          },
-        ],
-        active,
-      );
+    const unreachable = unreachableObservation(findings, reading.outcome, failures, now);
+    if (unreachable) await feed([unreachable], active);
     return {
       check,
       outcome: reading.outcome,
@@ -186,16 +176,6 @@ export function checkApplier(deps: {
     const observation = outageObservation(verdict, now, deps.settings.outage.windowMs);
     await feed([observation], active);
   }
-
-  const recovery = (incident: Incident, at: number, summary: string): Observation => ({
-    problem: incident.problem,
-    subject: incident.subject,
-    detail: incident.detail ?? undefined,
-    failing: false,
-    at,
-    source: 'sweep',
-    summary,
-  });
 
   return { applyCheck };
 }
