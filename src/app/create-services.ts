@@ -11,6 +11,8 @@ import {
   lockDataDir,
   migrateToLatest,
   openDatabase,
+  sealedValuesStore,
+  usersStore,
 } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import {
@@ -171,7 +173,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
     const sealedLinks = await notifications.sealPlainLinks();
     if (sealedLinks > 0) log.info({ notifications: sealedLinks }, 're-auth links in the outbox sealed');
     const keys = keyRotation({
-      db,
+      sealed: sealedValuesStore(db),
       source,
       onRing: () => log.info({ activeKey: source.ring().activeKeyId }, 'key ring changed'),
     });
@@ -191,7 +193,12 @@ export async function createServices(config: Config, options: ServicesOptions): 
     const handle = database;
     /** The data dir the embedded database lives in (null on PostgreSQL or with a database handed in). */
     const embeddedDataDir = handle.kind === 'pglite' && !options.database ? config.dataDir : null;
-    const users = usersService({ db, now, publicUrl: urls.publicUrl });
+    const users = usersService({
+      users: usersStore(db),
+      apiKeys: apiKeysStore(db),
+      now,
+      publicUrl: urls.publicUrl,
+    });
     return {
       config,
       log,

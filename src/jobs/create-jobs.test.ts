@@ -6,10 +6,11 @@ import { createJobs, type Jobs, QUEUES } from './create-jobs.ts';
 describe('createJobs', () => {
   let database: DatabaseHandle;
   let jobs: Jobs;
+  let clock = 0;
 
   beforeAll(async () => {
     database = await openDatabase({ memory: true });
-    jobs = await createJobs(database, { log: createLogger({ level: 'silent' }) });
+    jobs = await createJobs(database, { log: createLogger({ level: 'silent' }), clock: () => clock });
   }, 60_000);
   afterAll(async () => {
     await jobs?.stop();
@@ -24,7 +25,7 @@ describe('createJobs', () => {
     // Once a worker has taken it, the next one may be queued (read again after the quarter-second cache).
     const [taken] = await jobs.boss.fetch(QUEUES.watch.name, { batchSize: 1 });
     expect(taken?.id).toBe(first);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    clock += 300;
     expect(await jobs.sendUnlessWaiting('watch', { connectionId: 'con_a' }, 'con_a')).toMatch(/\w/);
   });
 

@@ -118,6 +118,8 @@ export interface JobsOptions {
   schema?: string;
   /** How often idle workers look for jobs that NOTIFY did not announce (delayed retries). @default 1 */
   pollSeconds?: number;
+  /** The clock the waiting-keys cache ages by (tests move it instead of sleeping). @default Date.now */
+  clock?: () => number;
 }
 
 /**
@@ -125,6 +127,7 @@ export interface JobsOptions {
  * PostgreSQL of DATABASE_URL, so any number of workers share one queue.
  */
 export async function createJobs(database: DatabaseHandle & { url?: string }, options: JobsOptions) {
+  const clock = options.clock ?? Date.now;
   const common = {
     schema: options.schema ?? 'pgboss',
     useListenNotify: true,
@@ -189,8 +192,8 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
       key: string,
     ): Promise<string | null> {
       let entry = waiting.get(queue);
-      if (!entry || Date.now() - entry.at > 250) {
-        entry = { at: Date.now(), keys: await waitingKeys(queue) };
+      if (!entry || clock() - entry.at > 250) {
+        entry = { at: clock(), keys: await waitingKeys(queue) };
         waiting.set(queue, entry);
       }
       if (entry.keys.has(key)) return null;

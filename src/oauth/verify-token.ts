@@ -1,4 +1,4 @@
-import type { Diagnosis } from '../catalog/index.ts';
+import { type Diagnosis, isAuthFailure } from '../catalog/index.ts';
 import { isTikTokError } from '../tiktok/errors.ts';
 
 /** What a verification concluded about a token. */
@@ -129,6 +129,17 @@ export async function verifyToken(
   if (diagnosis.kind === 'auth_invalid' || diagnosis.kind === 'auth_expired') {
     apiCalls++;
     const elsewhere = await attempt(() => probe.whoAmI('other'));
+    // The other environment could not answer (rate limited, transient): nothing is proven either way,
+    // and a token is never condemned on a failed probe (evidence before destruction).
+    if (!elsewhere.ok && !isAuthFailure(elsewhere.diagnosis.kind))
+      return {
+        ...base,
+        apiCalls,
+        diagnosis,
+        status: 'inconclusive',
+        needsReauth: false,
+        summary: `The check could not reach a conclusion: the token was refused (${diagnosis.code}), and asking TikTok's ${other(probe.environment)} environment whether it was issued there failed (${elsewhere.diagnosis.code}: ${elsewhere.diagnosis.title}). The token is not condemned; the check will run again.`,
+      };
     if (elsewhere.ok) {
       const tokenEnvironment = other(probe.environment);
       return {

@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
-import { type Database, sealedValuesStore } from '../../db/index.ts';
+import type { SealedValuesStore } from '../../db/index.ts';
 import type { KeyRingSource } from '../../vault/index.ts';
 import { resealAll } from '../../vault/index.ts';
 
 /** `adwarden keys rotate`: a new active key, every secret re-sealed, old keys dropped at the end. */
-export function keyRotation(deps: { db: Kysely<Database>; source: KeyRingSource; onRing: () => void }) {
-  const store = () => sealedValuesStore(deps.db);
+export function keyRotation(deps: { sealed: SealedValuesStore; source: KeyRingSource; onRing: () => void }) {
+  const store = () => deps.sealed;
   return {
     async status() {
       return {
@@ -25,7 +24,7 @@ export function keyRotation(deps: { db: Kysely<Database>; source: KeyRingSource;
       let budget = options.stopAfter ?? Number.POSITIVE_INFINITY;
       const storage = {
         notSealedWith: (keyId: string, limit: number) => store().notSealedWith(keyId, limit),
-        async swap(value: Parameters<ReturnType<typeof sealedValuesStore>['swap']>[0], resealed: string) {
+        async swap(value: Parameters<SealedValuesStore['swap']>[0], resealed: string) {
           if (budget-- <= 0) throw new Error('rotation interrupted (test)');
           return store().swap(value, resealed);
         },

@@ -1,9 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import type { Kysely } from 'kysely';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { apiKeysStore, type Database, type UserRow, usersStore } from '../../db/index.ts';
+import type { ApiKeysStore, UserRow, UsersStore } from '../../db/index.ts';
 import { Secret } from '../../vault/index.ts';
 import { ServiceError } from '../service-error.ts';
 import { hashApiKey } from './access.ts';
@@ -48,9 +47,14 @@ export function sameToken(a: string, b: string): boolean {
  * cookie is stored; 12 h idle, 7 days at most), one-time sign-in links, and scoped API keys.
  * Sign-in attempts are limited per address and per account.
  */
-export function usersService(deps: { db: Kysely<Database>; now: () => number; publicUrl: () => string }) {
-  const store = () => usersStore(deps.db);
-  const keys = () => apiKeysStore(deps.db);
+export function usersService(deps: {
+  users: UsersStore;
+  apiKeys: ApiKeysStore;
+  now: () => number;
+  publicUrl: () => string;
+}) {
+  const store = () => deps.users;
+  const keys = () => deps.apiKeys;
   // Per process: 10 failed sign-ins per address and per account in 15 minutes.
   const failures = new RateLimiterMemory({ points: 10, duration: 15 * 60 });
   let dummyHash: Promise<string> | null = null;

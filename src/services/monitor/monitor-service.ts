@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import { type ConnectionRow, type Database, monitorStore, oauthStore, persist } from '../../db/index.ts';
+import {
+  type ConnectionRow,
+  type Database,
+  monitorStore,
+  oauthStore,
+  persist,
+  videosStore,
+} from '../../db/index.ts';
 import type { Incident, RemediationAction } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
 import type { ConnectionsService, ReplayReport, TokensService } from '../connections/index.ts';
@@ -170,6 +177,7 @@ export function monitorService(deps: {
 
   const videos = videoWatch({
     ...deps,
+    videos: videosStore(deps.db),
     probeSoon: (id) => probeSoon(id, 'video_watch'),
   });
 

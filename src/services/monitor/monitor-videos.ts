@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { isAuthFailure, isPermissionFailure } from '../../catalog/index.ts';
-import { type Database, type VideoRow, videosStore } from '../../db/index.ts';
+import type { VideoRow, VideosStore } from '../../db/index.ts';
 import type { Observation, Subject } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
 import {
@@ -75,14 +74,14 @@ const videoView = (row: VideoRow) => ({
  * that processes normally resolves it.
  */
 export function videoWatch(deps: {
-  db: Kysely<Database>;
+  videos: VideosStore;
   connections: ConnectionsService;
   incidents: IncidentsService;
   now: () => number;
   log: Logger;
   probeSoon: (connectionId: string) => Promise<void>;
 }) {
-  const store = () => videosStore(deps.db);
+  const store = () => deps.videos;
 
   async function advertiserSubject(connectionId: string, advertiserId: string): Promise<Subject> {
     const connection = await deps.connections.show(connectionId);

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
 import { isAuthFailure, isPermissionFailure } from '../../catalog/index.ts';
-import type { Database } from '../../db/index.ts';
 import { fingerprintOf, type Observation } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
 import {
@@ -37,7 +35,6 @@ interface Page {
  */
 export async function watchConnection(
   deps: {
-    db: Kysely<Database>;
     connections: ConnectionsService;
     incidents: IncidentsService;
     now: () => number;
