@@ -1,4 +1,4 @@
-import { type Diagnosis, isAuthFailure } from '../catalog/index.ts';
+import { type Diagnosis, isAuthFailure, isTokenFailure } from '../catalog/index.ts';
 import { isTikTokError } from '../tiktok/errors.ts';
 
 /** What a verification concluded about a token. */
@@ -126,7 +126,7 @@ export async function verifyToken(
         "TikTok refused the app's own credentials (40101): the app secret was probably rotated in TikTok's developer portal. Update the secret in adwarden (adwarden apps add with the new --secret); the tokens themselves are not at fault.",
     };
   }
-  if (diagnosis.kind === 'auth_invalid' || diagnosis.kind === 'auth_expired') {
+  if (isTokenFailure(diagnosis.kind)) {
     apiCalls++;
     const elsewhere = await attempt(() => probe.whoAmI('other'));
     // The other environment could not answer (rate limited, transient): nothing is proven either way,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isTokenFailure } from '../../catalog/index.ts';
 import type { ConnectionsStore, Database, TokenRow } from '../../db/index.ts';
 import { connectionsStore, newId, persist } from '../../db/index.ts';
 import { isTikTokError, type TtUserTokens } from '../../tiktok/index.ts';
@@ -85,7 +86,7 @@ export function tokensService(deps: {
       try {
         tokens = await client.refreshTtUserToken(open(current, 'refresh_token'));
       } catch (error) {
-        if (isTikTokError(error) && ['auth_expired', 'auth_invalid'].includes(error.diagnosis.kind)) {
+        if (isTikTokError(error) && isTokenFailure(error.diagnosis.kind)) {
           await deps.onRefreshRejected(connectionId, error.code, error.diagnosis.title);
           throw needsReauth(connectionId);
         }

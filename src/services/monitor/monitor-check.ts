@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isInconclusiveFailure } from '../../catalog/index.ts';
 import { type Database, incidentsStore, type MonitorStore, monitorStore } from '../../db/index.ts';
 import {
   type CheckOutcome,
@@ -162,7 +163,7 @@ export function checkApplier(deps: {
       appId: r.app_id,
       at: r.at.getTime(),
       outcome:
-        r.outcome === 'inconclusive' && (r.kind === 'transient' || r.kind === 'unknown')
+        r.outcome === 'inconclusive' && isInconclusiveFailure(r.kind ?? '')
           ? 'transient'
           : r.outcome === 'inconclusive'
             ? 'other'

@@ -1,5 +1,5 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
-import { classify } from '../../catalog/index.ts';
+import { classify, isTransient } from '../../catalog/index.ts';
 import type { Step } from '../call.ts';
 import { TikTokError, TikTokTransportError } from '../errors.ts';
 import type { BreakerState, Events } from '../events.ts';
@@ -29,7 +29,7 @@ const STATES: Record<CircuitState, BreakerState> = {
 export function breakerStep(options: BreakerOptions): Step & { state(): BreakerState } {
   const transient = (error: unknown) =>
     error instanceof TikTokError &&
-    error.diagnosis.kind === 'transient' &&
+    isTransient(error.diagnosis.kind) &&
     error.diagnosis.code !== 'ADW_ABORTED' &&
     error.diagnosis.code !== 'ADW_CIRCUIT_OPEN';
   const halfOpenAfter = options.halfOpenAfterMs ?? 5_000;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { classify } from '../../catalog/index.ts';
+import { classify, isRateLimited } from '../../catalog/index.ts';
 import type { Call, Step } from '../call.ts';
 import { TikTokError, TikTokTransportError } from '../errors.ts';
 import { callEvent, type Events } from '../events.ts';
@@ -128,7 +128,7 @@ export function paceStep(options: PaceOptions): Step {
       recentHits = [];
       return envelope;
     } catch (error) {
-      if (error instanceof TikTokError && error.diagnosis.kind === 'rate_limited') adapt(call, error, sentAt);
+      if (error instanceof TikTokError && isRateLimited(error.diagnosis.kind)) adapt(call, error, sentAt);
       throw error;
     }
   };
