@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type BlindSpotInput, blindSpotObservation } from './blind-spot.ts';
+import type { CheckDiagnosis } from './check-observations.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-12-02T10:00:00Z');
-const throttled = {
+const throttled: CheckDiagnosis = {
   kind: 'rate_limited',
   code: 40100,
   title: 'Too many requests',
@@ -59,7 +60,7 @@ describe('blindSpotObservation', () => {
   });
 
   it('says when the calls are held by adwarden’s pause rather than refused by TikTok', () => {
-    const held = { ...throttled, code: 'ADW_RATE_BUDGET_TIMEOUT', window: null };
+    const held: CheckDiagnosis = { ...throttled, code: 'ADW_RATE_BUDGET_TIMEOUT', window: null };
     expect(blindSpotObservation(input({ diagnosis: held }))!.summary).toMatch(
       /because app app_1's calls are paused after TikTok's rate limits \(ADW_RATE_BUDGET_TIMEOUT\)\./,
     );

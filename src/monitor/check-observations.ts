@@ -1,10 +1,15 @@
-import { isInconclusiveFailure, isPermissionFailure, isRateLimited } from '../catalog/index.ts';
+import {
+  type DiagnosisKind,
+  isInconclusiveFailure,
+  isPermissionFailure,
+  isRateLimited,
+} from '../catalog/index.ts';
 import type { Observation, Subject } from '../incidents/index.ts';
 import { advertiserSubject, permissionRefused, permissionRestored } from './permission-observation.ts';
 
-/** A diagnosis as a check reports it. */
+/** A diagnosis as a check reports it (its kind from the closed vocabulary). */
 export interface CheckDiagnosis {
-  kind: string;
+  kind: DiagnosisKind;
   code: number | string;
   title: string;
   fix: string[];
