@@ -25,8 +25,12 @@ import {
   type RemediationAction,
 } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
-import type { IncidentPayload } from '../../notify/index.ts';
-import { notificationKey, overHourlyCap, routeNotification } from '../../notify/index.ts';
+import {
+  type IncidentPayload,
+  notificationKey,
+  overHourlyCap,
+  routeNotification,
+} from '../../notify/index.ts';
 import type { KeyRing } from '../../vault/index.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import { ServiceError } from '../service-error.ts';

@@ -108,9 +108,13 @@ export function monitorService(deps: {
     const connectionId = connection.id;
     let check: Check;
     // Advertisers with a standing /advertiser/info/ refusal are read on their own, not searched for again.
-    const isolate = (await deps.incidents.active('permission', { connectionId })).flatMap((i) =>
-      i.detail === 'GET /advertiser/info/' && i.subject.advertiserId ? [i.subject.advertiserId] : [],
-    );
+    // A refusal leaves the connection degraded, so a healthy one (nearly all of a sweep) needs no look-up.
+    const isolate =
+      connection.status === 'degraded'
+        ? (await deps.incidents.active('permission', { connectionId })).flatMap((i) =>
+            i.detail === 'GET /advertiser/info/' && i.subject.advertiserId ? [i.subject.advertiserId] : [],
+          )
+        : [];
     try {
       check = await deps.connections.check(connectionId, null, { isolate });
     } catch (error) {

@@ -4,6 +4,7 @@ import type { VideoRow, VideosStore } from '../../db/index.ts';
 import type { Observation, Subject } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
 import {
+  advertiserSubject,
   permissionRefused,
   permissionRestored,
   readVideoPoll,
@@ -83,25 +84,18 @@ export function videoWatch(deps: {
 }) {
   const store = () => deps.videos;
 
-  async function advertiserSubject(connectionId: string, advertiserId: string): Promise<Subject> {
+  async function subjectOf(connectionId: string, advertiserId: string): Promise<Subject> {
     const connection = await deps.connections.show(connectionId);
     const name =
       connection.advertiser_list.find((a) => a.advertiser_id === advertiserId)?.name ?? advertiserId;
-    return {
-      type: 'advertiser',
-      id: advertiserId,
-      label: `${name} (${advertiserId})`,
-      connectionId,
-      appId: connection.app_id,
-      advertiserId,
-    };
+    return advertiserSubject({ id: advertiserId, name }, { connectionId, appId: connection.app_id });
   }
 
   /** Opens (or updates) the advertiser's incident for its stuck uploads, and resolves it on a good one. */
   async function observe(connectionId: string, advertiserId: string, ready: WatchedVideo[], stuck: string[]) {
     if (ready.length === 0 && stuck.length === 0) return;
     const at = deps.now();
-    const subject = await advertiserSubject(connectionId, advertiserId);
+    const subject = await subjectOf(connectionId, advertiserId);
     const name = subject.label.replace(/ \(\d+\)$/, '');
     if (stuck.length > 0) {
       const all = (await store().stuck(connectionId, advertiserId)).map(toWatched);
@@ -195,6 +189,8 @@ export function videoWatch(deps: {
         byAdvertiser.set(row.advertiser_id, list);
       }
       const totals = { calls: 0, ready: 0, stuck: 0 };
+      // Refusals of /file/video/ad/info/ seen earlier: looked up once per poll, when a batch answers.
+      let refusals: Awaited<ReturnType<IncidentsService['active']>> | undefined;
       for (const [advertiserId, videos] of byAdvertiser) {
         for (let i = 0; i < videos.length; i += BATCH) {
           const batch = videos.slice(i, i + BATCH);
@@ -226,7 +222,7 @@ export function videoWatch(deps: {
               const refusal = refusalOf(error.diagnosis, { method: 'GET', endpoint: VIDEO_INFO });
               await deps.incidents.observe(
                 permissionRefused(
-                  await advertiserSubject(connectionId, advertiserId),
+                  await subjectOf(connectionId, advertiserId),
                   refusal,
                   deps.now(),
                   'video_watch',
@@ -241,8 +237,9 @@ export function videoWatch(deps: {
             continue;
           }
           const at = deps.now();
-          for (const incident of await deps.incidents.active('permission', { advertiserId }))
-            if (incident.subject.connectionId === connectionId && incident.detail === `GET ${VIDEO_INFO}`)
+          refusals ??= await deps.incidents.active('permission', { connectionId });
+          for (const incident of refusals)
+            if (incident.subject.advertiserId === advertiserId && incident.detail === `GET ${VIDEO_INFO}`)
               await deps.incidents.observe(
                 permissionRestored(
                   incident.subject,

@@ -51,6 +51,8 @@ export async function watchConnection(
   let calls = 0;
   let minimumCalls = 0; // pages a listing needed: one call each, when nothing failed
   let findingsCount = 0;
+  // Refusals seen earlier, looked up once for the connection (not once per advertiser).
+  const refusals = await deps.incidents.active('permission', { connectionId });
   for (const advertiser of advertisers) {
     const items: DeliveryItem[] = [];
     const callsBefore = calls;
@@ -133,10 +135,11 @@ export async function watchConnection(
       facts: { status: f.status, affected_ads: f.affectedAds, advertiser_id: advertiser.advertiser_id },
     }));
     // Every listing answered: a refusal of one of them seen earlier is over.
-    for (const incident of await deps.incidents.active('permission', {
-      advertiserId: advertiser.advertiser_id,
-    }))
-      if (WATCHED_CALLS.has(incident.detail ?? ''))
+    for (const incident of refusals)
+      if (
+        incident.subject.advertiserId === advertiser.advertiser_id &&
+        WATCHED_CALLS.has(incident.detail ?? '')
+      )
         observations.push(
           permissionRestored(
             incident.subject,
