@@ -62,7 +62,8 @@ export function createRateLimiter() {
     ): Admission {
       if (request.tier === 'none') return { ok: true };
       const app = request.environment === 'sandbox' ? SANDBOX_LIMITS : TIER_LIMITS[request.tier];
-      const global = hit(`app:${request.appId}`, app, now);
+      // Sandbox and production are separate platforms: each counts an app's requests on its own.
+      const global = hit(`app:${request.appId}:${request.environment}`, app, now);
       if (global) {
         return {
           ok: false,
@@ -72,7 +73,7 @@ export function createRateLimiter() {
       }
       const endpoint = request.environment === 'sandbox' ? SANDBOX_LIMITS : ENDPOINT_LIMITS[request.path];
       const perEndpoint = endpoint
-        ? hit(`endpoint:${request.appId}:${request.path}`, endpoint, now)
+        ? hit(`endpoint:${request.appId}:${request.environment}:${request.path}`, endpoint, now)
         : undefined;
       if (perEndpoint) {
         return {
