@@ -81,11 +81,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
       database,
       quietMs: DEMO_MONITOR.quietMs,
       // Pacing keeps to each app's tier on the accelerated clock, as the emulator counts it; waits
-      // between retries and TikTok's pauses follow that clock too. Timeouts stay real.
-      clientOptions: {
-        clockSpeed: speed,
-        breaker: { halfOpenAfterMs: Math.max(100, Math.round(5_000 / speed)) },
-      },
+      // between retries, TikTok's pauses and the breaker's pause follow that clock too. Timeouts stay real.
+      clientOptions: { clockSpeed: speed },
     });
     const live = services;
     const server = buildServer(live);

@@ -91,7 +91,7 @@ export function createCore(options: TikTokClientOptions) {
           getAccessToken: () =>
             Promise.reject(new Error('no access token: pass accessToken or tokenProvider')),
         });
-  const breaker = breakerStep({ appId, events, ...options.breaker });
+  const breaker = breakerStep({ appId, events, now, ...options.breaker });
   const pipeline = compose(
     [
       telemetryStep(events),

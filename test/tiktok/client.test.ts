@@ -144,10 +144,11 @@ describe('client: failures become diagnosed errors, retried only when the catalo
   });
 
   it('backs off on transient failures for reads but never replays a write that is not replay-safe', async () => {
-    await t.emulator.control.fault({ type: 'outage', code: 50002, rate: 1 });
-    const read = t.client.getUserInfo();
-    setTimeout(() => void t.emulator.control.clearFaults(), 30);
-    await expect(read).resolves.toMatchObject({ display_name: expect.any(String) });
+    await t.emulator.control.clearRequests();
+    await t.emulator.control.fault({ type: 'outage', code: 50002, rate: 1, times: 2 });
+    await expect(t.client.getUserInfo()).resolves.toMatchObject({ display_name: expect.any(String) });
+    expect((await t.emulator.control.requests()).filter((r) => r.path === '/user/info/')).toHaveLength(3);
+    await t.emulator.control.clearFaults();
     await t.emulator.control.clearRequests();
     await t.emulator.control.fault({ type: 'outage', code: 50002, rate: 1 });
     const write = await failure(t.client.call('POST', '/ad/create/', { body: { advertiser_id: '1' } }));

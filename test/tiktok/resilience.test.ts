@@ -77,9 +77,10 @@ describe('client: pacing', () => {
 
 describe('client: circuit breaker', () => {
   it('opens after consecutive transient failures, fails fast, probes half-open, and closes', async () => {
+    let clock = Date.now();
     const t = await clientAndEmulator(
       {},
-      { retry: { maxAttempts: 1 }, breaker: { threshold: 3, halfOpenAfterMs: 100 } },
+      { retry: { maxAttempts: 1 }, breaker: { threshold: 3, halfOpenAfterMs: 5_000 }, now: () => clock },
     );
     const changes: string[] = [];
     t.client.on('breakerStateChange', (e) => changes.push(`${e.from}->${e.to}`));
@@ -91,8 +92,11 @@ describe('client: circuit breaker', () => {
       const fast = await failure(t.client.getUserInfo());
       expect(fast).toMatchObject({ code: 'ADW_CIRCUIT_OPEN', name: 'TikTokTransportError' });
       expect(await t.emulator.control.requests()).toHaveLength(0);
+      expect(fast.diagnosis.retryAfterMs).toBe(5_000);
       await t.emulator.control.clearFaults();
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      clock += 4_999;
+      expect((await failure(t.client.getUserInfo())).code).toBe('ADW_CIRCUIT_OPEN');
+      clock += 1;
       await expect(t.client.getUserInfo()).resolves.toBeDefined();
       expect(t.client.breakerState()).toBe('closed');
       expect(changes).toEqual(['closed->open', 'open->half-open', 'half-open->closed']);
