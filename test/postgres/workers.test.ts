@@ -115,8 +115,9 @@ describe('two adwarden workers on one PostgreSQL', () => {
     const byId = new Map<string, string>();
     for (const r of sink.received) {
       const event = `${r.json.data.incident.id}:${r.json.type}`;
-      expect(byId.get(r.headers['webhook-id']) ?? event).toBe(event);
-      byId.set(r.headers['webhook-id'], event);
+      const id = String(r.headers['webhook-id']);
+      expect(byId.get(id) ?? event).toBe(event);
+      byId.set(id, event);
     }
     expect(new Set(byId.values()).size).toBe(byId.size);
     expect(byId.size).toBe(4);

@@ -16,15 +16,18 @@ describe('circuit', () => {
     ['success', 'closed'],
     ['transient', 'open'],
     ['abandoned', 'half-open'],
-  ] as const)('after the pause lets one probe through; a probe that ends %s leaves it %s', (outcome, after) => {
-    const c = circuit(1, 1_000);
-    c.settle('transient', false, 0);
-    expect(c.admit(999)).toEqual({ ok: false, retryAfterMs: 1 });
-    expect(c.admit(1_000)).toEqual({ ok: true, probe: true, from: 'open' });
-    expect(c.admit(1_001)).toEqual({ ok: false, retryAfterMs: 1 }); // one probe at a time
-    c.settle(outcome, true, 1_500);
-    expect(c.state).toBe(after);
-  });
+  ] as const)(
+    'after the pause lets one probe through; a probe that ends %s leaves it %s',
+    (outcome, after) => {
+      const c = circuit(1, 1_000);
+      c.settle('transient', false, 0);
+      expect(c.admit(999)).toEqual({ ok: false, retryAfterMs: 1 });
+      expect(c.admit(1_000)).toEqual({ ok: true, probe: true, from: 'open' });
+      expect(c.admit(1_001)).toEqual({ ok: false, retryAfterMs: 1 }); // one probe at a time
+      c.settle(outcome, true, 1_500);
+      expect(c.state).toBe(after);
+    },
+  );
 
   it('pauses again for the whole interval after a failed probe', () => {
     const c = circuit(1, 1_000);

@@ -34,7 +34,9 @@ export function circuit(threshold: number, halfOpenAfterMs: number) {
       return state;
     },
     /** Whether a call may go through at `at`; moves open to half-open when the pause is over. */
-    admit(at: number): { ok: true; probe: boolean; from: BreakerState } | { ok: false; retryAfterMs: number } {
+    admit(
+      at: number,
+    ): { ok: true; probe: boolean; from: BreakerState } | { ok: false; retryAfterMs: number } {
       const from = state;
       if (state === 'open' && at - openedAt >= halfOpenAfterMs) state = 'half-open';
       if (state === 'closed') return { ok: true, probe: false, from };
@@ -107,6 +109,7 @@ export function breakerStep(options: BreakerOptions): Step & { state(): BreakerS
 /** Outages, resets and gateway pages count; an answer (rate limit, auth, bad request) shows TikTok is up. */
 function outcomeOf(error: unknown): Outcome {
   if (!(error instanceof TikTokError)) return 'abandoned';
-  if (error.diagnosis.code === 'ADW_ABORTED' || error.diagnosis.code === 'ADW_CIRCUIT_OPEN') return 'abandoned';
+  if (error.diagnosis.code === 'ADW_ABORTED' || error.diagnosis.code === 'ADW_CIRCUIT_OPEN')
+    return 'abandoned';
   return isTransient(error.diagnosis.kind) ? 'transient' : 'success';
 }
