@@ -30,8 +30,9 @@ module.exports = {
         dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'],
         path: [
           '^(node:)?(fs|net|http|https|http2|dgram|dns|tls|child_process|worker_threads|cluster)',
-          '^(undici|pg|pg-boss|kysely|fastify|nodemailer)$',
-          '^@electric-sql/',
+          // npm packages resolve to their files under node_modules
+          '^node_modules/(undici|pg|pg-boss|kysely|fastify|nodemailer)/',
+          '^node_modules/@electric-sql/',
         ],
       },
     },
@@ -73,6 +74,16 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/services/([^/]+)/' },
       to: { path: '^src/services/[^/]+/', pathNot: '^src/services/($1/|[^/]+/index\\.ts$)' },
+    },
+    {
+      name: 'services-use-store-ports',
+      comment:
+        'Workflows reach storage through the store ports and the unit of work (db/index.ts), never the query builder or a driver.',
+      severity: 'error',
+      from: { path: '^src/services/' },
+      to: {
+        path: ['^node_modules/(kysely|pg|pg-boss|@electric-sql/pglite)/', '^src/db/(?!index\\.ts$)'],
+      },
     },
   ],
   options: {

@@ -1,18 +1,14 @@
 import { sql } from 'kysely';
 import type { Config } from '../config/index.ts';
 import {
-  apiKeysStore,
-  appsStore,
   checkFreeSpace,
-  connectionsStore,
   type DatabaseHandle,
   type DataDirLock,
   dataDirProblem,
   lockDataDir,
   migrateToLatest,
   openDatabase,
-  sealedValuesStore,
-  usersStore,
+  unitOfWork,
 } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import {
@@ -81,8 +77,9 @@ export async function createServices(config: Config, options: ServicesOptions): 
     const migration = await migrateToLatest(database.db as never);
     if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');
     const db = database.db;
+    const data = unitOfWork(db);
     await writingDataDir(config.dataDir, 'writing the local admin token', () =>
-      ensureAdminToken(config.dataDir, apiKeysStore(db), new Date(now())),
+      ensureAdminToken(config.dataDir, data.stores.apiKeys, new Date(now())),
     );
 
     let publicUrl = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
@@ -91,7 +88,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
     const metrics = serviceMetrics({ db, now });
     const apps = appsService({
       onClient: metrics.observeClient,
-      store: appsStore(db),
+      store: data.stores.apps,
       keyRing,
       ...urls,
       now,
@@ -99,7 +96,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
     });
     let connections: ReturnType<typeof connectionsService> | undefined;
     const tokens = tokensService({
-      db,
+      data,
       keyRing,
       apps,
       now,
@@ -113,7 +110,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
       onRefreshed: async (id, expiresAt) => {
         const accessExpiresAt = new Date(expiresAt).toISOString();
         log.info({ connection: id, accessExpiresAt }, 'tt_user token refreshed');
-        await connectionsStore(db).addEvent(
+        await data.stores.connections.addEvent(
           id,
           'token_refreshed',
           { access_expires_at: accessExpiresAt },
@@ -122,7 +119,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
       },
     });
     connections = connectionsService({
-      db,
+      data,
       apps,
       tokens,
       ...urls,
@@ -131,7 +128,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
     });
     let monitor: MonitorService | undefined;
     const connect = connectFlow({
-      db,
+      data,
       apps,
       tokens,
       connections,
@@ -141,7 +138,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
       onExchangeFailed: () => (id, text, data) => incidents.note(id, text, data),
     });
     const notifications = notificationsService({
-      db,
+      data,
       keyRing,
       now,
       log,
@@ -149,7 +146,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
       allowPrivateDestinations: config.notify.allowPrivateDestinations,
     });
     const incidents = incidentsService({
-      db,
+      data,
       connections,
       keyRing,
       ...urls,
@@ -160,7 +157,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
       execute: (action, incident) => monitor!.execute(action, incident),
     });
     monitor = monitorService({
-      db,
+      data,
       connections,
       incidents,
       notifications,
@@ -173,7 +170,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
     const sealedLinks = await notifications.sealPlainLinks();
     if (sealedLinks > 0) log.info({ notifications: sealedLinks }, 're-auth links in the outbox sealed');
     const keys = keyRotation({
-      sealed: sealedValuesStore(db),
+      sealed: data.stores.sealedValues,
       source,
       onRing: () => log.info({ activeKey: source.ring().activeKeyId }, 'key ring changed'),
     });
@@ -194,8 +191,8 @@ export async function createServices(config: Config, options: ServicesOptions): 
     /** The data dir the embedded database lives in (null on PostgreSQL or with a database handed in). */
     const embeddedDataDir = handle.kind === 'pglite' && !options.database ? config.dataDir : null;
     const users = usersService({
-      users: usersStore(db),
-      apiKeys: apiKeysStore(db),
+      users: data.stores.users,
+      apiKeys: data.stores.apiKeys,
       now,
       publicUrl: urls.publicUrl,
     });
@@ -232,7 +229,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
       publicUrl: urls.publicUrl,
       /** The API key with this value, if it is live. */
       async authenticate(key: string) {
-        return apiKeysStore(handle.db).use(hashApiKey(key), new Date(now()));
+        return data.stores.apiKeys.use(hashApiKey(key), new Date(now()));
       },
       async close() {
         notifications.close();

@@ -53,3 +53,4 @@ export {
 } from './stores/sealed-values-store.ts';
 export { type UsersStore, usersStore } from './stores/users-store.ts';
 export { type NewVideo, type VideosStore, videosStore } from './stores/videos-store.ts';
+export { type Stores, storesOf, type UnitOfWork, unitOfWork } from './unit-of-work.ts';

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kysely } from 'kysely';
 import type { Diagnosis } from '../../catalog/index.ts';
-import { connectionsStore, type Database, newId, oauthStore, type Regime } from '../../db/index.ts';
+import { newId, type Regime, type Stores, type UnitOfWork } from '../../db/index.ts';
 import {
   authorizeUrl,
   CODE_EXCHANGE_ATTEMPTS,
@@ -37,7 +36,7 @@ export type CallbackResult =
 
 /** The OAuth connect and re-auth flows: consent redirect, callback, exchange, store, probe, replay. */
 export function connectFlow(deps: {
-  db: Kysely<Database>;
+  data: UnitOfWork<Pick<Stores, 'connections' | 'oauth' | 'parkedCalls'>>;
   apps: AppsService;
   tokens: TokensService;
   connections: ConnectionsService;
@@ -69,7 +68,7 @@ export function connectFlow(deps: {
     const app = await deps.apps.require(input.appId);
     const nonce = newNonce();
     const at = now();
-    await oauthStore(deps.db).saveState({
+    await deps.data.stores.oauth.saveState({
       nonce_hash: hashNonce(nonce),
       app_id: app.app_id,
       purpose: input.purpose,
@@ -122,8 +121,8 @@ export function connectFlow(deps: {
     const { grant } = input;
     const at = now();
     const connectionId = input.connectionId ?? newId('con');
-    await deps.db.transaction().execute(async (trx) => {
-      const s = connectionsStore(trx);
+    await deps.data.transaction(async (tx) => {
+      const s = tx.connections;
       if (!input.connectionId) {
         await s.insert({
           id: connectionId,
@@ -162,9 +161,9 @@ export function connectFlow(deps: {
     const check = await deps.connections.check(connectionId);
     let replay: ReplayReport | null = null;
     if (input.connectionId && check.status !== 'needs_reauth') {
-      await oauthStore(deps.db).closeReauthLinks(connectionId, now());
+      await deps.data.stores.oauth.closeReauthLinks(connectionId, now());
       replay = await replayParkedCalls(
-        { db: deps.db, connections: deps.connections, now: deps.now },
+        { data: deps.data, connections: deps.connections, now: deps.now },
         connectionId,
       );
     }
@@ -186,7 +185,7 @@ export function connectFlow(deps: {
     const last = failures.at(-1)!;
     const tries = failures.map((d) => String(d.code)).join(', ');
     if (!state.connection_id) return;
-    await connectionsStore(deps.db).addEvent(
+    await deps.data.stores.connections.addEvent(
       state.connection_id,
       'reauth_exchange_failed',
       { codes: failures.map((d) => d.code), attempts: failures.length },
@@ -221,7 +220,7 @@ export function connectFlow(deps: {
     },
     /** The consent URL behind a re-auth link, bound to its connection. */
     async startReauth(linkToken: string): Promise<string> {
-      const link = await oauthStore(deps.db).findReauthLink(hashNonce(linkToken));
+      const link = await deps.data.stores.oauth.findReauthLink(hashNonce(linkToken));
       if (!link)
         throw new ServiceError(
           'ADW_NOT_FOUND',
@@ -235,7 +234,7 @@ export function connectFlow(deps: {
       if (link.expires_at.getTime() <= deps.now())
         throw new ServiceError('ADW_CONFLICT', 'This re-authorization link has expired. Ask for a new one.');
       const connection = await deps.connections.require(link.connection_id);
-      await connectionsStore(deps.db).addEvent(connection.id, 'reauth_started', {}, now());
+      await deps.data.stores.connections.addEvent(connection.id, 'reauth_started', {}, now());
       return redirectFor({
         appId: connection.app_id,
         purpose: 'reauth',
@@ -249,7 +248,7 @@ export function connectFlow(deps: {
       const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
       const stateValue = text('state');
       if (!stateValue) return { outcome: 'rejected', reason: 'missing_state' };
-      const consumed = await oauthStore(deps.db).consumeState(hashNonce(stateValue), now());
+      const consumed = await deps.data.stores.oauth.consumeState(hashNonce(stateValue), now());
       if (!consumed.ok) {
         const reason =
           consumed.reason === 'unknown' ? 'forged' : consumed.reason === 'used' ? 'replayed' : 'expired';
@@ -259,7 +258,7 @@ export function connectFlow(deps: {
       const error = text('error');
       if (error) {
         if (state.connection_id)
-          await connectionsStore(deps.db).addEvent(state.connection_id, 'reauth_denied', { error }, now());
+          await deps.data.stores.connections.addEvent(state.connection_id, 'reauth_denied', { error }, now());
         return { outcome: 'denied', description: text('error_description') ?? error };
       }
       const code = text('auth_code') ?? text('code');

@@ -1,12 +1,5 @@
-import type { Kysely } from 'kysely';
 import { type Diagnosis, isAccessFailure, isPermissionFailure } from '../../catalog/index.ts';
-import {
-  type ConnectionRow,
-  connectionsStore,
-  type Database,
-  oauthStore,
-  parkedCallsStore,
-} from '../../db/index.ts';
+import type { ConnectionRow, Stores, UnitOfWork } from '../../db/index.ts';
 import { connectionHealth } from '../../monitor/index.ts';
 import { hashNonce, newNonce, REAUTH_LINK_TTL_MS } from '../../oauth/index.ts';
 import { type CallOptions, isTikTokError } from '../../tiktok/index.ts';
@@ -31,14 +24,14 @@ export interface CheckOptions {
 
 /** Connections: list, show, verify, re-auth links, revoke, and calls made on a connection's behalf. */
 export function connectionsService(deps: {
-  db: Kysely<Database>;
+  data: UnitOfWork<Pick<Stores, 'connections' | 'oauth' | 'parkedCalls'>>;
   apps: AppsService;
   tokens: TokensService;
   publicUrl: () => string;
   maxTokenAgeMs: number | null;
   now: () => number;
 }) {
-  const store = () => connectionsStore(deps.db);
+  const store = () => deps.data.stores.connections;
   const now = () => new Date(deps.now());
 
   async function require(id: string): Promise<ConnectionRow> {
@@ -63,8 +56,8 @@ export function connectionsService(deps: {
     detail: Record<string, unknown>,
     tokenId?: string,
   ): Promise<boolean> {
-    return deps.db.transaction().execute(async (trx) => {
-      const s = connectionsStore(trx);
+    return deps.data.transaction(async (tx) => {
+      const s = tx.connections;
       if (tokenId !== undefined && (await s.activeToken(id, { forUpdate: true }))?.id !== tokenId)
         return false;
       await s.replaceToken(id, { status: 'revoked', reason, now: now() });
@@ -203,7 +196,7 @@ export function connectionsService(deps: {
       const [advertisers, tokens, parked] = await Promise.all([
         store().advertisers(id),
         store().tokens(id),
-        parkedCallsStore(deps.db).list(id),
+        deps.data.stores.parkedCalls.list(id),
       ]);
       return {
         ...connectionView(summary!, deps.maxTokenAgeMs),
@@ -234,10 +227,10 @@ export function connectionsService(deps: {
     },
     /**
      * A durable link for the owner: each visit starts a fresh OAuth consent bound to this connection.
-     * Pass a transaction to create it with the change that sends it.
+     * Pass a transaction's stores to create it with the change that sends it.
      */
-    async reauthLink(id: string, db: Kysely<Database> = deps.db) {
-      const connection = await connectionsStore(db).get(id);
+    async reauthLink(id: string, stores: Pick<Stores, 'connections' | 'oauth'> = deps.data.stores) {
+      const connection = await stores.connections.get(id);
       if (!connection)
         throw new ServiceError(
           'ADW_NOT_FOUND',
@@ -251,14 +244,14 @@ export function connectionsService(deps: {
       const nonce = newNonce();
       const at = now();
       const expiresAt = new Date(at.getTime() + REAUTH_LINK_TTL_MS);
-      await oauthStore(db).saveReauthLink({
+      await stores.oauth.saveReauthLink({
         token_hash: hashNonce(nonce),
         connection_id: id,
         created_at: at,
         expires_at: expiresAt,
         used_at: null,
       });
-      await connectionsStore(db).addEvent(
+      await stores.connections.addEvent(
         id,
         'reauth_link_created',
         { expires_at: expiresAt.toISOString() },
@@ -294,8 +287,8 @@ export function connectionsService(deps: {
           tiktok = 'TikTok already considered it revoked';
         }
       }
-      await deps.db.transaction().execute(async (trx) => {
-        const s = connectionsStore(trx);
+      await deps.data.transaction(async (tx) => {
+        const s = tx.connections;
         await s.replaceToken(id, { status: 'revoked', reason: 'revoked by an operator', now: now() });
         await s.update(id, { status: 'revoked', status_reason: 'Revoked by an operator.' }, now());
         await s.addEvent(id, 'revoked', { tiktok }, now());
@@ -326,7 +319,7 @@ export function connectionsService(deps: {
           (authFailure || needsReauth) &&
           !(options.body && typeof (options.body as { append?: unknown }).append === 'function')
         ) {
-          await parkedCallsStore(deps.db).park({
+          await deps.data.stores.parkedCalls.park({
             connectionId: id,
             advertiserId: options.advertiserId ?? null,
             method,

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import { connectionsStore, type Database, parkedCallsStore } from '../../db/index.ts';
+import type { Stores, UnitOfWork } from '../../db/index.ts';
 import { isTikTokError } from '../../tiktok/index.ts';
 import type { ConnectionsService } from './connections-service.ts';
 
@@ -15,10 +14,14 @@ export interface ReplayReport {
  * replay-safe. Other writes are skipped with a note (sending them again could duplicate an ad).
  */
 export async function replayParkedCalls(
-  deps: { db: Kysely<Database>; connections: ConnectionsService; now: () => number },
+  deps: {
+    data: UnitOfWork<Pick<Stores, 'connections' | 'parkedCalls'>>;
+    connections: ConnectionsService;
+    now: () => number;
+  },
   connectionId: string,
 ): Promise<ReplayReport> {
-  const parked = parkedCallsStore(deps.db);
+  const parked = deps.data.stores.parkedCalls;
   const report: ReplayReport = { replayed: 0, failed: 0, skipped: 0 };
   for (const call of await parked.pending(connectionId)) {
     const at = () => new Date(deps.now());
@@ -54,7 +57,7 @@ export async function replayParkedCalls(
     }
   }
   if (report.replayed + report.failed + report.skipped > 0) {
-    await connectionsStore(deps.db).addEvent(
+    await deps.data.stores.connections.addEvent(
       connectionId,
       'parked_calls_replayed',
       { ...report },

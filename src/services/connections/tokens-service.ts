@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { isTokenFailure } from '../../catalog/index.ts';
-import type { ConnectionsStore, Database, TokenRow } from '../../db/index.ts';
-import { connectionsStore, newId, persist } from '../../db/index.ts';
+import type { ConnectionsStore, Stores, TokenRow, UnitOfWork } from '../../db/index.ts';
+import { newId, persist } from '../../db/index.ts';
 import { isTikTokError, type TtUserTokens } from '../../tiktok/index.ts';
 import type { KeyRing, Secret } from '../../vault/index.ts';
 import { ServiceError } from '../service-error.ts';
@@ -22,7 +21,7 @@ export interface GrantedToken {
 
 /** Sealed storage of connection tokens, and tt_user refresh ahead of expiry under a lease. */
 export function tokensService(deps: {
-  db: Kysely<Database>;
+  data: UnitOfWork<Pick<Stores, 'connections'>>;
   keyRing: () => KeyRing;
   apps: AppsService;
   now: () => number;
@@ -93,8 +92,8 @@ export function tokensService(deps: {
         throw error;
       }
       const row = seal(connectionId, tokens, new Date(deps.now()));
-      await deps.db.transaction().execute(async (trx) => {
-        await connectionsStore(trx).replaceToken(
+      await deps.data.transaction(async (tx) => {
+        await tx.connections.replaceToken(
           connectionId,
           { status: 'superseded', reason: 'refreshed', now: new Date(deps.now()) },
           row,
@@ -115,7 +114,7 @@ export function tokensService(deps: {
      * @throws ServiceError ADW_NEEDS_REAUTH when the refresh token is refused.
      */
     async refreshAhead(connectionId: string, aheadMs: number): Promise<void> {
-      const store = connectionsStore(deps.db);
+      const store = deps.data.stores.connections;
       const connection = await store.get(connectionId);
       if (connection?.regime !== 'tt_user') return;
       await refresh(store, connectionId, connection.app_id, aheadMs);
@@ -125,7 +124,7 @@ export function tokensService(deps: {
      * @throws ServiceError ADW_NEEDS_REAUTH when the connection has no usable token.
      */
     async accessToken(connectionId: string): Promise<Secret> {
-      const store = connectionsStore(deps.db);
+      const store = deps.data.stores.connections;
       const connection = await store.get(connectionId);
       if (!connection) throw new ServiceError('ADW_NOT_FOUND', `no connection ${connectionId}`);
       const token = await store.activeToken(connectionId);

@@ -1,14 +1,10 @@
-import type { Kysely } from 'kysely';
 import {
-  channelsStore,
-  connectionsStore,
-  type Database,
   type IncidentFilter,
-  incidentsStore,
   type NewNotification,
   newId,
-  outboxStore,
+  type Stores,
   toIncident,
+  type UnitOfWork,
 } from '../../db/index.ts';
 import {
   type Command,
@@ -51,6 +47,9 @@ export interface Applied {
 
 class FingerprintTaken extends Error {}
 
+/** What an observation writes in its transaction. */
+type TransactionStores = Pick<Stores, 'channels' | 'connections' | 'incidents' | 'oauth' | 'outbox'>;
+
 /** Problems whose fix is the owner authorizing again (their incidents carry a re-auth link). */
 const REPAIRED_BY_REAUTH = ['auth', 'permission', 'expiry', 'advertiser_removed'] as const;
 
@@ -60,7 +59,7 @@ const REPAIRED_BY_REAUTH = ['auth', 'permission', 'expiry', 'advertiser_removed'
  * in one transaction. Actions that call TikTok run after the commit and are recorded as they finish.
  */
 export function incidentsService(deps: {
-  db: Kysely<Database>;
+  data: UnitOfWork<TransactionStores>;
   connections: ConnectionsService;
   /** Seals the re-auth link each notification carries (the outbox keeps it sealed). */
   keyRing: () => KeyRing;
@@ -77,7 +76,7 @@ export function incidentsService(deps: {
   async function apply(fingerprint: string, input: IncidentInput): Promise<Applied> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await deps.db.transaction().execute((trx) => applyIn(trx, fingerprint, input));
+        const result = await deps.data.transaction((tx) => applyIn(tx, fingerprint, input));
         if (result.queued.length) deps.onQueued?.(result.queued);
         if (result.incident) await runAfterCommit(result.incident, result.effects, result.after);
         return result;
@@ -88,8 +87,8 @@ export function incidentsService(deps: {
     }
   }
 
-  async function applyIn(trx: Kysely<Database>, fingerprint: string, input: IncidentInput) {
-    const store = incidentsStore(trx);
+  async function applyIn(tx: TransactionStores, fingerprint: string, input: IncidentInput) {
+    const store = tx.incidents;
     const now = deps.now();
     const observation = input.type === 'observation' ? input.observation : null;
     if (observation?.failing && observation.problem === 'unreachable') {
@@ -116,14 +115,14 @@ export function incidentsService(deps: {
       actions.push(text);
     };
     const connection = next.subject.connectionId
-      ? await connectionsStore(trx).get(next.subject.connectionId)
+      ? await tx.connections.get(next.subject.connectionId)
       : undefined;
     const owner = connection?.owner_contact?.includes('@') ? connection.owner_contact : null;
     const notifies = effects.flatMap((e) => (e.type === 'notify' ? [e.event] : []));
     if (effects.some((e) => e.type === 'remediate')) {
       for (const action of planRemediation(next, 'opened')) {
         if (action.type === 'send_reauth_link' && connection && connection.status !== 'revoked') {
-          const created = await deps.connections.reauthLink(action.connectionId, trx);
+          const created = await deps.connections.reauthLink(action.connectionId, tx);
           link = { url: created.url, expires_at: created.expires_at };
           const to = owner ? `to ${owner} and ` : '';
           await record(action.type, describeAction(action, `${to}every channel: ${action.why}`));
@@ -135,10 +134,10 @@ export function incidentsService(deps: {
     if (notifies.includes('resolved')) after.push(...planRemediation(next, 'resolved'));
     const queued: string[] = [];
     if (notifies.length > 0) {
-      const channels = await channelsStore(trx).list();
+      const channels = await tx.channels.list();
       const routed = routeNotification(channels, next, connection?.labels ?? {});
       const items: NewNotification[] = [];
-      const outbox = outboxStore(trx);
+      const outbox = tx.outbox;
       for (const event of notifies) {
         const payload = payloadFor(next, event, actions, null, deps.publicUrl());
         const sent = event === 'resolved' ? null : link;
@@ -172,14 +171,14 @@ export function incidentsService(deps: {
     for (const action of after) {
       try {
         const outcome = await deps.execute(action, incident);
-        await incidentsStore(deps.db).addAction(incident.id, {
+        await deps.data.stores.incidents.addAction(incident.id, {
           at: new Date(deps.now()),
           type: action.type,
           text: describeAction(action, outcome),
         });
       } catch (error) {
         deps.log.warn({ incident: incident.id, action: action.type, err: error }, 'automatic action failed');
-        await incidentsStore(deps.db).addTimeline(incident.id, [
+        await deps.data.stores.incidents.addTimeline(incident.id, [
           {
             kind: 'observed',
             at: deps.now(),
@@ -192,7 +191,7 @@ export function incidentsService(deps: {
   }
 
   async function require(id: string) {
-    const row = await incidentsStore(deps.db).get(id);
+    const row = await deps.data.stores.incidents.get(id);
     if (!row)
       throw new ServiceError('ADW_NOT_FOUND', `no incident ${id}; list them with: adwarden incidents list`);
     return row;
@@ -211,7 +210,7 @@ export function incidentsService(deps: {
     /** Resolves incidents whose quiet period has passed and ends mutes that are due. */
     async tick(): Promise<number> {
       let changed = 0;
-      for (const row of await incidentsStore(deps.db).settling()) {
+      for (const row of await deps.data.stores.incidents.settling()) {
         const result = await apply(row.fingerprint, { type: 'tick' });
         if (result.effects.length > 0) changed++;
       }
@@ -219,14 +218,14 @@ export function incidentsService(deps: {
     },
     /** Open incidents of a problem, filtered by connection or advertiser (what a listing should still show). */
     async active(problem: string, where: { connectionId?: string; advertiserId?: string } = {}) {
-      return (await incidentsStore(deps.db).active(problem, where)).map(toIncident);
+      return (await deps.data.stores.incidents.active(problem, where)).map(toIncident);
     },
     /**
      * Writes a line on the timeline of every unresolved incident of the connection that a re-auth
      * repairs (a failed code exchange, say). Returns the incidents written to.
      */
     async note(connectionId: string, text: string, data: Record<string, unknown> = {}): Promise<string[]> {
-      const store = incidentsStore(deps.db);
+      const store = deps.data.stores.incidents;
       const ids: string[] = [];
       for (const problem of REPAIRED_BY_REAUTH)
         for (const row of await store.active(problem, { connectionId })) {
@@ -236,13 +235,15 @@ export function incidentsService(deps: {
       return ids;
     },
     async list(filter: IncidentFilter = {}) {
-      return (await incidentsStore(deps.db).list(filter)).map((row) => incidentView(row, deps.publicUrl()));
+      return (await deps.data.stores.incidents.list(filter)).map((row) =>
+        incidentView(row, deps.publicUrl()),
+      );
     },
     async show(id: string) {
       const row = await require(id);
       const [timeline, notifications] = await Promise.all([
-        incidentsStore(deps.db).timeline(id),
-        outboxStore(deps.db).list({ incidentId: id }),
+        deps.data.stores.incidents.timeline(id),
+        deps.data.stores.outbox.list({ incidentId: id }),
       ]);
       return {
         ...incidentView(row, deps.publicUrl()),

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/index.ts';
+import type { Stores, UnitOfWork } from '../../db/index.ts';
 import type { Incident, RemediationAction } from '../../incidents/index.ts';
 import type { ConnectionsService, TokensService } from '../connections/index.ts';
 import { type ReplayReport, replayParkedCalls } from '../connections/index.ts';
@@ -11,7 +10,7 @@ import type { MonitorSettings } from './monitor-settings.ts';
  */
 export async function executeAction(
   deps: {
-    db: Kysely<Database>;
+    data: UnitOfWork<Pick<Stores, 'connections' | 'parkedCalls'>>;
     connections: ConnectionsService;
     tokens: TokensService;
     settings: MonitorSettings;
@@ -34,7 +33,7 @@ export async function executeAction(
       const earlier = deps.replays.get(action.connectionId);
       deps.replays.delete(action.connectionId);
       const now = await replayParkedCalls(
-        { db: deps.db, connections: deps.connections, now: deps.now },
+        { data: deps.data, connections: deps.connections, now: deps.now },
         action.connectionId,
       );
       const total = {

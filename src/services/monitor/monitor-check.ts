@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { isInconclusiveFailure } from '../../catalog/index.ts';
-import { type Database, incidentsStore, type MonitorStore, monitorStore } from '../../db/index.ts';
+import type { MonitorStore, Stores, UnitOfWork } from '../../db/index.ts';
 import {
   type CheckOutcome,
   correlateOutage,
@@ -39,7 +38,7 @@ export interface MonitorStats {
  * from single connections by correlation, and when each connection is checked next.
  */
 export function checkApplier(deps: {
-  db: Kysely<Database>;
+  data: UnitOfWork<Pick<Stores, 'incidents' | 'monitor'>>;
   connections: ConnectionsService;
   incidents: IncidentsService;
   settings: MonitorSettings;
@@ -50,7 +49,7 @@ export function checkApplier(deps: {
   stats: MonitorStats;
 }) {
   const { labelOf, random, stats } = deps;
-  const store = () => monitorStore(deps.db);
+  const store = () => deps.data.stores.monitor;
 
   /** Feeds observations, skipping recoveries of problems that have no open incident. */
   async function feed(observations: Observation[], active: Set<string>): Promise<Incident[]> {
@@ -94,7 +93,7 @@ export function checkApplier(deps: {
           : 0;
       stats.minimumCalls += 1 + infoCalls;
     }
-    const active = await incidentsStore(deps.db).activeFingerprints(connectionId, appId);
+    const active = await deps.data.stores.incidents.activeFingerprints(connectionId, appId);
     const observations = reading.observations.map((o) =>
       options.definitive && !o.failing && (o.problem === 'auth' || o.problem === 'environment')
         ? {

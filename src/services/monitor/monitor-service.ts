@@ -1,12 +1,4 @@
-import type { Kysely } from 'kysely';
-import {
-  type ConnectionRow,
-  type Database,
-  monitorStore,
-  oauthStore,
-  persist,
-  videosStore,
-} from '../../db/index.ts';
+import { type ConnectionRow, persist, type Stores, type UnitOfWork } from '../../db/index.ts';
 import type { Incident, RemediationAction } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
 import type { ConnectionsService, ReplayReport, TokensService } from '../connections/index.ts';
@@ -40,7 +32,9 @@ export interface Dispatcher {
  * expiry and retention work, and carries out the remediation actions that need TikTok.
  */
 export function monitorService(deps: {
-  db: Kysely<Database>;
+  data: UnitOfWork<
+    Pick<Stores, 'connections' | 'incidents' | 'monitor' | 'oauth' | 'parkedCalls' | 'videos'>
+  >;
   connections: ConnectionsService;
   incidents: IncidentsService;
   notifications: NotificationsService;
@@ -51,7 +45,7 @@ export function monitorService(deps: {
   random?: () => number;
 }) {
   const random = deps.random ?? Math.random;
-  const store = () => monitorStore(deps.db);
+  const store = () => deps.data.stores.monitor;
   const replays = new Map<string, ReplayReport>();
   const stats: MonitorStats = { checks: 0, watches: 0, minimumCalls: 0 };
   let dispatch: Dispatcher | null = null;
@@ -181,7 +175,7 @@ export function monitorService(deps: {
 
   const videos = videoWatch({
     ...deps,
-    videos: videosStore(deps.db),
+    videos: deps.data.stores.videos,
     probeSoon: (id) => probeSoon(id, 'video_watch'),
   });
 
@@ -274,7 +268,7 @@ export function monitorService(deps: {
         report,
       ),
     /** Deletes OAuth states that can no longer be used (part of retention). */
-    pruneStates: () => oauthStore(deps.db).pruneStates(new Date(deps.now())),
+    pruneStates: () => deps.data.stores.oauth.pruneStates(new Date(deps.now())),
   };
   return api;
 }

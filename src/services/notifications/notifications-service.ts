@@ -1,13 +1,5 @@
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import {
-  type ChannelRow,
-  channelsStore,
-  type Database,
-  type OutboxRow,
-  outboxStore,
-  persist,
-} from '../../db/index.ts';
+import { type ChannelRow, type OutboxRow, persist, type Stores, type UnitOfWork } from '../../db/index.ts';
 import type { Logger } from '../../log/index.ts';
 import {
   type ChannelConfig,
@@ -59,7 +51,7 @@ function destination(config: ChannelConfig): string {
 
 /** Notification channels and the delivery of queued notifications (the outbox). */
 export function notificationsService(deps: {
-  db: Kysely<Database>;
+  data: UnitOfWork<Pick<Stores, 'channels' | 'outbox'>>;
   keyRing: () => KeyRing;
   now: () => number;
   log: Logger;
@@ -84,9 +76,9 @@ export function notificationsService(deps: {
 
   /** One delivery attempt of a row this worker has claimed: sent and recorded, or a retry planned. */
   async function deliverClaimed(row: OutboxRow): Promise<'delivered' | 'retry' | 'failed'> {
-    const outbox = outboxStore(deps.db);
+    const outbox = deps.data.stores.outbox;
     const id = row.id;
-    const channel = await channelsStore(deps.db).get(row.channel_id);
+    const channel = await deps.data.stores.channels.get(row.channel_id);
     if (!channel?.enabled) {
       await outbox.failed(id, 'the channel was removed or disabled', null);
       return 'failed';
@@ -162,7 +154,7 @@ export function notificationsService(deps: {
         }
       const settings: ChannelConfig =
         config.kind === 'webhook' ? { ...config, secret: config.secret ?? newWebhookSecret() } : config;
-      const { id, created } = await channelsStore(deps.db).upsert(
+      const { id, created } = await deps.data.stores.channels.upsert(
         {
           name,
           kind: config.kind,
@@ -174,7 +166,7 @@ export function notificationsService(deps: {
         },
         new Date(deps.now()),
       );
-      const row = (await channelsStore(deps.db).get(id))!;
+      const row = (await deps.data.stores.channels.get(id))!;
       return {
         ...view(row),
         created,
@@ -184,10 +176,10 @@ export function notificationsService(deps: {
       };
     },
     async listChannels() {
-      return (await channelsStore(deps.db).list()).map(view);
+      return (await deps.data.stores.channels.list()).map(view);
     },
     async removeChannel(id: string) {
-      if (!(await channelsStore(deps.db).remove(id)))
+      if (!(await deps.data.stores.channels.remove(id)))
         throw new ServiceError('ADW_NOT_FOUND', `no channel ${id}; list them with: adwarden channels list`);
       senders.get(id)?.sender.close();
       senders.delete(id);
@@ -202,7 +194,7 @@ export function notificationsService(deps: {
      * (run at start). Returns how many rows it sealed.
      */
     async sealPlainLinks(): Promise<number> {
-      const outbox = outboxStore(deps.db);
+      const outbox = deps.data.stores.outbox;
       let sealed = 0;
       for (let batch = await outbox.plainLinks(); batch.length > 0; batch = await outbox.plainLinks()) {
         for (const row of batch) {
@@ -218,7 +210,7 @@ export function notificationsService(deps: {
       return sealed;
     },
     async deliver(id: string): Promise<'delivered' | 'not_claimed' | 'retry' | 'failed'> {
-      const outbox = outboxStore(deps.db);
+      const outbox = deps.data.stores.outbox;
       const now = deps.now();
       const until = new Date(now + CLAIM_MS);
       const row = await outbox.claim(id, new Date(now), until);
@@ -240,7 +232,7 @@ export function notificationsService(deps: {
      * @throws ServiceError ADW_NOT_FOUND; ADW_INVALID_INPUT with the channel's answer when it fails.
      */
     async test(id: string): Promise<{ id: string; sent: true }> {
-      const channel = await channelsStore(deps.db).get(id);
+      const channel = await deps.data.stores.channels.get(id);
       if (!channel) throw new ServiceError('ADW_NOT_FOUND', `no channel ${id}`);
       const at = new Date(deps.now()).toISOString();
       const payload: IncidentPayload = {
@@ -280,11 +272,11 @@ export function notificationsService(deps: {
      */
     async digest(): Promise<string[]> {
       const queued: string[] = [];
-      for (const channel of await channelsStore(deps.db).list()) {
+      for (const channel of await deps.data.stores.channels.list()) {
         if (!channel.digest || !channel.enabled) continue;
         const now = new Date(deps.now());
-        const ids = await deps.db.transaction().execute(async (trx) => {
-          const held = await outboxStore(trx).takeHeld(channel.id, now);
+        const ids = await deps.data.transaction(async (tx) => {
+          const held = await tx.outbox.takeHeld(channel.id, now);
           if (held.length === 0) return [];
           const items: DigestItem[] = held.map((row) => {
             const payload = row.payload as unknown as IncidentPayload;
@@ -302,7 +294,7 @@ export function notificationsService(deps: {
             at: now.toISOString(),
             digest: { channel: channel.name, count: items.length, since: items[0]!.at, items },
           };
-          return outboxStore(trx).add(
+          return tx.outbox.add(
             [
               {
                 // The first held row names the digest: a second run the same day makes a new one.
@@ -323,10 +315,10 @@ export function notificationsService(deps: {
     },
     /** Notifications due for delivery (new, retried, or left claimed by a worker that died). */
     async due(): Promise<string[]> {
-      return (await outboxStore(deps.db).due(new Date(deps.now()), DUE_HORIZON_MS)).map((r) => r.id);
+      return (await deps.data.stores.outbox.due(new Date(deps.now()), DUE_HORIZON_MS)).map((r) => r.id);
     },
     async notifications(filter: { incidentId?: string } = {}) {
-      return outboxStore(deps.db).list(filter);
+      return deps.data.stores.outbox.list(filter);
     },
     close() {
       for (const { sender } of senders.values()) sender.close();
