@@ -59,88 +59,121 @@ export interface CheckReading {
 
 const ACCOUNT_INFO = '/advertiser/info/';
 
+/** What the readers below share: the check, its subjects, and where observations go. */
+interface Reader {
+  f: CheckFindings;
+  at: number;
+  connection: Subject;
+  app: Subject;
+  see(o: Omit<Observation, 'at' | 'source'>): void;
+  facts(d: CheckDiagnosis | null): Record<string, unknown>;
+}
+
 /**
  * Turns a check into observations, one per problem it proves or clears. Pure: the monitor applies
  * them. An inconclusive check proves nothing about the token, so it opens nothing (transient failures
  * feed outage correlation instead; per-second and per-minute rate limits are paced, not alerted).
  */
 export function readCheck(f: CheckFindings, at: number): CheckReading {
-  const connection: Subject = {
-    type: 'connection',
-    id: f.connectionId,
-    label: f.label,
-    connectionId: f.connectionId,
-    appId: f.appId,
-  };
-  const app: Subject = { type: 'app', id: f.appId, label: `app ${f.appId}`, appId: f.appId };
   const observations: Observation[] = [];
-  const see = (o: Omit<Observation, 'at' | 'source'>) => observations.push({ ...o, at, source: 'sweep' });
-  const facts = (d: CheckDiagnosis | null) =>
-    d
-      ? { code: d.code, kind: d.kind, request_id: d.request_id, verification: f.status }
-      : { verification: f.status };
+  const r: Reader = {
+    f,
+    at,
+    connection: {
+      type: 'connection',
+      id: f.connectionId,
+      label: f.label,
+      connectionId: f.connectionId,
+      appId: f.appId,
+    },
+    app: { type: 'app', id: f.appId, label: `app ${f.appId}`, appId: f.appId },
+    see: (o) => observations.push({ ...o, at, source: 'sweep' }),
+    facts: (d) =>
+      d
+        ? { code: d.code, kind: d.kind, request_id: d.request_id, verification: f.status }
+        : { verification: f.status },
+  };
+  const ended = (outcome: CheckOutcomeKind, accountsRead: string[] = []) => ({
+    outcome,
+    observations,
+    accountsRead,
+  });
+  if (!f.live) return ended('dead');
+  if (f.status === 'inconclusive') return ended(readInconclusive(r));
+  if (f.status === 'wrong_environment') return ended(readWrongEnvironment(r));
+  if (f.needsReauth) return ended(readNeedsReauth(r));
+  if (f.status === 'app_secret_rotated') return ended(readSecretRotated(r));
+  readWorkingToken(r);
+  readAccountStatus(r);
+  const error = f.accountStatus.error;
+  return ended(error && isInconclusiveFailure(error.kind) ? 'transient' : 'ok', f.accountStatus.read);
+}
 
-  if (!f.live) return { outcome: 'dead', observations, accountsRead: [] };
-  if (f.status === 'inconclusive') {
-    const kind = f.diagnosis?.kind ?? 'unknown';
-    if (kind === 'rate_limited' && f.diagnosis?.window === 'day')
-      see({
-        problem: 'rate_limit',
-        subject: app,
-        failing: true,
-        summary: `The app's daily request quota is spent (${f.diagnosis.code}); calls are parked until 00:00 UTC.`,
-        fix: ["Ask TikTok for a higher rate tier, or spread the app's work over more of the day."],
-        facts: facts(f.diagnosis),
-      });
-    const outcome = isRateLimited(kind) ? 'rate_limited' : isInconclusiveFailure(kind) ? 'transient' : 'ok';
-    return { outcome, observations, accountsRead: [] };
-  }
-
-  if (f.status === 'wrong_environment') {
+/** Nothing proven about the token; a spent daily quota is the app's problem, said once. */
+function readInconclusive({ f, app, see, facts }: Reader): CheckOutcomeKind {
+  const kind = f.diagnosis?.kind ?? 'unknown';
+  if (kind === 'rate_limited' && f.diagnosis?.window === 'day')
     see({
-      problem: 'environment',
-      subject: connection,
-      failing: true,
-      summary: f.summary,
-      fix: [
-        `The token belongs to TikTok's ${f.tokenEnvironment ?? 'other'} environment. Register the app with that environment (adwarden apps add --environment ${f.tokenEnvironment ?? 'sandbox'}), or connect the advertiser again through an app of the right environment.`,
-      ],
-      facts: { ...facts(f.diagnosis), token_environment: f.tokenEnvironment },
-    });
-    // The token is not dead: the connection stays in the sweep, so the check after the app is
-    // registered in the right environment finds it healthy.
-    return { outcome: 'ok', observations, accountsRead: [] };
-  }
-  if (f.needsReauth) {
-    see({
-      problem: 'auth',
-      subject: connection,
-      failing: true,
-      summary: f.summary,
-      fix: [
-        'The owner opens the re-auth link adwarden sent and authorizes the app again; the same connection is repaired and the failed calls re-run.',
-        ...(f.diagnosis?.fix ?? []),
-      ],
-      facts: facts(f.diagnosis),
-    });
-    return { outcome: 'dead', observations, accountsRead: [] };
-  }
-  if (f.status === 'app_secret_rotated') {
-    see({
-      problem: 'app_credentials',
+      problem: 'rate_limit',
       subject: app,
       failing: true,
-      summary: f.summary,
-      fix: [
-        "Copy the new secret from TikTok's developer portal (My Apps > the app > App secret).",
-        `Give it to adwarden: adwarden apps add --id ${f.appId} --secret - (reads it from standard input). Every connection of the app recovers at its next check.`,
-      ],
+      summary: `The app's daily request quota is spent (${f.diagnosis.code}); calls are parked until 00:00 UTC.`,
+      fix: ["Ask TikTok for a higher rate tier, or spread the app's work over more of the day."],
       facts: facts(f.diagnosis),
     });
-    return { outcome: 'ok', observations, accountsRead: [] };
-  }
+  return isRateLimited(kind) ? 'rate_limited' : isInconclusiveFailure(kind) ? 'transient' : 'ok';
+}
 
-  // The token works (valid, or valid with advertisers removed).
+/**
+ * The token belongs to the other environment. It is not dead: the connection stays in the sweep, so
+ * the check after the app is registered in the right environment finds it healthy.
+ */
+function readWrongEnvironment({ f, connection, see, facts }: Reader): CheckOutcomeKind {
+  see({
+    problem: 'environment',
+    subject: connection,
+    failing: true,
+    summary: f.summary,
+    fix: [
+      `The token belongs to TikTok's ${f.tokenEnvironment ?? 'other'} environment. Register the app with that environment (adwarden apps add --environment ${f.tokenEnvironment ?? 'sandbox'}), or connect the advertiser again through an app of the right environment.`,
+    ],
+    facts: { ...facts(f.diagnosis), token_environment: f.tokenEnvironment },
+  });
+  return 'ok';
+}
+
+function readNeedsReauth({ f, connection, see, facts }: Reader): CheckOutcomeKind {
+  see({
+    problem: 'auth',
+    subject: connection,
+    failing: true,
+    summary: f.summary,
+    fix: [
+      'The owner opens the re-auth link adwarden sent and authorizes the app again; the same connection is repaired and the failed calls re-run.',
+      ...(f.diagnosis?.fix ?? []),
+    ],
+    facts: facts(f.diagnosis),
+  });
+  return 'dead';
+}
+
+function readSecretRotated({ f, app, see, facts }: Reader): CheckOutcomeKind {
+  see({
+    problem: 'app_credentials',
+    subject: app,
+    failing: true,
+    summary: f.summary,
+    fix: [
+      "Copy the new secret from TikTok's developer portal (My Apps > the app > App secret).",
+      `Give it to adwarden: adwarden apps add --id ${f.appId} --secret - (reads it from standard input). Every connection of the app recovers at its next check.`,
+    ],
+    facts: facts(f.diagnosis),
+  });
+  return 'ok';
+}
+
+/** The token works (valid, or valid with advertisers removed): what that clears, and who left. */
+function readWorkingToken({ f, connection, app, see }: Reader): void {
   for (const problem of ['auth', 'environment'] as const)
     see({ problem, subject: connection, failing: false, summary: 'The token works again.' });
   // Only a probe that used the app secret (an advertiser token's /oauth2/advertiser/get/) proves it works.
@@ -160,14 +193,7 @@ export function readCheck(f: CheckFindings, at: number): CheckReading {
   for (const removed of f.removed)
     see({
       problem: 'advertiser_removed',
-      subject: {
-        type: 'advertiser',
-        id: removed.advertiserId,
-        label: `${removed.name} (${removed.advertiserId})`,
-        connectionId: f.connectionId,
-        appId: f.appId,
-        advertiserId: removed.advertiserId,
-      },
+      subject: advertiserOf(f, removed.advertiserId, removed.name),
       failing: true,
       summary: `${removed.name} (${removed.advertiserId}) is no longer in the authorization of ${f.label}: its owner or a Business Center admin removed it from the app's access, or the ad account was deleted.`,
       fix: [
@@ -176,6 +202,10 @@ export function readCheck(f: CheckFindings, at: number): CheckReading {
       ],
       facts: { advertiser_id: removed.advertiserId, connection_id: f.connectionId },
     });
+}
+
+/** `/advertiser/info/`: who refused it, who was read again, which accounts cannot deliver. */
+function readAccountStatus({ f, at, connection, see }: Reader): void {
   const { accountStatus } = f;
   const where = { connectionId: f.connectionId, appId: f.appId };
   for (const refused of accountStatus.refused)
@@ -217,14 +247,7 @@ export function readCheck(f: CheckFindings, at: number): CheckReading {
   for (const blocked of accountStatus.blocked)
     see({
       problem: 'account_status',
-      subject: {
-        type: 'advertiser',
-        id: blocked.advertiser_id,
-        label: `${blocked.name} (${blocked.advertiser_id})`,
-        connectionId: f.connectionId,
-        appId: f.appId,
-        advertiserId: blocked.advertiser_id,
-      },
+      subject: advertiserOf(f, blocked.advertiser_id, blocked.name),
       failing: true,
       severity: blocked.status === 'STATUS_DISABLE' ? 'critical' : 'high',
       summary: `The ad account ${blocked.name} (${blocked.advertiser_id}) cannot deliver: ${blocked.status}.`,
@@ -234,7 +257,15 @@ export function readCheck(f: CheckFindings, at: number): CheckReading {
       ],
       facts: { status: blocked.status },
     });
-  const error = accountStatus.error;
-  const outcome = error && isInconclusiveFailure(error.kind) ? 'transient' : 'ok';
-  return { outcome, observations, accountsRead: accountStatus.read };
+}
+
+function advertiserOf(f: CheckFindings, advertiserId: string, name: string): Subject {
+  return {
+    type: 'advertiser',
+    id: advertiserId,
+    label: `${name} (${advertiserId})`,
+    connectionId: f.connectionId,
+    appId: f.appId,
+    advertiserId,
+  };
 }
