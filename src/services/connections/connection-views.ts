@@ -1,5 +1,14 @@
 import type { Diagnosis } from '../../catalog/index.ts';
-import type { AdvertiserRow, ConnectionSummary, EventRow, ParkedCallRow, TokenRow } from '../../db/index.ts';
+import type {
+  AdvertiserRow,
+  ConnectionRow,
+  ConnectionSummary,
+  EventRow,
+  ParkedCallRow,
+  TokenRow,
+} from '../../db/index.ts';
+import type { Verification } from '../../oauth/index.ts';
+import type { AccountFacts } from './connection-reads.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
@@ -82,5 +91,69 @@ export function diagnosisView(d: Diagnosis) {
     permission_group: d.details.permissionGroup ?? null,
     window: d.details.window ?? null,
     message: d.message ?? null,
+  };
+}
+
+/** A check of a connection that is not checked any more (its token is dead). */
+export function deadCheckView(connection: ConnectionRow) {
+  const { id, status } = connection;
+  const next =
+    status === 'revoked'
+      ? 'connect the advertiser again'
+      : `send the owner a re-auth link (adwarden connections reauth-link ${id})`;
+  return {
+    connection_id: id,
+    status,
+    live: false as const,
+    summary: `${(connection.status_reason ?? 'The token was revoked').replace(/\.$/, '')}. The stored token is not used again; ${next}.`,
+    diagnosis: null,
+    verification: null,
+  };
+}
+
+/** A granted advertiser as people read it: "Northwind Outdoor (7001)", or its id when it has no name. */
+export function advertiserLabel(verification: Pick<Verification, 'granted'>, advertiserId: string) {
+  const name = verification.granted?.find((g) => g.advertiserId === advertiserId)?.name;
+  return name && name !== advertiserId ? `${name} (${advertiserId})` : advertiserId;
+}
+
+/** What one check found, as `connections check` and the monitor read it. */
+export function checkView(
+  connection: ConnectionRow,
+  verification: Verification,
+  facts: AccountFacts,
+  at: Date,
+) {
+  const d = verification.diagnosis;
+  const nameOf = (advertiserId: string) =>
+    verification.granted?.find((g) => g.advertiserId === advertiserId)?.name ?? advertiserId;
+  return {
+    connection_id: connection.id,
+    status: connection.status,
+    live: true as const,
+    summary: verification.summary,
+    verification: {
+      status: verification.status,
+      needs_reauth: verification.needsReauth,
+      token_environment: verification.tokenEnvironment ?? null,
+      removed_advertisers: verification.removed,
+    },
+    diagnosis: d ? diagnosisView(d) : null,
+    api_calls: verification.apiCalls + facts.calls,
+    checked_at: at.toISOString(),
+    app_id: connection.app_id,
+    regime: connection.regime,
+    granted: (verification.granted ?? []).map((g) => ({ advertiser_id: g.advertiserId, name: g.name })),
+    account_status: {
+      checked: facts.checked,
+      blocked: facts.blocked,
+      refused: facts.refused.map((r) => ({
+        advertiser_id: r.advertiserId,
+        name: nameOf(r.advertiserId),
+        error: diagnosisView(r.diagnosis),
+      })),
+      read: facts.read,
+      error: facts.error ? diagnosisView(facts.error) : null,
+    },
   };
 }

@@ -7,14 +7,19 @@ import { ServiceError } from '../service-error.ts';
 import type { AppsService } from './apps-service.ts';
 import { type AccountFacts, readAccountFacts, readVerification } from './connection-reads.ts';
 import {
+  advertiserLabel,
   advertiserView,
+  checkView,
   connectionView,
-  diagnosisView,
+  deadCheckView,
   eventView,
   parkedView,
   tokenView,
 } from './connection-views.ts';
 import type { TokensService } from './tokens-service.ts';
+
+/** What `readVerification` answers. */
+type CheckVerification = Awaited<ReturnType<typeof readVerification>>;
 
 /** How a check reads TikTok. */
 export interface CheckOptions {
@@ -73,23 +78,10 @@ export function connectionsService(deps: {
 
   /** One check (see `check`); SUPERSEDED when the owner replaced the token while it ran. */
   async function checkOnce(id: string, earlier: Diagnosis | null, options: CheckOptions) {
-    let connection = await require(id);
-    if (connection.status === 'needs_reauth' || connection.status === 'revoked') {
-      return {
-        connection_id: id,
-        status: connection.status,
-        live: false,
-        summary: `${(connection.status_reason ?? 'The token was revoked').replace(/\.$/, '')}. The stored token is not used again; ${connection.status === 'revoked' ? 'connect the advertiser again' : `send the owner a re-auth link (adwarden connections reauth-link ${id})`}.`,
-        diagnosis: null,
-        verification: null,
-      };
-    }
+    const connection = await require(id);
+    if (connection.status === 'needs_reauth' || connection.status === 'revoked')
+      return deadCheckView(connection);
     const verification = await readVerification(reads, connection, earlier);
-    const nameOf = (advertiserId: string) => {
-      const name = verification.granted?.find((g) => g.advertiserId === advertiserId)?.name;
-      return name && name !== advertiserId ? `${name} (${advertiserId})` : advertiserId;
-    };
-    let apiCalls = verification.apiCalls;
     let facts: AccountFacts = { calls: 0, blocked: [], refused: [], error: null, checked: false, read: [] };
     const at = now();
     if (verification.granted) await store().syncAdvertisers(id, verification.granted, at);
@@ -97,8 +89,16 @@ export function connectionsService(deps: {
     if (!verification.needsReauth && ['valid', 'advertiser_removed'].includes(verification.status)) {
       const granted = (verification.granted ?? []).map((g) => g.advertiserId);
       facts = await readAccountFacts(reads, connection, verification.session, granted, options.isolate);
-      apiCalls += facts.calls;
     }
+    if (!(await recordHealth(id, verification, facts, at))) return SUPERSEDED;
+    return checkView(await require(id), verification, facts, at);
+  }
+
+  /**
+   * Writes what one check found: the connection's status, its check row and event. False when the owner
+   * authorized again while the check ran, so its verdict was about the old token and nothing is written.
+   */
+  async function recordHealth(id: string, verification: CheckVerification, facts: AccountFacts, at: Date) {
     const health = connectionHealth({
       status: verification.status,
       needsReauth: verification.needsReauth,
@@ -106,31 +106,25 @@ export function connectionsService(deps: {
       blocked: facts.blocked,
       refused: facts.refused
         .filter((r) => isPermissionFailure(r.diagnosis.kind))
-        .map((r) => ({ label: nameOf(r.advertiserId), message: r.diagnosis.message ?? r.diagnosis.title })),
+        .map((r) => ({
+          label: advertiserLabel(verification, r.advertiserId),
+          message: r.diagnosis.message ?? r.diagnosis.title,
+        })),
     });
     if (health.change === 'needs_reauth') {
       // What the mark keeps is enough to announce it again if this process dies before the incident opens.
-      const marked = await markNeedsReauth(
-        id,
-        health.reason,
-        {
-          verification: verification.status,
-          token_environment: verification.tokenEnvironment ?? null,
-          code: verification.diagnosis?.code ?? null,
-        },
-        verification.tokenId ?? undefined,
-      );
-      // The owner authorized again while this check ran: its verdict was about the old token.
-      if (!marked) return SUPERSEDED;
+      const detail = {
+        verification: verification.status,
+        token_environment: verification.tokenEnvironment ?? null,
+        code: verification.diagnosis?.code ?? null,
+      };
+      if (!(await markNeedsReauth(id, health.reason, detail, verification.tokenId ?? undefined)))
+        return false;
     } else if (health.change === 'status') {
+      const ok = health.ok ? { last_ok_at: at } : {};
       await store().update(
         id,
-        {
-          status: health.status,
-          status_reason: health.reason,
-          ...(health.ok ? { last_ok_at: at } : {}),
-          last_check_at: at,
-        },
+        { status: health.status, status_reason: health.reason, ...ok, last_check_at: at },
         at,
       );
     } else {
@@ -143,45 +137,11 @@ export function connectionsService(deps: {
       code: typeof verification.diagnosis?.code === 'number' ? verification.diagnosis.code : null,
       kind: verification.diagnosis?.kind ?? null,
       detail: { summary: verification.summary, removed: verification.removed },
-      apiCalls,
+      apiCalls: verification.apiCalls + facts.calls,
     });
-    await store().addEvent(
-      id,
-      'checked',
-      { outcome: verification.status, summary: verification.summary },
-      at,
-    );
-    connection = await require(id);
-    const d = verification.diagnosis;
-    return {
-      connection_id: id,
-      status: connection.status,
-      live: true,
-      summary: verification.summary,
-      verification: {
-        status: verification.status,
-        needs_reauth: verification.needsReauth,
-        token_environment: verification.tokenEnvironment ?? null,
-        removed_advertisers: verification.removed,
-      },
-      diagnosis: d ? diagnosisView(d) : null,
-      api_calls: apiCalls,
-      checked_at: at.toISOString(),
-      app_id: connection.app_id,
-      regime: connection.regime,
-      granted: (verification.granted ?? []).map((g) => ({ advertiser_id: g.advertiserId, name: g.name })),
-      account_status: {
-        checked: facts.checked,
-        blocked: facts.blocked,
-        refused: facts.refused.map((r) => ({
-          advertiser_id: r.advertiserId,
-          name: verification.granted?.find((g) => g.advertiserId === r.advertiserId)?.name ?? r.advertiserId,
-          error: diagnosisView(r.diagnosis),
-        })),
-        read: facts.read,
-        error: facts.error ? diagnosisView(facts.error) : null,
-      },
-    };
+    const event = { outcome: verification.status, summary: verification.summary };
+    await store().addEvent(id, 'checked', event, at);
+    return true;
   }
 
   return {
