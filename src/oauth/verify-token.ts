@@ -65,7 +65,6 @@ export async function verifyToken(
   probe: TokenProbe,
   context: { storedAdvertiserIds: readonly string[]; earlier?: Diagnosis | null },
 ): Promise<Verification> {
-  let apiCalls = 1;
   const canList = probe.environment === 'production' && probe.regime === 'advertiser';
   const first = canList
     ? await attempt(() => probe.listAdvertisers())
@@ -73,40 +72,10 @@ export async function verifyToken(
         await probe.whoAmI('same');
         return null;
       });
-  const base = { diagnosis: null, granted: null, removed: [], apiCalls } satisfies Partial<Verification>;
-
-  if (first.ok) {
-    const granted = first.value;
-    const removed = granted
-      ? context.storedAdvertiserIds.filter((id) => !granted.some((g) => g.advertiserId === id))
-      : [];
-    if (granted && removed.length > 0) {
-      const all = granted.length === 0;
-      return {
-        ...base,
-        status: 'advertiser_removed',
-        needsReauth: all,
-        granted,
-        removed,
-        summary: all
-          ? `The token works but no longer reaches any advertiser: ${removed.join(', ')} ${removed.length === 1 ? 'was' : 'were'} removed from the authorization. The owner must authorize the advertisers again.`
-          : `The token works, but advertiser${removed.length === 1 ? '' : 's'} ${removed.join(', ')} dropped out of the authorization (the advertiser or a Business Center admin removed the app's access). Authorize ${removed.length === 1 ? 'it' : 'them'} again to monitor ${removed.length === 1 ? 'it' : 'them'}.`,
-      };
-    }
-    const earlier = context.earlier;
-    return {
-      ...base,
-      status: 'valid',
-      needsReauth: false,
-      granted,
-      summary: earlier
-        ? `The token is valid: the earlier ${earlier.code} was not about the token but ${earlier.kind.replace(/_/g, ' ')} (${earlier.title}).`
-        : 'The token is valid.',
-    };
-  }
-
+  const base = { diagnosis: null, granted: null, removed: [], apiCalls: 1 } satisfies Partial<Verification>;
+  if (first.ok) return readGrant(first.value, context, base);
   const diagnosis = first.diagnosis;
-  if (diagnosis.details.reason === 'app_token_mismatch') {
+  if (diagnosis.details.reason === 'app_token_mismatch')
     return {
       ...base,
       diagnosis,
@@ -115,8 +84,7 @@ export async function verifyToken(
       summary:
         "The token belongs to a different app than the one it is stored under (TikTok: app_id is inconsistent with the token). Connect the advertiser again through this app's link.",
     };
-  }
-  if (diagnosis.kind === 'app_credentials') {
+  if (diagnosis.kind === 'app_credentials')
     return {
       ...base,
       diagnosis,
@@ -125,52 +93,90 @@ export async function verifyToken(
       summary:
         "TikTok refused the app's own credentials (40101): the app secret was probably rotated in TikTok's developer portal. Update the secret in adwarden (adwarden apps add with the new --secret); the tokens themselves are not at fault.",
     };
-  }
-  if (isTokenFailure(diagnosis.kind)) {
-    apiCalls++;
-    const elsewhere = await attempt(() => probe.whoAmI('other'));
-    // The other environment could not answer (rate limited, transient): nothing is proven either way,
-    // and a token is never condemned on a failed probe (evidence before destruction).
-    if (!elsewhere.ok && !isAuthFailure(elsewhere.diagnosis.kind))
-      return {
-        ...base,
-        apiCalls,
-        diagnosis,
-        status: 'inconclusive',
-        needsReauth: false,
-        summary: `The check could not reach a conclusion: the token was refused (${diagnosis.code}), and asking TikTok's ${other(probe.environment)} environment whether it was issued there failed (${elsewhere.diagnosis.code}: ${elsewhere.diagnosis.title}). The token is not condemned; the check will run again.`,
-      };
-    if (elsewhere.ok) {
-      const tokenEnvironment = other(probe.environment);
-      return {
-        ...base,
-        apiCalls,
-        diagnosis,
-        status: 'wrong_environment',
-        // The token works where it was issued: not dead, and registering the app in that environment
-        // repairs the connection without the owner (evidence before destruction).
-        needsReauth: false,
-        tokenEnvironment,
-        summary: `The token was issued for TikTok's ${tokenEnvironment} environment but the app is registered for ${probe.environment}: it works against ${tokenEnvironment} and not against ${probe.environment}. Register the app with the right environment, or connect again through the ${probe.environment} app.`,
-      };
-    }
-    const expired = diagnosis.kind === 'auth_expired';
-    return {
-      ...base,
-      apiCalls,
-      diagnosis,
-      status: expired ? 'expired' : 'revoked',
-      needsReauth: true,
-      summary: expired
-        ? `The access token has expired (${diagnosis.code}). The owner must authorize again.`
-        : `The token was revoked or is no longer valid (${diagnosis.code}): the advertiser, a Business Center admin, or the app revoked the authorization. Send the owner a re-auth link.`,
-    };
-  }
+  if (isTokenFailure(diagnosis.kind)) return readTokenRefusal(probe, { ...base, diagnosis, apiCalls: 2 });
   return {
     ...base,
     diagnosis,
     status: 'inconclusive',
     needsReauth: false,
     summary: `The check could not reach a conclusion: TikTok answered ${diagnosis.code} (${diagnosis.kind.replace(/_/g, ' ')}: ${diagnosis.title}). The token is not condemned; the check will run again.`,
+  };
+}
+
+type Base = Pick<Verification, 'diagnosis' | 'granted' | 'removed' | 'apiCalls'>;
+
+/** The token answered: valid, or valid with advertisers gone from its authorization. */
+function readGrant(
+  granted: Array<{ advertiserId: string; name: string }> | null,
+  context: { storedAdvertiserIds: readonly string[]; earlier?: Diagnosis | null },
+  base: Base,
+): Verification {
+  const removed = granted
+    ? context.storedAdvertiserIds.filter((id) => !granted.some((g) => g.advertiserId === id))
+    : [];
+  if (granted && removed.length > 0) {
+    const all = granted.length === 0;
+    const one = removed.length === 1;
+    return {
+      ...base,
+      status: 'advertiser_removed',
+      needsReauth: all,
+      granted,
+      removed,
+      summary: all
+        ? `The token works but no longer reaches any advertiser: ${removed.join(', ')} ${one ? 'was' : 'were'} removed from the authorization. The owner must authorize the advertisers again.`
+        : `The token works, but advertiser${one ? '' : 's'} ${removed.join(', ')} dropped out of the authorization (the advertiser or a Business Center admin removed the app's access). Authorize ${one ? 'it' : 'them'} again to monitor ${one ? 'it' : 'them'}.`,
+    };
+  }
+  const earlier = context.earlier;
+  return {
+    ...base,
+    status: 'valid',
+    needsReauth: false,
+    granted,
+    summary: earlier
+      ? `The token is valid: the earlier ${earlier.code} was not about the token but ${earlier.kind.replace(/_/g, ' ')} (${earlier.title}).`
+      : 'The token is valid.',
+  };
+}
+
+/**
+ * The token was refused: asks the other environment before condemning it. Issued there, it is the
+ * wrong environment (not dead); refused there too, it is revoked or expired; no answer there proves
+ * nothing (evidence before destruction).
+ */
+async function readTokenRefusal(
+  probe: TokenProbe,
+  base: Base & { diagnosis: Diagnosis },
+): Promise<Verification> {
+  const { diagnosis } = base;
+  const elsewhere = await attempt(() => probe.whoAmI('other'));
+  if (!elsewhere.ok && !isAuthFailure(elsewhere.diagnosis.kind))
+    return {
+      ...base,
+      status: 'inconclusive',
+      needsReauth: false,
+      summary: `The check could not reach a conclusion: the token was refused (${diagnosis.code}), and asking TikTok's ${other(probe.environment)} environment whether it was issued there failed (${elsewhere.diagnosis.code}: ${elsewhere.diagnosis.title}). The token is not condemned; the check will run again.`,
+    };
+  if (elsewhere.ok) {
+    const tokenEnvironment = other(probe.environment);
+    return {
+      ...base,
+      status: 'wrong_environment',
+      // The token works where it was issued: not dead, and registering the app in that environment
+      // repairs the connection without the owner (evidence before destruction).
+      needsReauth: false,
+      tokenEnvironment,
+      summary: `The token was issued for TikTok's ${tokenEnvironment} environment but the app is registered for ${probe.environment}: it works against ${tokenEnvironment} and not against ${probe.environment}. Register the app with the right environment, or connect again through the ${probe.environment} app.`,
+    };
+  }
+  const expired = diagnosis.kind === 'auth_expired';
+  return {
+    ...base,
+    status: expired ? 'expired' : 'revoked',
+    needsReauth: true,
+    summary: expired
+      ? `The access token has expired (${diagnosis.code}). The owner must authorize again.`
+      : `The token was revoked or is no longer valid (${diagnosis.code}): the advertiser, a Business Center admin, or the app revoked the authorization. Send the owner a re-auth link.`,
   };
 }
