@@ -58,18 +58,8 @@ export function appsService(deps: {
 }) {
   // Keyed by app and base URL; `version` (the app's updated_at) catches changes made by another process.
   const clients = new Map<string, { client: TikTokClient; secret: Secret; version: number }>();
-  const redirectUriOf = (app: AppRow) => app.redirect_uri ?? `${deps.publicUrl()}/oauth/tiktok/callback`;
-  const view = (app: AppRow): AppView => ({
-    app_id: app.app_id,
-    name: app.name,
-    environment: app.environment,
-    base_url: effectiveBaseUrl(app),
-    redirect_uri: redirectUriOf(app),
-    rate_tier: app.rate_tier,
-    connect_url: `${deps.publicUrl()}/connect/tiktok?app=${app.app_id}`,
-    created_at: app.created_at.toISOString(),
-    updated_at: app.updated_at.toISOString(),
-  });
+  const redirectUriOf = (app: AppRow) => redirectUriFor(app, deps.publicUrl());
+  const view = (app: AppRow) => appView(app, deps.publicUrl());
   const openSecret = (app: AppRow) =>
     deps
       .keyRing()
@@ -88,27 +78,7 @@ export function appsService(deps: {
   return {
     /** Registers an app, or updates it (a rotated secret, a new redirect URI). */
     async register(input: unknown): Promise<{ created: boolean; app: AppView }> {
-      const parsed = AppInputSchema.safeParse(input);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-        throw new ServiceError('ADW_INVALID_INPUT', `invalid app: ${problems.join('; ')}`, { problems });
-      }
-      const a = parsed.data;
-      const sealed = deps
-        .keyRing()
-        .seal(a.secret, { table: 'tiktok_apps', rowId: a.app_id, purpose: 'app_secret' });
-      const { created, app } = await deps.store.upsert(
-        {
-          app_id: a.app_id,
-          name: a.name ?? `TikTok app ${a.app_id}`,
-          environment: a.environment,
-          secret_sealed: sealed,
-          base_url: a.base_url?.replace(/\/+$/, '') ?? null,
-          redirect_uri: a.redirect_uri ?? null,
-          rate_tier: a.rate_tier,
-        },
-        new Date(deps.now()),
-      );
+      const { created, app } = await deps.store.upsert(parseApp(input, deps.keyRing()), new Date(deps.now()));
       await retire(app.app_id);
       return { created, app: view(app) };
     },
@@ -175,3 +145,40 @@ export function appsService(deps: {
 }
 
 export type AppsService = ReturnType<typeof appsService>;
+
+/** Where TikTok sends the app's consents back: the registered URI, or the service's own callback. */
+const redirectUriFor = (app: AppRow, publicUrl: string) =>
+  app.redirect_uri ?? `${publicUrl}/oauth/tiktok/callback`;
+
+function appView(app: AppRow, publicUrl: string): AppView {
+  return {
+    app_id: app.app_id,
+    name: app.name,
+    environment: app.environment,
+    base_url: effectiveBaseUrl(app),
+    redirect_uri: redirectUriFor(app, publicUrl),
+    rate_tier: app.rate_tier,
+    connect_url: `${publicUrl}/connect/tiktok?app=${app.app_id}`,
+    created_at: app.created_at.toISOString(),
+    updated_at: app.updated_at.toISOString(),
+  };
+}
+
+/** An app as registered, its secret sealed. @throws ServiceError ADW_INVALID_INPUT naming each problem. */
+function parseApp(input: unknown, keyRing: KeyRing) {
+  const parsed = AppInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+    throw new ServiceError('ADW_INVALID_INPUT', `invalid app: ${problems.join('; ')}`, { problems });
+  }
+  const a = parsed.data;
+  return {
+    app_id: a.app_id,
+    name: a.name ?? `TikTok app ${a.app_id}`,
+    environment: a.environment,
+    secret_sealed: keyRing.seal(a.secret, { table: 'tiktok_apps', rowId: a.app_id, purpose: 'app_secret' }),
+    base_url: a.base_url?.replace(/\/+$/, '') ?? null,
+    redirect_uri: a.redirect_uri ?? null,
+    rate_tier: a.rate_tier,
+  };
+}

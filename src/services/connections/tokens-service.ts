@@ -30,36 +30,9 @@ export function tokensService(deps: {
   onRefreshed: (connectionId: string, expiresAt: number) => Promise<void>;
 }) {
   const inFlight = new Map<string, Promise<Secret>>();
-  const context = (tokenId: string, purpose: 'access_token' | 'refresh_token') => ({
-    table: 'connection_tokens',
-    rowId: tokenId,
-    purpose,
-  });
-
-  function open(row: TokenRow, purpose: 'access_token' | 'refresh_token'): Secret {
-    const sealed = purpose === 'access_token' ? row.access_sealed : row.refresh_sealed;
-    if (!sealed) throw new Error(`token ${row.id} has no ${purpose}`);
-    return deps.keyRing().open(sealed, context(row.id, purpose));
-  }
-
-  /** A new token row for `connectionId`, sealed with the active key. */
-  function seal(connectionId: string, grant: GrantedToken, now: Date) {
-    const id = newId('tok');
-    return {
-      id,
-      connection_id: connectionId,
-      access_sealed: deps.keyRing().seal(grant.accessToken, context(id, 'access_token')),
-      refresh_sealed: grant.refreshToken
-        ? deps.keyRing().seal(grant.refreshToken, context(id, 'refresh_token'))
-        : null,
-      access_expires_at: grant.accessExpiresAt ? new Date(grant.accessExpiresAt) : null,
-      refresh_expires_at: grant.refreshExpiresAt ? new Date(grant.refreshExpiresAt) : null,
-      issued_at: now,
-      status: 'active' as const,
-      ended_at: null,
-      end_reason: null,
-    };
-  }
+  const open = (row: TokenRow, purpose: TokenPurpose) => openToken(deps.keyRing(), row, purpose);
+  const seal = (connectionId: string, grant: GrantedToken, now: Date) =>
+    sealToken(deps.keyRing(), connectionId, grant, now);
 
   async function refresh(
     store: ConnectionsStore,
@@ -107,6 +80,7 @@ export function tokensService(deps: {
   }
 
   return {
+    /** A new token row for `connectionId`, sealed with the active key. */
     seal,
     open,
     /**
@@ -155,3 +129,37 @@ function needsReauth(connectionId: string): ServiceError {
 }
 
 export type TokensService = ReturnType<typeof tokensService>;
+
+type TokenPurpose = 'access_token' | 'refresh_token';
+
+const context = (tokenId: string, purpose: TokenPurpose) => ({
+  table: 'connection_tokens',
+  rowId: tokenId,
+  purpose,
+});
+
+/** A stored token's secret, opened. */
+function openToken(keyRing: KeyRing, row: TokenRow, purpose: TokenPurpose): Secret {
+  const sealed = purpose === 'access_token' ? row.access_sealed : row.refresh_sealed;
+  if (!sealed) throw new Error(`token ${row.id} has no ${purpose}`);
+  return keyRing.open(sealed, context(row.id, purpose));
+}
+
+/** A new token row for `connectionId`, sealed with the active key. */
+function sealToken(keyRing: KeyRing, connectionId: string, grant: GrantedToken, now: Date) {
+  const id = newId('tok');
+  return {
+    id,
+    connection_id: connectionId,
+    access_sealed: keyRing.seal(grant.accessToken, context(id, 'access_token')),
+    refresh_sealed: grant.refreshToken
+      ? keyRing.seal(grant.refreshToken, context(id, 'refresh_token'))
+      : null,
+    access_expires_at: grant.accessExpiresAt ? new Date(grant.accessExpiresAt) : null,
+    refresh_expires_at: grant.refreshExpiresAt ? new Date(grant.refreshExpiresAt) : null,
+    issued_at: now,
+    status: 'active' as const,
+    ended_at: null,
+    end_reason: null,
+  };
+}
