@@ -8,6 +8,7 @@ export {
   PermanentDeliveryError,
 } from './channels/channels.ts';
 export { checkDestination, DestinationRefusedError, isPrivateAddress } from './channels/destination-guard.ts';
+export { deliveryRetryAt, MAX_DELIVERY_ATTEMPTS } from './delivery-retry.ts';
 export type { DigestItem, DigestPayload } from './render-digest.ts';
 export {
   headline,
