@@ -1,4 +1,4 @@
-import { type ConnectionRow, persist, type Stores, type UnitOfWork } from '../../db/index.ts';
+import type { MonitorStore, Stores, UnitOfWork } from '../../db/index.ts';
 import type { Incident, RemediationAction } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
 import type { ConnectionsService, ReplayReport, TokensService } from '../connections/index.ts';
@@ -11,6 +11,7 @@ import { type AdvertiserNames, type Check, checkApplier, type MonitorStats } fro
 import { runDaily } from './monitor-daily.ts';
 import { type InBandReport, observeInBand } from './monitor-in-band.ts';
 import { announceOrphans } from './monitor-orphans.ts';
+import { probeConnection } from './monitor-probe.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 import { planTick } from './monitor-tick.ts';
 import { videoWatch } from './monitor-videos.ts';
@@ -26,12 +27,8 @@ export interface Dispatcher {
   videos(connectionId: string): Promise<void>;
 }
 
-/**
- * The 24/7 monitor: plans sweeps and campaign watch on its clock, probes connections, turns what it
- * finds into observations for the incident engine, correlates platform outages, runs the daily
- * expiry and retention work, and carries out the remediation actions that need TikTok.
- */
-export function monitorService(deps: {
+/** What the monitor uses. */
+export interface MonitorDeps {
   data: UnitOfWork<
     Pick<Stores, 'connections' | 'incidents' | 'monitor' | 'oauth' | 'parkedCalls' | 'videos'>
   >;
@@ -43,124 +40,35 @@ export function monitorService(deps: {
   now: () => number;
   log: Logger;
   random?: () => number;
-}) {
+}
+
+/**
+ * The 24/7 monitor: plans sweeps and campaign watch on its clock, probes connections, turns what it
+ * finds into observations for the incident engine, correlates platform outages, runs the daily
+ * expiry and retention work, and carries out the remediation actions that need TikTok.
+ */
+export function monitorService(deps: MonitorDeps) {
   const random = deps.random ?? Math.random;
   const store = () => deps.data.stores.monitor;
   const replays = new Map<string, ReplayReport>();
   const stats: MonitorStats = { checks: 0, watches: 0, minimumCalls: 0 };
   let dispatch: Dispatcher | null = null;
 
-  /** How people know the connection: its first granted advertiser's name (from `known` when read already). */
-  async function labelOf(connectionId: string, known?: AdvertiserNames): Promise<string> {
-    const names = (known ?? (await store().advertiserNames(connectionId))).filter((a) => a.granted);
-    const first = names[0];
-    if (!first) {
-      const connection = await deps.connections.require(connectionId).catch(() => null);
-      return connection?.regime === 'tt_user' ? `TikTok account (${connectionId})` : connectionId;
-    }
-    return `${first.name === first.advertiser_id ? first.advertiser_id : first.name}${names.length > 1 ? ` +${names.length - 1}` : ''} (${connectionId})`;
-  }
+  const labelOf = (connectionId: string, known?: AdvertiserNames) =>
+    connectionLabel(deps, connectionId, known);
   const { applyCheck } = checkApplier({ ...deps, random, labelOf, stats });
 
-  // A probe holds its connection with a short lease (monitor time) that it renews while it runs, so
-  // a worker that dies mid-probe frees the connection within the lease, not after the longest a probe
-  // could take.
-  const PROBE_LEASE_MS = 30_000;
-
-  /** Probes one connection unless another worker is probing it right now. */
-  async function probe(connectionId: string, reason: string) {
-    // ADW_NOT_FOUND for an unknown id, not a lease conflict.
-    const connection = await deps.connections.require(connectionId);
-    const now = deps.now();
-    const until = new Date(now + PROBE_LEASE_MS);
-    if (!(await store().claimProbe(connectionId, new Date(now), until))) {
-      // Another worker is probing it, perhaps from before what prompted this check: ask for one after.
-      await store().requestCheck(connectionId, new Date(now));
-      return { check: null, outcome: 'skipped' as const, opened: [] as string[], next_check_at: null };
-    }
-    const lease = holdLease({
-      until,
-      leaseMs: PROBE_LEASE_MS,
-      now: deps.now,
-      renew: (held, next) => store().renewProbe(connectionId, held, next),
-    });
-    let result: Awaited<ReturnType<typeof probeHeld>>;
-    let next: Date | null;
-    try {
-      result = await probeHeld(connection, reason);
-    } finally {
-      await lease.stop();
-      // A lease left held (the database restarted just then) would keep the connection unchecked for
-      // the whole lease: the release waits for the database to come back. A check asked for while this
-      // one ran may be about a change it read TikTok too early to see: the release leaves it due.
-      next = await persist(() => store().releaseProbe(connectionId, new Date(deps.now())));
-    }
-    return { ...result, next_check_at: next?.toISOString() ?? null };
-  }
-
-  async function probeHeld(connection: ConnectionRow, reason: string) {
-    const connectionId = connection.id;
-    let check: Check;
-    // Advertisers with a standing /advertiser/info/ refusal are read on their own, not searched for again.
-    // A refusal leaves the connection degraded, so a healthy one (nearly all of a sweep) needs no look-up.
-    const isolate =
-      connection.status === 'degraded'
-        ? (await deps.incidents.active('permission', { connectionId })).flatMap((i) =>
-            i.detail === 'GET /advertiser/info/' && i.subject.advertiserId ? [i.subject.advertiserId] : [],
-          )
-        : [];
-    try {
-      check = await deps.connections.check(connectionId, null, { isolate });
-    } catch (error) {
-      if (error instanceof ServiceError && error.code === 'ADW_NEEDS_REAUTH') {
-        // The refresh token was refused: the tokens service marked the connection; open the incident.
-        check = await deps.connections.check(connectionId);
-        const label = await labelOf(connectionId);
-        await deps.incidents.observe({
-          problem: 'auth',
-          subject: { type: 'connection', id: connectionId, label, connectionId, appId: connection.app_id },
-          failing: true,
-          at: deps.now(),
-          source: 'sweep',
-          summary: check.summary,
-          fix: ['The owner opens the re-auth link adwarden sent and authorizes the app again.'],
-          facts: { reason },
-        });
-        await store().scheduleCheck(connectionId, null);
-        return { check, outcome: 'dead' as const, opened: [], next_check_at: null };
-      }
-      throw error;
-    }
-    return applyCheck(connectionId, connection.app_id, check);
-  }
-
-  /** A daily schedule: `expiry`, `retention`, or `digest` (what hourly caps held back, per channel). */
-  async function runSchedule(schedule: string): Promise<Record<string, number>> {
-    if (schedule !== 'digest') return runDaily({ ...deps, labelOf, store: store() }, schedule);
-    const ids = await deps.notifications.digest();
-    for (const id of ids) await dispatcher().deliver(id);
-    return { digests: ids.length };
-  }
+  const probe = (connectionId: string, reason: string) =>
+    probeConnection({ ...deps, store: store(), labelOf, applyCheck }, connectionId, reason);
 
   // Without workers (tests, one-off commands) planned work runs here and now.
-  const inPlace: Dispatcher = {
-    probe: async (id, reason) => {
-      await probe(id, reason).catch((error) => deps.log.warn({ err: error, connection: id }, 'probe failed'));
-      return true;
-    },
-    watch: async (id) => {
-      await api.watch(id).catch((error) => deps.log.warn({ err: error, connection: id }, 'watch failed'));
-    },
-    videos: async (id) => {
-      await api.pollVideos(id).catch((error) => deps.log.warn({ err: error }, 'video poll failed'));
-    },
-    deliver: async (id) => {
-      await deps.notifications.deliver(id);
-    },
-    daily: async (schedule) => {
-      await runSchedule(schedule);
-    },
-  };
+  const inPlace = inPlaceDispatcher(deps.log, {
+    probe,
+    watch: (id) => api.watch(id),
+    videos: (id) => api.pollVideos(id),
+    deliver: (id) => deps.notifications.deliver(id),
+    daily: (schedule) => runSchedule(shared(), schedule),
+  });
   const dispatcher = () => dispatch ?? inPlace;
 
   /**
@@ -179,6 +87,19 @@ export function monitorService(deps: {
     probeSoon: (id) => probeSoon(id, 'video_watch'),
   });
 
+  const shared = (): Shared => ({
+    ...deps,
+    store: store(),
+    labelOf,
+    random,
+    stats,
+    replays,
+    applyCheck,
+    probeSoon,
+    dispatch: dispatcher(),
+    videosDue: videos.dueConnections,
+  });
+
   const api = {
     /** Routes planned work; without it, work runs in place. */
     attach(dispatcher: Dispatcher | null) {
@@ -187,37 +108,13 @@ export function monitorService(deps: {
     probe,
     /** Starts delivering notifications a committed change queued (without workers, the next tick does). */
     queued(ids: string[]) {
-      if (!dispatch) return;
-      for (const id of ids)
-        dispatch
-          .deliver(id)
-          .catch((error) => deps.log.warn({ err: error, notification: id }, 'could not queue a delivery'));
+      if (dispatch) deliverQueued(dispatch, ids, deps.log);
     },
     /** Applies the check made right after an OAuth callback (a new connection, or a repaired one). */
-    async afterCallback(
-      connectionId: string,
-      purpose: 'connect' | 'reauth',
-      check: Check,
-      replay: ReplayReport | null,
-    ) {
-      if (replay) replays.set(connectionId, replay);
-      const connection = await deps.connections.require(connectionId);
-      return applyCheck(connectionId, connection.app_id, check, { definitive: purpose === 'reauth' });
-    },
+    afterCallback: (id: string, purpose: 'connect' | 'reauth', check: Check, replay: ReplayReport | null) =>
+      afterCallback(shared(), id, purpose, check, replay),
     /** Campaign watch of one connection's advertisers. */
-    async watch(connectionId: string) {
-      const result = await watchConnection(
-        {
-          ...deps,
-          labelOf,
-          probeSoon: (id) => probeSoon(id, 'campaign_watch'),
-        },
-        connectionId,
-      );
-      stats.watches++;
-      stats.minimumCalls += result.minimumCalls;
-      return result;
-    },
+    watch: (connectionId: string) => watchAndCount(shared(), connectionId),
     /** Uploads watched until TikTok has transcoded them (`POST /api/v1/videos`). */
     videos: {
       watch: videos.watch,
@@ -229,25 +126,10 @@ export function monitorService(deps: {
       stats.minimumCalls += result.calls;
       return result;
     },
-    /** A connection's checks over the last `ms` (the dashboard's health chart). */
-    checkHistory: (connectionId: string, ms: number) =>
-      store().checksOf(connectionId, new Date(deps.now() - ms)),
-    /** Checks made, and TikTok calls they took, over the last `ms`. */
-    checkTotals: (ms: number) => store().checkTotals(new Date(deps.now() - ms)),
-    /** What this process's monitor did: checks, watches, and the fewest TikTok calls that work needed. */
-    stats: () => ({ ...stats }),
     /** A daily schedule: `expiry`, `retention` or `digest`. */
-    daily: (schedule: string) => runSchedule(schedule),
+    daily: (schedule: string) => runSchedule(shared(), schedule),
     /** Plans what is due on the monitor's clock (see `planTick`); safe to call from every worker at once. */
-    tick: () =>
-      planTick({
-        ...deps,
-        store: store(),
-        random,
-        dispatch: dispatcher(),
-        announceOrphans: (now) => announceOrphans({ ...deps, store: store(), labelOf }, now),
-        videosDue: videos.dueConnections,
-      }),
+    tick: () => tick(shared()),
     /** Carries out a remediation action that needs TikTok or the vault (the incident engine's executor). */
     execute: (action: RemediationAction, incident: Incident) =>
       executeAction({ ...deps, replays }, action, incident),
@@ -255,22 +137,149 @@ export function monitorService(deps: {
      * An in-band report from a library user's failed call. Permission problems open an incident at
      * once; auth failures are verified by a probe first (evidence before destruction).
      */
-    observeInBand: (report: InBandReport) =>
-      observeInBand(
-        {
-          ...deps,
-          labelOf,
-          advertiserName: async (connectionId, advertiserId) =>
-            (await store().advertiserNames(connectionId)).find((a) => a.advertiser_id === advertiserId)
-              ?.name ?? advertiserId,
-          verify: (id) => probeSoon(id, 'in_band'),
-        },
-        report,
-      ),
-    /** Deletes OAuth states that can no longer be used (part of retention). */
-    pruneStates: () => deps.data.stores.oauth.pruneStates(new Date(deps.now())),
+    observeInBand: (report: InBandReport) => inBand(shared(), report),
   };
-  return api;
+  return { ...api, ...monitorReads(deps, stats) };
 }
 
 export type MonitorService = ReturnType<typeof monitorService>;
+
+/** How people know the connection: its first granted advertiser's name (from `known` when read already). */
+async function connectionLabel(
+  deps: { data: UnitOfWork<Pick<Stores, 'monitor'>>; connections: ConnectionsService },
+  connectionId: string,
+  known?: AdvertiserNames,
+): Promise<string> {
+  const names = (known ?? (await deps.data.stores.monitor.advertiserNames(connectionId))).filter(
+    (a) => a.granted,
+  );
+  const first = names[0];
+  if (!first) {
+    const connection = await deps.connections.require(connectionId).catch(() => null);
+    return connection?.regime === 'tt_user' ? `TikTok account (${connectionId})` : connectionId;
+  }
+  const name = first.name === first.advertiser_id ? first.advertiser_id : first.name;
+  return `${name}${names.length > 1 ? ` +${names.length - 1}` : ''} (${connectionId})`;
+}
+
+/** Runs planned work here and now (no workers): a failure is logged, not thrown at the planner. */
+function inPlaceDispatcher(
+  log: Logger,
+  run: {
+    probe(id: string, reason: string): Promise<unknown>;
+    watch(id: string): Promise<unknown>;
+    videos(id: string): Promise<unknown>;
+    deliver(id: string): Promise<unknown>;
+    daily(schedule: string): Promise<unknown>;
+  },
+): Dispatcher {
+  return {
+    probe: async (id, reason) => {
+      await run.probe(id, reason).catch((error) => log.warn({ err: error, connection: id }, 'probe failed'));
+      return true;
+    },
+    watch: async (id) => {
+      await run.watch(id).catch((error) => log.warn({ err: error, connection: id }, 'watch failed'));
+    },
+    videos: async (id) => {
+      await run.videos(id).catch((error) => log.warn({ err: error }, 'video poll failed'));
+    },
+    deliver: async (id) => {
+      await run.deliver(id);
+    },
+    daily: async (schedule) => {
+      await run.daily(schedule);
+    },
+  };
+}
+
+/** What the monitor did and found, for the dashboard and metrics. */
+function monitorReads(
+  deps: { data: UnitOfWork<Pick<Stores, 'monitor' | 'oauth'>>; now: () => number },
+  stats: MonitorStats,
+) {
+  const store = deps.data.stores.monitor;
+  return {
+    /** A connection's checks over the last `ms` (the dashboard's health chart). */
+    checkHistory: (connectionId: string, ms: number) =>
+      store.checksOf(connectionId, new Date(deps.now() - ms)),
+    /** Checks made, and TikTok calls they took, over the last `ms`. */
+    checkTotals: (ms: number) => store.checkTotals(new Date(deps.now() - ms)),
+    /** What this process's monitor did: checks, watches, and the fewest TikTok calls that work needed. */
+    stats: () => ({ ...stats }),
+    /** Deletes OAuth states that can no longer be used (part of retention). */
+    pruneStates: () => deps.data.stores.oauth.pruneStates(new Date(deps.now())),
+  };
+}
+
+/** Hands notifications a committed change queued to the workers (a failure to queue is logged; the tick retries). */
+function deliverQueued(dispatch: Dispatcher, ids: string[], log: Logger) {
+  for (const id of ids)
+    dispatch
+      .deliver(id)
+      .catch((error) => log.warn({ err: error, notification: id }, 'could not queue a delivery'));
+}
+
+async function advertiserName(store: MonitorStore, connectionId: string, advertiserId: string) {
+  const names = await store.advertiserNames(connectionId);
+  return names.find((a) => a.advertiser_id === advertiserId)?.name ?? advertiserId;
+}
+
+/** What the monitor's workflows below share with the service that made them. */
+type Shared = MonitorDeps & {
+  store: MonitorStore;
+  labelOf: (connectionId: string) => Promise<string>;
+  random: () => number;
+  stats: MonitorStats;
+  replays: Map<string, ReplayReport>;
+  applyCheck: ReturnType<typeof checkApplier>['applyCheck'];
+  probeSoon: (connectionId: string, reason: string) => Promise<void>;
+  dispatch: Dispatcher;
+  videosDue: () => Promise<string[]>;
+};
+
+async function afterCallback(
+  m: Shared,
+  connectionId: string,
+  purpose: 'connect' | 'reauth',
+  check: Check,
+  replay: ReplayReport | null,
+) {
+  if (replay) m.replays.set(connectionId, replay);
+  const connection = await m.connections.require(connectionId);
+  return m.applyCheck(connectionId, connection.app_id, check, { definitive: purpose === 'reauth' });
+}
+
+async function watchAndCount(m: Shared, connectionId: string) {
+  const probeSoon = (id: string) => m.probeSoon(id, 'campaign_watch');
+  const result = await watchConnection({ ...m, probeSoon }, connectionId);
+  m.stats.watches++;
+  m.stats.minimumCalls += result.minimumCalls;
+  return result;
+}
+
+function tick(m: Shared) {
+  return planTick({
+    ...m,
+    announceOrphans: (now) => announceOrphans(m, now),
+  });
+}
+
+function inBand(m: Shared, report: InBandReport) {
+  return observeInBand(
+    {
+      ...m,
+      advertiserName: (connectionId, advertiserId) => advertiserName(m.store, connectionId, advertiserId),
+      verify: (id) => m.probeSoon(id, 'in_band'),
+    },
+    report,
+  );
+}
+
+/** A daily schedule: `expiry`, `retention`, or `digest` (what hourly caps held back, per channel). */
+async function runSchedule(m: Shared, schedule: string): Promise<Record<string, number>> {
+  if (schedule !== 'digest') return runDaily(m, schedule);
+  const ids = await m.notifications.digest();
+  for (const id of ids) await m.dispatch.deliver(id);
+  return { digests: ids.length };
+}
