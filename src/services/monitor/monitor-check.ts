@@ -10,6 +10,7 @@ import {
 import type { Logger } from '../../log/index.ts';
 import {
   blindSpotObservation,
+  type CheckFindings,
   nextCheckAt,
   outageObservation,
   provenRecoveries,
@@ -33,11 +34,8 @@ export interface MonitorStats {
   minimumCalls: number;
 }
 
-/**
- * Reads checks into the incident engine: problems found and recovered, platform outages told apart
- * from single connections by correlation, and when each connection is checked next.
- */
-export function checkApplier(deps: {
+/** What reading checks uses. */
+export interface ApplierDeps {
   data: UnitOfWork<Pick<Stores, 'incidents' | 'monitor'>>;
   connections: ConnectionsService;
   incidents: IncidentsService;
@@ -47,20 +45,17 @@ export function checkApplier(deps: {
   random: () => number;
   labelOf: (connectionId: string, known: AdvertiserNames) => Promise<string>;
   stats: MonitorStats;
-}) {
+}
+
+/**
+ * Reads checks into the incident engine: problems found and recovered, platform outages told apart
+ * from single connections by correlation, and when each connection is checked next.
+ */
+export function checkApplier(deps: ApplierDeps) {
   const { labelOf, random, stats } = deps;
   const store = () => deps.data.stores.monitor;
 
-  /** Feeds observations, skipping recoveries of problems that have no open incident. */
-  async function feed(observations: Observation[], active: Set<string>): Promise<Incident[]> {
-    const opened: Incident[] = [];
-    for (const observation of observations) {
-      if (!observation.failing && !active.has(fingerprintOf(observation))) continue;
-      const result = await deps.incidents.observe(observation);
-      if (result.incident && observation.failing) opened.push(result.incident);
-    }
-    return opened;
-  }
+  const feed = (observations: Observation[], active: Set<string>) => feedActive(deps, observations, active);
 
   /** Applies a check: incidents, recoveries, outage correlation, the next check's time. */
   async function applyCheck(
@@ -85,25 +80,9 @@ export function checkApplier(deps: {
       },
       'check read',
     );
-    if (findings.live) {
-      stats.checks++;
-      const infoCalls =
-        findings.accountStatus.checked || findings.accountStatus.error
-          ? Math.ceil(findings.granted.length / 100)
-          : 0;
-      stats.minimumCalls += 1 + infoCalls;
-    }
+    countCheck(stats, findings);
     const active = await deps.data.stores.incidents.activeFingerprints(connectionId, appId);
-    const observations = reading.observations.map((o) =>
-      options.definitive && !o.failing && (o.problem === 'auth' || o.problem === 'environment')
-        ? {
-            ...o,
-            definitive: true,
-            source: 'reauth' as const,
-            summary: 'The owner authorized again; the token works.',
-          }
-        : o,
-    );
+    const observations = options.definitive ? reading.observations.map(asReauth) : reading.observations;
     // Recoveries a single check proves: advertisers back in the authorization, accounts enabled again.
     observations.push(
       ...provenRecoveries(
@@ -143,7 +122,7 @@ export function checkApplier(deps: {
       random,
     );
     await store().scheduleCheck(connectionId, next === null ? null : new Date(next), failures);
-    await correlate(now, active);
+    await correlate(deps, now, active);
     const unreachable = unreachableObservation(findings, reading.outcome, failures, now);
     if (unreachable) await feed([unreachable], active);
     return {
@@ -154,28 +133,64 @@ export function checkApplier(deps: {
     };
   }
 
-  /** Many connections failing transiently together is one platform incident. */
-  async function correlate(now: number, active: Set<string>) {
-    const rows = await store().recentChecks(new Date(now - deps.settings.outage.windowMs));
-    const outcomes: CheckOutcome[] = rows.map((r) => ({
-      connectionId: r.connection_id,
-      appId: r.app_id,
-      at: r.at.getTime(),
-      outcome:
-        r.outcome === 'inconclusive' && isInconclusiveFailure(r.kind ?? '')
-          ? 'transient'
-          : r.outcome === 'inconclusive'
-            ? 'other'
-            : 'ok',
-    }));
-    const verdict = correlateOutage(outcomes, now, deps.settings.outage);
-    deps.log.debug(
-      { outage: verdict.outage, failing: verdict.failing.length, checked: verdict.checked },
-      'outage correlation',
-    );
-    const observation = outageObservation(verdict, now, deps.settings.outage.windowMs);
-    await feed([observation], active);
-  }
-
   return { applyCheck };
+}
+
+/** Feeds observations, skipping recoveries of problems that have no open incident. */
+async function feedActive(
+  deps: Pick<ApplierDeps, 'incidents'>,
+  observations: Observation[],
+  active: Set<string>,
+): Promise<Incident[]> {
+  const opened: Incident[] = [];
+  for (const observation of observations) {
+    if (!observation.failing && !active.has(fingerprintOf(observation))) continue;
+    const result = await deps.incidents.observe(observation);
+    if (result.incident && observation.failing) opened.push(result.incident);
+  }
+  return opened;
+}
+
+/** Many connections failing transiently together is one platform incident. */
+async function correlate(deps: ApplierDeps, now: number, active: Set<string>) {
+  const rows = await deps.data.stores.monitor.recentChecks(new Date(now - deps.settings.outage.windowMs));
+  const outcomes: CheckOutcome[] = rows.map((r) => ({
+    connectionId: r.connection_id,
+    appId: r.app_id,
+    at: r.at.getTime(),
+    outcome:
+      r.outcome === 'inconclusive' && isInconclusiveFailure(r.kind ?? '')
+        ? 'transient'
+        : r.outcome === 'inconclusive'
+          ? 'other'
+          : 'ok',
+  }));
+  const verdict = correlateOutage(outcomes, now, deps.settings.outage);
+  deps.log.debug(
+    { outage: verdict.outage, failing: verdict.failing.length, checked: verdict.checked },
+    'outage correlation',
+  );
+  const observation = outageObservation(verdict, now, deps.settings.outage.windowMs);
+  await feedActive(deps, [observation], active);
+}
+
+/** The fewest calls a live check could have taken: the token probe, and one per 100 advertisers read. */
+function countCheck(stats: MonitorStats, findings: CheckFindings) {
+  if (!findings.live) return;
+  stats.checks++;
+  const { accountStatus } = findings;
+  const infoCalls =
+    accountStatus.checked || accountStatus.error ? Math.ceil(findings.granted.length / 100) : 0;
+  stats.minimumCalls += 1 + infoCalls;
+}
+
+/** A check right after the owner authorized again: its token recoveries are definitive, by re-auth. */
+function asReauth(o: Observation): Observation {
+  if (o.failing || (o.problem !== 'auth' && o.problem !== 'environment')) return o;
+  return {
+    ...o,
+    definitive: true,
+    source: 'reauth',
+    summary: 'The owner authorized again; the token works.',
+  };
 }
