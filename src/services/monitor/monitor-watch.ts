@@ -54,44 +54,14 @@ export async function watchConnection(
   // Refusals seen earlier, looked up once for the connection (not once per advertiser).
   const refusals = await deps.incidents.active('permission', { connectionId });
   for (const advertiser of advertisers) {
-    const items: DeliveryItem[] = [];
-    const callsBefore = calls;
     const subject = advertiserSubject(
       { id: advertiser.advertiser_id, name: advertiser.name },
       { connectionId, appId: connection.app_id },
     );
-    let path: string = LEVELS[0].path;
-    try {
-      for (const { level, id, name, ...listing } of LEVELS) {
-        path = listing.path;
-        for (let page = 1; ; page++) {
-          calls++;
-          const data = await deps.connections.call<Page>(
-            connectionId,
-            'GET',
-            path,
-            {
-              query: { advertiser_id: advertiser.advertiser_id, page_size: 1000, page },
-              advertiserId: advertiser.advertiser_id,
-              deadlineMs: 60_000,
-              // The next round retries; a long retry chain here would only hold up the sweep's probes.
-              maxAttempts: 2,
-            },
-            { park: false },
-          );
-          for (const row of data.list ?? [])
-            items.push({
-              level,
-              id: String(row[id]),
-              name: String(row[name] ?? row[id]),
-              secondaryStatus: String(row.secondary_status ?? ''),
-              campaignId: row.campaign_id === undefined ? undefined : String(row.campaign_id),
-              adgroupId: row.adgroup_id === undefined ? undefined : String(row.adgroup_id),
-            });
-          if (!data.page_info || page >= data.page_info.total_page) break;
-        }
-      }
-    } catch (error) {
+    const listed = await listDelivery(deps, connectionId, advertiser.advertiser_id);
+    calls += listed.calls;
+    if ('error' in listed) {
+      const { error, path } = listed;
       if (isTikTokError(error) && isAuthFailure(error.diagnosis.kind)) {
         await deps.probeSoon(connectionId);
         return { advertisers: advertisers.length, calls, minimumCalls, findings: findingsCount };
@@ -108,32 +78,13 @@ export async function watchConnection(
       );
       continue;
     }
-    minimumCalls += calls - callsBefore;
+    const items = listed.items;
+    minimumCalls += listed.calls;
     const at = deps.now();
     const findings = deliveryFindings({ id: advertiser.advertiser_id, name: advertiser.name }, items);
     findingsCount += findings.length;
-    const observations: Observation[] = findings.map((f) => ({
-      problem: 'delivery',
-      subject: {
-        type: f.subject.type,
-        id: f.subject.id,
-        label:
-          f.subject.type === 'advertiser'
-            ? `${f.subject.name} (${f.subject.id})`
-            : `${f.subject.name} (${f.subject.id}) · ${advertiser.name}`,
-        connectionId,
-        appId: connection.app_id,
-        advertiserId: advertiser.advertiser_id,
-      },
-      detail: f.detail,
-      failing: true,
-      at,
-      source: 'campaign_watch',
-      severity: f.severity,
-      summary: f.summary,
-      fix: f.fix,
-      facts: { status: f.status, affected_ads: f.affectedAds, advertiser_id: advertiser.advertiser_id },
-    }));
+    const where = { connectionId, appId: connection.app_id, advertiser };
+    const observations = findings.map((f) => deliveryObservation(f, where, at));
     // Every listing answered: a refusal of one of them seen earlier is over.
     for (const incident of refusals)
       if (
@@ -165,4 +116,83 @@ export async function watchConnection(
     for (const observation of observations) await deps.incidents.observe(observation);
   }
   return { advertisers: advertisers.length, calls, minimumCalls, findings: findingsCount };
+}
+
+/** A delivery finding as an observation on its campaign, ad group, ad or advertiser. */
+function deliveryObservation(
+  f: ReturnType<typeof deliveryFindings>[number],
+  where: { connectionId: string; appId: string; advertiser: { advertiser_id: string; name: string } },
+  at: number,
+): Observation {
+  const { advertiser } = where;
+  return {
+    problem: 'delivery',
+    subject: {
+      type: f.subject.type,
+      id: f.subject.id,
+      label:
+        f.subject.type === 'advertiser'
+          ? `${f.subject.name} (${f.subject.id})`
+          : `${f.subject.name} (${f.subject.id}) · ${advertiser.name}`,
+      connectionId: where.connectionId,
+      appId: where.appId,
+      advertiserId: advertiser.advertiser_id,
+    },
+    detail: f.detail,
+    failing: true,
+    at,
+    source: 'campaign_watch',
+    severity: f.severity,
+    summary: f.summary,
+    fix: f.fix,
+    facts: { status: f.status, affected_ads: f.affectedAds, advertiser_id: advertiser.advertiser_id },
+  };
+}
+
+/**
+ * Lists one advertiser's campaigns, ad groups and ads, every page, with the calls it took; on a failure,
+ * the error and the listing it stopped at.
+ */
+async function listDelivery(
+  deps: { connections: ConnectionsService },
+  connectionId: string,
+  advertiserId: string,
+): Promise<{ items: DeliveryItem[]; calls: number } | { error: unknown; path: string; calls: number }> {
+  const items: DeliveryItem[] = [];
+  let calls = 0;
+  let path: string = LEVELS[0].path;
+  try {
+    for (const { level, id, name, ...listing } of LEVELS) {
+      path = listing.path;
+      for (let page = 1; ; page++) {
+        calls++;
+        const data = await deps.connections.call<Page>(
+          connectionId,
+          'GET',
+          path,
+          {
+            query: { advertiser_id: advertiserId, page_size: 1000, page },
+            advertiserId,
+            deadlineMs: 60_000,
+            // The next round retries; a long retry chain here would only hold up the sweep's probes.
+            maxAttempts: 2,
+          },
+          { park: false },
+        );
+        for (const row of data.list ?? [])
+          items.push({
+            level,
+            id: String(row[id]),
+            name: String(row[name] ?? row[id]),
+            secondaryStatus: String(row.secondary_status ?? ''),
+            campaignId: row.campaign_id === undefined ? undefined : String(row.campaign_id),
+            adgroupId: row.adgroup_id === undefined ? undefined : String(row.adgroup_id),
+          });
+        if (!data.page_info || page >= data.page_info.total_page) break;
+      }
+    }
+    return { items, calls };
+  } catch (error) {
+    return { error, path, calls };
+  }
 }
