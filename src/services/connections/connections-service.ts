@@ -28,8 +28,6 @@ export interface CheckOptions {
   isolate?: readonly string[];
 }
 
-/** Connections: list, show, verify, re-auth links, revoke, and calls made on a connection's behalf. */
-
 /** What `connectionsService` uses. */
 export interface ConnectionsDeps {
   data: UnitOfWork<Pick<Stores, 'connections' | 'oauth' | 'parkedCalls'>>;
@@ -40,6 +38,7 @@ export interface ConnectionsDeps {
   now: () => number;
 }
 
+/** Connections: list, show, verify, re-auth links, revoke, and calls made on a connection's behalf. */
 export function connectionsService(deps: ConnectionsDeps) {
   return {
     ...bindDeps(deps, { require, markNeedsReauth, list, show, history, check, reauthLink, revoke }),

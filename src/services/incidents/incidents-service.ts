@@ -54,12 +54,6 @@ type TransactionStores = Pick<Stores, 'channels' | 'connections' | 'incidents' |
 /** Problems whose fix is the owner authorizing again (their incidents carry a re-auth link). */
 const REPAIRED_BY_REAUTH = ['auth', 'permission', 'expiry', 'advertiser_removed'] as const;
 
-/**
- * The thin shell around the incident state machine: each observation or command is evaluated under a
- * row lock, and the incident, its timeline, the re-auth link it sends and its outbox rows are written
- * in one transaction. Actions that call TikTok run after the commit and are recorded as they finish.
- */
-
 /** What `incidentsService` uses. */
 export interface IncidentsDeps {
   data: UnitOfWork<TransactionStores>;
@@ -75,6 +69,11 @@ export interface IncidentsDeps {
   execute?: ActionExecutor;
 }
 
+/**
+ * The thin shell around the incident state machine: each observation or command is evaluated under a
+ * row lock, and the incident, its timeline, the re-auth link it sends and its outbox rows are written
+ * in one transaction. Actions that call TikTok run after the commit and are recorded as they finish.
+ */
 export function incidentsService(deps: IncidentsDeps) {
   return {
     ...bindDeps(deps, { observe, command, tick, active, note, list, show }),

@@ -69,13 +69,6 @@ const videoView = (row: VideoRow) => ({
   polls: row.polls,
 });
 
-/**
- * The video watch: uploads registered by a pipeline are polled on `/file/video/ad/info/` (60 ids a
- * call, backing off 2 s … 60 s) until TikTok lists them as displayable. One that is still missing at
- * its deadline is stuck, and the advertiser gets one `video` incident listing them; a later upload
- * that processes normally resolves it.
- */
-
 /** What `videoWatch` uses. */
 export interface VideoWatchDeps {
   videos: VideosStore;
@@ -86,6 +79,12 @@ export interface VideoWatchDeps {
   probeSoon: (connectionId: string) => Promise<void>;
 }
 
+/**
+ * The video watch: uploads registered by a pipeline are polled on `/file/video/ad/info/` (60 ids a
+ * call, backing off 2 s … 60 s) until TikTok lists them as displayable. One that is still missing at
+ * its deadline is stuck, and the advertiser gets one `video` incident listing them; a later upload
+ * that processes normally resolves it.
+ */
 export function videoWatch(deps: VideoWatchDeps) {
   return {
     ...bindDeps(deps, { watch, list, poll }),
