@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Incident, Subject, TimelineEntry } from '../../incidents/index.ts';
+import { bindDeps } from '../../lib/bind-deps.ts';
 import type { Database, IncidentEventRow, IncidentRow } from '../schema.ts';
 import { json } from './ids.ts';
 
@@ -62,126 +63,172 @@ export interface IncidentFilter {
 }
 
 /** Incidents and their timelines. */
+
 export function incidentsStore(db: Kysely<Database>) {
   return {
-    /** The incident with this fingerprint, locked for the rest of the transaction. */
-    async lockByFingerprint(fingerprint: string): Promise<IncidentRow | undefined> {
-      return db
-        .selectFrom('incidents')
-        .selectAll()
-        .where('fingerprint', '=', fingerprint)
-        .forUpdate()
-        .executeTakeFirst();
-    },
-    async lockById(id: string): Promise<IncidentRow | undefined> {
-      return db.selectFrom('incidents').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    },
-    async get(id: string): Promise<IncidentRow | undefined> {
-      return db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
-    },
-    /** Inserts a new incident; false when another process inserted the same fingerprint first. */
-    async insert(incident: Incident): Promise<boolean> {
-      const result = await db
-        .insertInto('incidents')
-        .values({ id: incident.id, fingerprint: incident.fingerprint, ...columns(incident) })
-        .onConflict((c) => c.column('fingerprint').doNothing())
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
-    },
-    async update(incident: Incident): Promise<void> {
-      await db.updateTable('incidents').set(columns(incident)).where('id', '=', incident.id).execute();
-    },
-    async addTimeline(incidentId: string, entries: TimelineEntry[]): Promise<void> {
-      if (entries.length === 0) return;
-      await db
-        .insertInto('incident_events')
-        .values(
-          entries.map((e) => ({
-            incident_id: incidentId,
-            at: new Date(e.at),
-            kind: e.kind,
-            text: e.text,
-            data: json(e.data ?? {}),
-          })),
-        )
-        .execute();
-    },
-    /** Records something adwarden did by itself, on the incident and its timeline. */
-    async addAction(incidentId: string, action: { at: Date; type: string; text: string }): Promise<void> {
-      const entry = { at: action.at.toISOString(), type: action.type, text: action.text };
-      await db
-        .updateTable('incidents')
-        .set({ actions: sql<string>`actions || ${json([entry])}::jsonb` as never })
-        .where('id', '=', incidentId)
-        .execute();
-      await db
-        .insertInto('incident_events')
-        .values({
-          incident_id: incidentId,
-          at: action.at,
-          kind: 'action',
-          text: action.text,
-          data: json({ type: action.type }),
-        })
-        .execute();
-    },
-    async list(filter: IncidentFilter = {}): Promise<IncidentRow[]> {
-      let query = db.selectFrom('incidents').selectAll();
-      if (filter.states?.length) query = query.where('state', 'in', filter.states);
-      if (filter.problem) query = query.where('problem', '=', filter.problem);
-      if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
-      if (filter.since) query = query.where('opened_at', '>=', filter.since);
-      return query
-        .orderBy('opened_at', 'desc')
-        .orderBy('id')
-        .limit(filter.limit ?? 500)
-        .execute();
-    },
-    /** Open (not resolved) incidents of a problem, e.g. to resolve what a listing no longer shows. */
-    async active(problem: string, where: { connectionId?: string; advertiserId?: string } = {}) {
-      let query = db
-        .selectFrom('incidents')
-        .selectAll()
-        .where('problem', '=', problem)
-        .where('state', '<>', 'resolved');
-      if (where.connectionId) query = query.where('connection_id', '=', where.connectionId);
-      if (where.advertiserId) query = query.where('advertiser_id', '=', where.advertiserId);
-      return query.execute();
-    },
-    /** Fingerprints of unresolved incidents about a connection, its app, or the platform. */
-    async activeFingerprints(connectionId: string, appId: string): Promise<Set<string>> {
-      const rows = await db
-        .selectFrom('incidents')
-        .select('fingerprint')
-        .where('state', '<>', 'resolved')
-        .where((eb) =>
-          eb.or([
-            eb('connection_id', '=', connectionId),
-            eb.and([eb('app_id', '=', appId), eb('connection_id', 'is', null)]),
-            eb('problem', '=', 'outage'),
-          ]),
-        )
-        .execute();
-      return new Set(rows.map((r) => r.fingerprint));
-    },
-    /** Incidents waiting out a quiet period or a mute, for the periodic tick. */
-    async settling(): Promise<IncidentRow[]> {
-      return db
-        .selectFrom('incidents')
-        .selectAll()
-        .where((eb) => eb.or([eb('recovering_since', 'is not', null), eb('muted_until', 'is not', null)]))
-        .where('state', '<>', 'resolved')
-        .execute();
-    },
-    async timeline(incidentId: string): Promise<IncidentEventRow[]> {
-      return db
-        .selectFrom('incident_events')
-        .selectAll()
-        .where('incident_id', '=', incidentId)
-        .orderBy('id')
-        .execute();
-    },
+    ...bindDeps(db, {
+      lockByFingerprint,
+      lockById,
+      get,
+      insert,
+      update,
+      addTimeline,
+      addAction,
+      list,
+      active,
+      activeFingerprints,
+      settling,
+      timeline,
+    }),
   };
+}
+
+/** The incident with this fingerprint, locked for the rest of the transaction. */
+async function lockByFingerprint(
+  db: Kysely<Database>,
+  fingerprint: string,
+): Promise<IncidentRow | undefined> {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('fingerprint', '=', fingerprint)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+async function lockById(db: Kysely<Database>, id: string): Promise<IncidentRow | undefined> {
+  return db.selectFrom('incidents').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+async function get(db: Kysely<Database>, id: string): Promise<IncidentRow | undefined> {
+  return db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Inserts a new incident; false when another process inserted the same fingerprint first. */
+async function insert(db: Kysely<Database>, incident: Incident): Promise<boolean> {
+  const result = await db
+    .insertInto('incidents')
+    .values({ id: incident.id, fingerprint: incident.fingerprint, ...columns(incident) })
+    .onConflict((c) => c.column('fingerprint').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+async function update(db: Kysely<Database>, incident: Incident): Promise<void> {
+  await db.updateTable('incidents').set(columns(incident)).where('id', '=', incident.id).execute();
+}
+
+async function addTimeline(
+  db: Kysely<Database>,
+  incidentId: string,
+  entries: TimelineEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('incident_events')
+    .values(
+      entries.map((e) => ({
+        incident_id: incidentId,
+        at: new Date(e.at),
+        kind: e.kind,
+        text: e.text,
+        data: json(e.data ?? {}),
+      })),
+    )
+    .execute();
+}
+
+/** Records something adwarden did by itself, on the incident and its timeline. */
+async function addAction(
+  db: Kysely<Database>,
+  incidentId: string,
+  action: { at: Date; type: string; text: string },
+): Promise<void> {
+  const entry = { at: action.at.toISOString(), type: action.type, text: action.text };
+  await db
+    .updateTable('incidents')
+    .set({ actions: sql<string>`actions || ${json([entry])}::jsonb` as never })
+    .where('id', '=', incidentId)
+    .execute();
+  await db
+    .insertInto('incident_events')
+    .values({
+      incident_id: incidentId,
+      at: action.at,
+      kind: 'action',
+      text: action.text,
+      data: json({ type: action.type }),
+    })
+    .execute();
+}
+
+async function list(db: Kysely<Database>, filter: IncidentFilter = {}): Promise<IncidentRow[]> {
+  let query = db.selectFrom('incidents').selectAll();
+  if (filter.states?.length) query = query.where('state', 'in', filter.states);
+  if (filter.problem) query = query.where('problem', '=', filter.problem);
+  if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
+  if (filter.since) query = query.where('opened_at', '>=', filter.since);
+  return query
+    .orderBy('opened_at', 'desc')
+    .orderBy('id')
+    .limit(filter.limit ?? 500)
+    .execute();
+}
+
+/** Open (not resolved) incidents of a problem, e.g. to resolve what a listing no longer shows. */
+async function active(
+  db: Kysely<Database>,
+  problem: string,
+  where: { connectionId?: string; advertiserId?: string } = {},
+) {
+  let query = db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('problem', '=', problem)
+    .where('state', '<>', 'resolved');
+  if (where.connectionId) query = query.where('connection_id', '=', where.connectionId);
+  if (where.advertiserId) query = query.where('advertiser_id', '=', where.advertiserId);
+  return query.execute();
+}
+
+/** Fingerprints of unresolved incidents about a connection, its app, or the platform. */
+async function activeFingerprints(
+  db: Kysely<Database>,
+  connectionId: string,
+  appId: string,
+): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('incidents')
+    .select('fingerprint')
+    .where('state', '<>', 'resolved')
+    .where((eb) =>
+      eb.or([
+        eb('connection_id', '=', connectionId),
+        eb.and([eb('app_id', '=', appId), eb('connection_id', 'is', null)]),
+        eb('problem', '=', 'outage'),
+      ]),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.fingerprint));
+}
+
+/** Incidents waiting out a quiet period or a mute, for the periodic tick. */
+async function settling(db: Kysely<Database>): Promise<IncidentRow[]> {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where((eb) => eb.or([eb('recovering_since', 'is not', null), eb('muted_until', 'is not', null)]))
+    .where('state', '<>', 'resolved')
+    .execute();
+}
+
+async function timeline(db: Kysely<Database>, incidentId: string): Promise<IncidentEventRow[]> {
+  return db
+    .selectFrom('incident_events')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('id')
+    .execute();
 }
 
 export type IncidentsStore = ReturnType<typeof incidentsStore>;

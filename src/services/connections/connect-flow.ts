@@ -13,7 +13,7 @@ import {
 } from '../../oauth/index.ts';
 import { isTikTokError, listIn } from '../../tiktok/index.ts';
 import type { Secret } from '../../vault/index.ts';
-import { bindDeps } from '../bind-deps.ts';
+import { bindDeps } from '../../lib/bind-deps.ts';
 import { ServiceError } from '../service-error.ts';
 import type { AppsService } from './apps-service.ts';
 import type { ConnectionsService } from './connections-service.ts';

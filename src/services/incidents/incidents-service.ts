@@ -28,7 +28,7 @@ import {
   routeNotification,
 } from '../../notify/index.ts';
 import type { KeyRing } from '../../vault/index.ts';
-import { bindDeps } from '../bind-deps.ts';
+import { bindDeps } from '../../lib/bind-deps.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import { ServiceError } from '../service-error.ts';
 import { incidentView } from './incident-views.ts';

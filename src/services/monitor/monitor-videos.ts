@@ -13,7 +13,7 @@ import {
   type WatchedVideo,
 } from '../../monitor/index.ts';
 import { isTikTokError } from '../../tiktok/index.ts';
-import { bindDeps } from '../bind-deps.ts';
+import { bindDeps } from '../../lib/bind-deps.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
 import { ServiceError } from '../service-error.ts';

@@ -18,7 +18,7 @@ import {
   PermanentDeliveryError,
 } from '../../notify/index.ts';
 import type { KeyRing } from '../../vault/index.ts';
-import { bindDeps } from '../bind-deps.ts';
+import { bindDeps } from '../../lib/bind-deps.ts';
 import { holdLease } from '../hold-lease.ts';
 import { ServiceError } from '../service-error.ts';
 
