@@ -1,4 +1,4 @@
-import { FormData, Pool } from 'undici';
+import { type Dispatcher, FormData, Pool } from 'undici';
 import { classify } from '../catalog/index.ts';
 import type { Call, Envelope, ParamValue } from './call.ts';
 import { malformedData, TikTokApiError, TikTokTransportError } from './errors.ts';
@@ -60,14 +60,7 @@ export function createTransport(options: TransportOptions) {
     new TikTokTransportError(classify(facts, context(call)), site(call), call.attempt);
 
   async function send(call: Call): Promise<Envelope> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (call.accessToken) headers['access-token'] = call.accessToken;
-    let body: string | FormData | undefined;
-    if (call.body instanceof FormData) body = call.body;
-    else if (call.body) {
-      body = JSON.stringify(call.body);
-      headers['content-type'] = 'application/json';
-    }
+    const { headers, body } = requestOf(call);
     let status: number;
     let text: string;
     try {
@@ -79,22 +72,7 @@ export function createTransport(options: TransportOptions) {
         signal: call.signal,
       });
       status = response.statusCode;
-      const declared = Number(response.headers['content-length'] ?? 0);
-      if (declared > maxBody) {
-        discard(response.body);
-        throw Object.assign(new Error('response too large'), { code: 'RESPONSE_TOO_LARGE' });
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of response.body) {
-        size += (chunk as Buffer).length;
-        if (size > maxBody) {
-          discard(response.body);
-          throw Object.assign(new Error('response too large'), { code: 'RESPONSE_TOO_LARGE' });
-        }
-        chunks.push(chunk as Buffer);
-      }
-      text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      text = await readBody(response, maxBody);
     } catch (error) {
       const e = error as { code?: unknown; name?: unknown; message?: unknown };
       throw transportError(call, { transport: { code: e.code, name: e.name, message: e.message } });
@@ -156,4 +134,31 @@ export type Transport = ReturnType<typeof createTransport>;
 function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
   body.on('error', () => {});
   body.destroy();
+}
+
+/** The headers and body of one call: the token in `Access-Token`, JSON or multipart bodies. */
+function requestOf(call: Call): { headers: Record<string, string>; body: string | FormData | undefined } {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (call.accessToken) headers['access-token'] = call.accessToken;
+  if (call.body instanceof FormData) return { headers, body: call.body };
+  if (!call.body) return { headers, body: undefined };
+  headers['content-type'] = 'application/json';
+  return { headers, body: JSON.stringify(call.body) };
+}
+
+/** A response's body as text, refused (RESPONSE_TOO_LARGE) past `maxBody` bytes, declared or streamed. */
+async function readBody(response: Dispatcher.ResponseData, maxBody: number): Promise<string> {
+  const tooLarge = () => {
+    discard(response.body);
+    return Object.assign(new Error('response too large'), { code: 'RESPONSE_TOO_LARGE' });
+  };
+  if (Number(response.headers['content-length'] ?? 0) > maxBody) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBody) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }

@@ -34,45 +34,26 @@ export interface ReportQuery {
 
 /** Data methods: advertisers, listings, reports, videos, ads, Business Centers, user info. */
 export function dataMethods(core: ClientCore) {
-  async function* pages<T>(
-    path: string,
-    query: Record<string, ParamValue>,
-    advertiserId?: string,
-    signal?: AbortSignal,
-  ) {
-    for (let page = 1; ; page++) {
-      const data = await core.call<Page<T>>('GET', path, { query: { ...query, page }, advertiserId, signal });
-      yield* listIn<T>(data, 'list', { method: 'GET', endpoint: path, advertiserId });
-      if (!data.page_info || page >= data.page_info.total_page) return;
-    }
-  }
-  const listing =
-    (level: 'campaign' | 'adgroup' | 'ad') =>
-    (advertiserId: string, options: ListOptions = {}): AsyncGenerator<DeliveryObject> =>
-      pages<DeliveryObject>(
-        `/${level}/get/`,
-        {
-          advertiser_id: advertiserId,
-          page_size: options.pageSize ?? 1000,
-          fields: options.fields,
-          filtering: options.filtering,
-        },
-        advertiserId,
-        options.signal,
-      );
+  return { ...accountMethods(core), ...deliveryMethods(core), ...videoMethods(core) };
+}
 
-  async function getVideoInfo(advertiserId: string, videoIds: readonly string[]): Promise<VideoInfo[]> {
-    const batches = await Promise.all(
-      chunks(videoIds, 60).map((ids) =>
-        core.call<{ list: VideoInfo[] }>('GET', '/file/video/ad/info/', {
-          query: { advertiser_id: advertiserId, video_ids: ids },
-          advertiserId,
-        }),
-      ),
-    );
-    return batches.flatMap((b) => b.list ?? []);
+/** Every page of a listing, one row at a time. */
+async function* pages<T>(
+  core: ClientCore,
+  path: string,
+  query: Record<string, ParamValue>,
+  advertiserId?: string,
+  signal?: AbortSignal,
+) {
+  for (let page = 1; ; page++) {
+    const data = await core.call<Page<T>>('GET', path, { query: { ...query, page }, advertiserId, signal });
+    yield* listIn<T>(data, 'list', { method: 'GET', endpoint: path, advertiserId });
+    if (!data.page_info || page >= data.page_info.total_page) return;
   }
+}
 
+/** Advertisers, Business Centers and the authorizing user. */
+function accountMethods(core: ClientCore) {
   return {
     /** Account details for any number of advertisers, in concurrent batches of 100. */
     async getAdvertiserInfo(advertiserIds: readonly string[], options: { fields?: string[] } = {}) {
@@ -90,6 +71,42 @@ export function dataMethods(core: ClientCore) {
         })),
       );
     },
+    /** Business Centers the token can see. */
+    businessCenters(options: { signal?: AbortSignal } = {}) {
+      return pages<{ bc_info: Record<string, unknown>; user_role?: string }>(
+        core,
+        '/bc/get/',
+        { page_size: 50 },
+        undefined,
+        options.signal,
+      );
+    },
+    /** The person who authorized the token. */
+    getUserInfo() {
+      return core.call<{ core_user_id: string; display_name: string; email?: string }>('GET', '/user/info/');
+    },
+  };
+}
+
+/** Campaigns, ad groups and ads (every page), reports, and ad creation. */
+function deliveryMethods(core: ClientCore) {
+  const listing =
+    (level: 'campaign' | 'adgroup' | 'ad') =>
+    (advertiserId: string, options: ListOptions = {}): AsyncGenerator<DeliveryObject> =>
+      pages<DeliveryObject>(
+        core,
+        `/${level}/get/`,
+        {
+          advertiser_id: advertiserId,
+          page_size: options.pageSize ?? 1000,
+          fields: options.fields,
+          filtering: options.filtering,
+        },
+        advertiserId,
+        options.signal,
+      );
+
+  return {
     campaigns: listing('campaign'),
     adGroups: listing('adgroup'),
     ads: listing('ad'),
@@ -99,12 +116,47 @@ export function dataMethods(core: ClientCore) {
       options: { pageSize?: number; signal?: AbortSignal } = {},
     ): AsyncGenerator<ReportRow> {
       return pages<ReportRow>(
+        core,
         '/report/integrated/get/',
         { report_type: 'BASIC', page_size: options.pageSize ?? 1000, ...query },
         query.advertiser_id,
         options.signal,
       );
     },
+    /** Creates ads. 40901 (video still transcoding) is polled by the retry step; pass replaySafe only if your creative names are unique. */
+    async createAd(
+      input: {
+        advertiser_id: string;
+        adgroup_id: string;
+        creatives: Array<Record<string, unknown>>;
+        [key: string]: unknown;
+      },
+      options: { replaySafe?: boolean } = {},
+    ) {
+      return core.call<{ ad_ids: string[] }>('POST', '/ad/create/', {
+        body: input,
+        advertiserId: input.advertiser_id,
+        replaySafe: options.replaySafe,
+      });
+    },
+  };
+}
+
+/** Video uploads, and waiting until TikTok has transcoded them. */
+function videoMethods(core: ClientCore) {
+  async function getVideoInfo(advertiserId: string, videoIds: readonly string[]): Promise<VideoInfo[]> {
+    const batches = await Promise.all(
+      chunks(videoIds, 60).map((ids) =>
+        core.call<{ list: VideoInfo[] }>('GET', '/file/video/ad/info/', {
+          query: { advertiser_id: advertiserId, video_ids: ids },
+          advertiserId,
+        }),
+      ),
+    );
+    return batches.flatMap((b) => b.list ?? []);
+  }
+
+  return {
     /** Uploads a video by bytes (MD5 signature computed here) or by URL; returns the new video. */
     async uploadVideo(
       input: { advertiserId: string; fileName?: string } & ({ file: Uint8Array } | { url: string }),
@@ -173,35 +225,6 @@ export function dataMethods(core: ClientCore) {
         await sleep(delay, undefined, { signal: options.signal });
         delay = Math.min(options.maxDelayMs ?? 60_000, delay * 2);
       }
-    },
-    /** Creates ads. 40901 (video still transcoding) is polled by the retry step; pass replaySafe only if your creative names are unique. */
-    async createAd(
-      input: {
-        advertiser_id: string;
-        adgroup_id: string;
-        creatives: Array<Record<string, unknown>>;
-        [key: string]: unknown;
-      },
-      options: { replaySafe?: boolean } = {},
-    ) {
-      return core.call<{ ad_ids: string[] }>('POST', '/ad/create/', {
-        body: input,
-        advertiserId: input.advertiser_id,
-        replaySafe: options.replaySafe,
-      });
-    },
-    /** Business Centers the token can see. */
-    businessCenters(options: { signal?: AbortSignal } = {}) {
-      return pages<{ bc_info: Record<string, unknown>; user_role?: string }>(
-        '/bc/get/',
-        { page_size: 50 },
-        undefined,
-        options.signal,
-      );
-    },
-    /** The person who authorized the token. */
-    getUserInfo() {
-      return core.call<{ core_user_id: string; display_name: string; email?: string }>('GET', '/user/info/');
     },
   };
 }

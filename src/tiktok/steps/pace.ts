@@ -60,28 +60,8 @@ export function paceStep(options: PaceOptions): Step {
   const headroom = options.headroom ?? 0.98;
   const now = options.now ?? Date.now;
   const speed = options.clockSpeed ?? 1;
-  const prefix = `adw:${options.appId}`;
-  // The per-second slot is taken last, right before the request leaves: with a shared store, each take
-  // is a round trip, and one made after the slot would push the request late into the next one's.
-  const budgetLimiters = (name: string, budget: Budget) => [
-    factory({ keyPrefix: `${prefix}:${name}:d`, points: budget.perDay, duration: 86_400 / speed }),
-    factory({ keyPrefix: `${prefix}:${name}:m`, points: budget.perMinute, duration: 60 / speed }),
-    factory({
-      keyPrefix: `${prefix}:${name}:s`,
-      points: 1,
-      duration: 1 / (budget.perSecond * headroom * speed),
-    }),
-  ];
-  const appBudget = options.environment === 'sandbox' ? SANDBOX_BUDGET : APP_BUDGETS[options.tier];
-  const app = budgetLimiters('app', appBudget);
-  const endpoints = new Map(
-    Object.entries(ENDPOINT_BUDGETS).map(([path, budget]) => [path, budgetLimiters(path, budget)]),
-  );
-  const advertiser = factory({
-    keyPrefix: `${prefix}:adv`,
-    points: 1,
-    duration: 1 / (ADVERTISER_PATH_PER_SECOND * headroom * speed),
-  });
+  const tier = options.tier;
+  const { app, endpoints, advertiser } = limitersFor({ ...options, tier }, factory, headroom, speed);
 
   // What TikTok told us: holds per scope (until, on performance.now()), and how long the app has been
   // throttled without relief.
@@ -90,25 +70,8 @@ export function paceStep(options: PaceOptions): Step {
   let recentHits: number[] = [];
   let parkedUntil = 0;
 
-  async function take(limiter: RateLimiterAbstract, key: string, call: Call): Promise<void> {
-    for (;;) {
-      try {
-        await limiter.consume(key);
-        return;
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        await wait(rejection.msBeforeNext, call);
-      }
-    }
-  }
-
-  async function wait(ms: number, call: Call): Promise<void> {
-    if (performance.now() + ms > call.deadline) throw deadlineError(call);
-    await sleep(Math.max(1, ms), undefined, { signal: call.signal });
-  }
-
   return async (call, next) => {
-    if (parkedUntil > now()) throw parkedError(call, parkedUntil);
+    if (parkedUntil > now()) throw parkedError(call, parkedUntil, now());
     const scopes = [`app`, `path:${call.path}`, `adv:${call.advertiserId}:${call.path}`];
     for (const scope of scopes) {
       const hold = holds.get(scope);
@@ -172,25 +135,6 @@ export function paceStep(options: PaceOptions): Step {
       retryAt: error.diagnosis.retryAt,
     });
   }
-
-  function parkedError(call: Call, until: number) {
-    const diagnosis = classify(
-      { code: 40100, message: 'QPD limit reached (parked by adwarden until 00:00 UTC)' },
-      {
-        now: now(),
-        endpoint: call.path,
-        advertiserId: call.advertiserId,
-      },
-    );
-    diagnosis.details.window = 'day';
-    diagnosis.retryAt = new Date(until).toISOString();
-    diagnosis.retryAfterMs = until - now();
-    return new TikTokTransportError(
-      diagnosis,
-      { method: call.method, endpoint: call.path, advertiserId: call.advertiserId },
-      call.attempt - 1,
-    );
-  }
 }
 
 /** The error for a call whose deadline passes while it waits for budget. */
@@ -199,6 +143,78 @@ export function deadlineError(call: Call): TikTokTransportError {
     { transport: { code: 'ADW_DEADLINE_TIMEOUT' } },
     { endpoint: call.path, advertiserId: call.advertiserId },
   );
+  return new TikTokTransportError(
+    diagnosis,
+    { method: call.method, endpoint: call.path, advertiserId: call.advertiserId },
+    call.attempt - 1,
+  );
+}
+
+/**
+ * The app's buckets (per day, minute, second), those of endpoints TikTok limits lower, and the
+ * per-advertiser+path one. The per-second slot is taken last, right before the request leaves: with a
+ * shared store, each take is a round trip, and one made after the slot would push the request late into
+ * the next one's.
+ */
+function limitersFor(
+  options: PaceOptions & { tier: Exclude<PaceOptions['tier'], 'none'> },
+  factory: LimiterFactory,
+  headroom: number,
+  speed: number,
+) {
+  const prefix = `adw:${options.appId}`;
+  const budgetLimiters = (name: string, budget: Budget) => [
+    factory({ keyPrefix: `${prefix}:${name}:d`, points: budget.perDay, duration: 86_400 / speed }),
+    factory({ keyPrefix: `${prefix}:${name}:m`, points: budget.perMinute, duration: 60 / speed }),
+    factory({
+      keyPrefix: `${prefix}:${name}:s`,
+      points: 1,
+      duration: 1 / (budget.perSecond * headroom * speed),
+    }),
+  ];
+  const appBudget = options.environment === 'sandbox' ? SANDBOX_BUDGET : APP_BUDGETS[options.tier];
+  const app = budgetLimiters('app', appBudget);
+  const endpoints = new Map(
+    Object.entries(ENDPOINT_BUDGETS).map(([path, budget]) => [path, budgetLimiters(path, budget)]),
+  );
+  const advertiser = factory({
+    keyPrefix: `${prefix}:adv`,
+    points: 1,
+    duration: 1 / (ADVERTISER_PATH_PER_SECOND * headroom * speed),
+  });
+  return { app, endpoints, advertiser };
+}
+
+async function take(limiter: RateLimiterAbstract, key: string, call: Call): Promise<void> {
+  for (;;) {
+    try {
+      await limiter.consume(key);
+      return;
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      await wait(rejection.msBeforeNext, call);
+    }
+  }
+}
+
+async function wait(ms: number, call: Call): Promise<void> {
+  if (performance.now() + ms > call.deadline) throw deadlineError(call);
+  await sleep(Math.max(1, ms), undefined, { signal: call.signal });
+}
+
+/** The error for a call made while the app is parked for its daily limit. */
+function parkedError(call: Call, until: number, at: number) {
+  const diagnosis = classify(
+    { code: 40100, message: 'QPD limit reached (parked by adwarden until 00:00 UTC)' },
+    {
+      now: at,
+      endpoint: call.path,
+      advertiserId: call.advertiserId,
+    },
+  );
+  diagnosis.details.window = 'day';
+  diagnosis.retryAt = new Date(until).toISOString();
+  diagnosis.retryAfterMs = until - at;
   return new TikTokTransportError(
     diagnosis,
     { method: call.method, endpoint: call.path, advertiserId: call.advertiserId },
