@@ -78,6 +78,14 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
       .send(LIVE_JS),
   );
 
+  signInRoutes(app, services);
+  overviewAndConnectionRoutes(app, services);
+  incidentAndErrorRoutes(app, services);
+  settingsRoutes(app, services);
+}
+
+/** Signing in (password or one-time link) and out. */
+function signInRoutes(app: FastifyInstance, services: Services): void {
   app.get('/login', async (request, reply) => {
     const next = safeNext((request.query as { next?: string }).next);
     if (request.principal?.type === 'user') return reply.redirect(next, 303);
@@ -121,7 +129,10 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/login', 303);
   });
+}
 
+/** The overview and the connection pages with their actions. */
+function overviewAndConnectionRoutes(app: FastifyInstance, services: Services): void {
   app.get('/', async (request, reply) => {
     const [connections, open, totals, apps] = await Promise.all([
       services.connections.list(),
@@ -129,19 +140,7 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
       services.monitor.checkTotals(DAY),
       services.apps.list(),
     ]);
-    const budgets = apps.map((a) => {
-      const budget =
-        a.environment === 'sandbox'
-          ? SANDBOX_BUDGET
-          : (APP_BUDGETS as Record<string, { perMinute: number } | undefined>)[a.rate_tier];
-      return {
-        appId: a.app_id,
-        name: a.name,
-        tier: a.environment === 'sandbox' ? 'sandbox' : a.rate_tier,
-        lastMinute: services.metrics.callsLastMinute(a.app_id),
-        perMinute: budget?.perMinute ?? null,
-      };
-    });
+    const budgets = apps.map((a) => appBudgetView(services, a));
     return sendPage(
       reply,
       overviewPage(contextOf(request), {
@@ -216,7 +215,10 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
       return 'Revoked: the token was revoked at TikTok and is never used again.';
     }),
   );
+}
 
+/** Incidents, and the knowledge base of TikTok's errors. */
+function incidentAndErrorRoutes(app: FastifyInstance, services: Services): void {
   app.get('/incidents', async (request, reply) => {
     const query = request.query as { state?: string; severity?: string };
     const state = query.state ?? 'open,acknowledged';
@@ -266,8 +268,6 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
       );
     return sendPage(reply, errorPage(contextOf(request), match.entry));
   });
-
-  settingsRoutes(app, services);
 }
 
 function settingsRoutes(app: FastifyInstance, services: Services): void {
@@ -350,4 +350,19 @@ function settingsRoutes(app: FastifyInstance, services: Services): void {
       return `User ${user.email} added.`;
     }),
   );
+}
+
+/** An app's calls in the last minute against its per-minute budget (the overview's gauges). */
+function appBudgetView(services: Services, a: Awaited<ReturnType<Services['apps']['list']>>[number]) {
+  const budget =
+    a.environment === 'sandbox'
+      ? SANDBOX_BUDGET
+      : (APP_BUDGETS as Record<string, { perMinute: number } | undefined>)[a.rate_tier];
+  return {
+    appId: a.app_id,
+    name: a.name,
+    tier: a.environment === 'sandbox' ? 'sandbox' : a.rate_tier,
+    lastMinute: services.metrics.callsLastMinute(a.app_id),
+    perMinute: budget?.perMinute ?? null,
+  };
 }
