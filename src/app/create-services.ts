@@ -12,24 +12,17 @@ import {
 } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import {
-  appsService,
-  connectFlow,
-  connectionsService,
+  type AppsService,
   ensureAdminToken,
   hashApiKey,
-  incidentsService,
   keyRotation,
-  type MonitorService,
-  monitorService,
-  monitorSettings,
-  notificationsService,
   type Services,
-  tokensService,
   usersService,
 } from '../services/index.ts';
 import type { TikTokClientOptions } from '../tiktok/index.ts';
 import { keyRingSource } from '../vault/index.ts';
 import { serviceMetrics } from './service-metrics.ts';
+import { wireWorkflows } from './wire-workflows.ts';
 
 /** Options of `createServices`. */
 export interface ServicesOptions {
@@ -59,113 +52,25 @@ export async function createServices(config: Config, options: ServicesOptions): 
   let lock: DataDirLock | null = null;
   let database: DatabaseHandle | null = options.database ?? null;
   try {
-    if (!database && !config.databaseUrl) {
-      lock = lockDataDir(config.dataDir, options.command);
-      // An embedded database that cannot grow fails half-way through writes: refuse to start instead.
-      const full = checkFreeSpace(config.dataDir, 'starting');
-      if (full) throw full;
-    }
-    const source = await writingDataDir(config.dataDir, 'reading or creating the key file', () =>
-      keyRingSource(config),
-    );
-    for (const warning of source.warnings) log.warn(warning);
-    database ??= await openDatabase(
-      config.databaseUrl
-        ? { databaseUrl: config.databaseUrl }
-        : { dataDir: config.dataDir, tuning: config.embedded },
-    );
-    const migration = await migrateToLatest(database.db as never);
-    if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');
+    if (!database && !config.databaseUrl) lock = lockDataDir(config.dataDir, options.command);
+    const opened = await openStorage(config, options, database);
+    database = opened.database;
+    const { source, data } = opened;
     const db = database.db;
-    const data = unitOfWork(db);
-    await writingDataDir(config.dataDir, 'writing the local admin token', () =>
-      ensureAdminToken(config.dataDir, data.stores.apiKeys, new Date(now())),
-    );
 
     let publicUrl = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
     const urls = { publicUrl: () => publicUrl };
     const keyRing = () => source.ring();
-    const metrics = serviceMetrics({ db, now });
-    const apps = appsService({
+    const metrics = serviceMetrics({ stores: data.stores, now });
+    const { apps, tokens, connections, connect, notifications, incidents, monitor } = wireWorkflows({
+      config,
+      options,
+      data,
+      keyRing,
+      publicUrl: urls.publicUrl,
+      now,
+      log,
       onClient: metrics.observeClient,
-      store: data.stores.apps,
-      keyRing,
-      ...urls,
-      now,
-      clientOptions: options.clientOptions,
-    });
-    let connections: ReturnType<typeof connectionsService> | undefined;
-    const tokens = tokensService({
-      data,
-      keyRing,
-      apps,
-      now,
-      onRefreshRejected: async (id, code, message) => {
-        await connections!.markNeedsReauth(
-          id,
-          `The refresh token was refused (${code}: ${message}); the owner must authorize again.`,
-          { code },
-        );
-      },
-      onRefreshed: async (id, expiresAt) => {
-        const accessExpiresAt = new Date(expiresAt).toISOString();
-        log.info({ connection: id, accessExpiresAt }, 'tt_user token refreshed');
-        await data.stores.connections.addEvent(
-          id,
-          'token_refreshed',
-          { access_expires_at: accessExpiresAt },
-          new Date(now()),
-        );
-      },
-    });
-    connections = connectionsService({
-      data,
-      apps,
-      tokens,
-      ...urls,
-      maxTokenAgeMs: config.monitor.maxTokenAgeMs,
-      now,
-    });
-    let monitor: MonitorService | undefined;
-    const connect = connectFlow({
-      data,
-      apps,
-      tokens,
-      connections,
-      ...urls,
-      now,
-      afterCallback: () => monitor?.afterCallback,
-      onExchangeFailed: () => (id, text, data) => incidents.note(id, text, data),
-    });
-    const notifications = notificationsService({
-      data,
-      keyRing,
-      now,
-      log,
-      ...urls,
-      allowPrivateDestinations: config.notify.allowPrivateDestinations,
-    });
-    const incidents = incidentsService({
-      data,
-      connections,
-      keyRing,
-      ...urls,
-      now,
-      log,
-      policy: { quietMs: options.quietMs ?? 120_000 },
-      onQueued: (ids) => monitor?.queued(ids),
-      execute: (action, incident) => monitor!.execute(action, incident),
-    });
-    monitor = monitorService({
-      data,
-      connections,
-      incidents,
-      notifications,
-      tokens,
-      settings: monitorSettings(config.monitor),
-      now,
-      log,
-      random: options.random,
     });
     const sealedLinks = await notifications.sealPlainLinks();
     if (sealedLinks > 0) log.info({ notifications: sealedLinks }, 're-auth links in the outbox sealed');
@@ -175,17 +80,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
       onRing: () => log.info({ activeKey: source.ring().activeKeyId }, 'key ring changed'),
     });
 
-    if (config.tiktok) {
-      const t = config.tiktok;
-      const { created } = await apps.register({
-        app_id: t.appId,
-        secret: t.appSecret.reveal(),
-        environment: t.environment,
-        base_url: t.baseUrl ?? undefined,
-        rate_tier: t.rateTier,
-      });
-      log.info({ app: t.appId, created }, 'TikTok app from the configuration registered');
-    }
+    if (config.tiktok) await registerConfiguredApp(apps, config.tiktok, log);
 
     const handle = database;
     /** The data dir the embedded database lives in (null on PostgreSQL or with a database handed in). */
@@ -252,4 +147,52 @@ async function writingDataDir<T>(dataDir: string, doing: string, write: () => T 
   } catch (error) {
     throw dataDirProblem(dataDir, error, doing);
   }
+}
+
+/**
+ * Opens what the services stand on: the key ring (warnings logged), the database (migrated), and the
+ * local admin token. An embedded database that cannot grow fails half-way through writes: it refuses
+ * to start instead.
+ */
+async function openStorage(config: Config, options: ServicesOptions, given: DatabaseHandle | null) {
+  const log = options.logger;
+  if (!given && !config.databaseUrl) {
+    const full = checkFreeSpace(config.dataDir, 'starting');
+    if (full) throw full;
+  }
+  const source = await writingDataDir(config.dataDir, 'reading or creating the key file', () =>
+    keyRingSource(config),
+  );
+  for (const warning of source.warnings) log.warn(warning);
+  const database =
+    given ??
+    (await openDatabase(
+      config.databaseUrl
+        ? { databaseUrl: config.databaseUrl }
+        : { dataDir: config.dataDir, tuning: config.embedded },
+    ));
+  try {
+    const migration = await migrateToLatest(database.db as never);
+    if (migration.applied.length > 0) log.info({ applied: migration.applied }, 'database migrated');
+    const data = unitOfWork(database.db);
+    await writingDataDir(config.dataDir, 'writing the local admin token', () =>
+      ensureAdminToken(config.dataDir, data.stores.apiKeys, new Date((options.now ?? Date.now)())),
+    );
+    return { source, database, data };
+  } catch (error) {
+    if (!given) await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** The TikTok app named in the configuration, registered (or updated) at every start. */
+async function registerConfiguredApp(apps: AppsService, t: NonNullable<Config['tiktok']>, log: Logger) {
+  const { created } = await apps.register({
+    app_id: t.appId,
+    secret: t.appSecret.reveal(),
+    environment: t.environment,
+    base_url: t.baseUrl ?? undefined,
+    rate_tier: t.rateTier,
+  });
+  log.info({ app: t.appId, created }, 'TikTok app from the configuration registered');
 }

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { Database } from '../db/index.ts';
+import type { Stores } from '../db/index.ts';
 import type { TikTokClient } from '../tiktok/index.ts';
 
 /**
@@ -8,9 +7,12 @@ import type { TikTokClient } from '../tiktok/index.ts';
  * calls by endpoint, code and kind, retries, throttles, breaker state; and, read from the database at
  * scrape time, connections and incidents by state, the outbox's lag and the job queues' depth.
  */
-export function serviceMetrics(deps: { db: Kysely<Database>; now: () => number }) {
+export function serviceMetrics(deps: {
+  stores: Pick<Stores, 'connections' | 'incidents' | 'outbox'>;
+  now: () => number;
+}) {
   const registry = new Registry();
-  let queueDepth: (() => Promise<Record<string, number>>) | null = null;
+  let queueDepth: QueueDepth | null = null;
   const http = new Counter({
     name: 'adwarden_http_requests_total',
     help: 'HTTP requests served, by method, route pattern and status.',
@@ -41,61 +43,7 @@ export function serviceMetrics(deps: { db: Kysely<Database>; now: () => number }
     labelNames: ['app_id'],
     registers: [registry],
   });
-  new Gauge({
-    name: 'adwarden_connections',
-    help: 'Connections by status.',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const rows = await deps.db
-        .selectFrom('connections')
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('status')
-        .execute();
-      for (const row of rows) this.set({ status: row.status }, Number(row.n));
-    },
-  });
-  new Gauge({
-    name: 'adwarden_incidents',
-    help: 'Incidents by state and severity.',
-    labelNames: ['state', 'severity'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const rows = await deps.db
-        .selectFrom('incidents')
-        .select(['state', 'severity', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy(['state', 'severity'])
-        .execute();
-      for (const row of rows) this.set({ state: row.state, severity: row.severity }, Number(row.n));
-    },
-  });
-  new Gauge({
-    name: 'adwarden_outbox_lag_seconds',
-    help: 'Age of the oldest notification waiting for delivery (0 when none waits).',
-    registers: [registry],
-    async collect() {
-      const row = await deps.db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.min('created_at').as('oldest'))
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      const oldest = row?.oldest ? new Date(row.oldest as Date).getTime() : null;
-      this.set(oldest === null ? 0 : Math.max(0, (deps.now() - oldest) / 1000));
-    },
-  });
-  new Gauge({
-    name: 'adwarden_job_queue_depth',
-    help: 'Jobs queued or running, by queue (in a process that runs workers).',
-    labelNames: ['queue'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      if (!queueDepth) return;
-      for (const [queue, n] of Object.entries(await queueDepth())) this.set({ queue }, n);
-    },
-  });
+  storedGauges(registry, deps, () => queueDepth);
 
   // Responses per app in the last minute: 60 one-second buckets, each stamped with its second.
   const recent = new Map<string, Array<{ second: number; n: number }>>();
@@ -132,10 +80,63 @@ export function serviceMetrics(deps: { db: Kysely<Database>; now: () => number }
       http.inc({ method, route, status: String(status) });
     },
     /** Lets the worker report its queues' depth. */
-    setQueueDepth(source: (() => Promise<Record<string, number>>) | null) {
+    setQueueDepth(source: QueueDepth | null) {
       queueDepth = source;
     },
   };
 }
 
 export type ServiceMetrics = ReturnType<typeof serviceMetrics>;
+
+type QueueDepth = () => Promise<Record<string, number>>;
+
+/** Gauges read at scrape time: connections and incidents by state, the outbox's lag, the job queues' depth. */
+function storedGauges(
+  registry: Registry,
+  deps: { stores: Pick<Stores, 'connections' | 'incidents' | 'outbox'>; now: () => number },
+  queueDepth: () => QueueDepth | null,
+) {
+  const { stores } = deps;
+  new Gauge({
+    name: 'adwarden_connections',
+    help: 'Connections by status.',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await stores.connections.countByStatus()) this.set({ status: row.status }, row.n);
+    },
+  });
+  new Gauge({
+    name: 'adwarden_incidents',
+    help: 'Incidents by state and severity.',
+    labelNames: ['state', 'severity'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await stores.incidents.countByState())
+        this.set({ state: row.state, severity: row.severity }, row.n);
+    },
+  });
+  new Gauge({
+    name: 'adwarden_outbox_lag_seconds',
+    help: 'Age of the oldest notification waiting for delivery (0 when none waits).',
+    registers: [registry],
+    async collect() {
+      const oldest = await stores.outbox.oldestPending();
+      this.set(oldest === null ? 0 : Math.max(0, (deps.now() - oldest.getTime()) / 1000));
+    },
+  });
+  new Gauge({
+    name: 'adwarden_job_queue_depth',
+    help: 'Jobs queued or running, by queue (in a process that runs workers).',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const source = queueDepth();
+      if (!source) return;
+      for (const [queue, n] of Object.entries(await source())) this.set({ queue }, n);
+    },
+  });
+}

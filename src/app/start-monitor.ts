@@ -1,5 +1,5 @@
 import { checkFreeSpace, isConnectionError } from '../db/index.ts';
-import { createJobs, type JobData, type QueueKey } from '../jobs/index.ts';
+import { createJobs, type JobData, type Jobs, type QueueKey } from '../jobs/index.ts';
 import type { Dispatcher, Services } from '../services/index.ts';
 import { ServiceError } from '../services/index.ts';
 
@@ -36,63 +36,10 @@ export async function startMonitor(services: Services, options: MonitorRunOption
     log,
     schema: options.jobsSchema ?? services.config.monitor.jobsSchema,
   });
-  // Nothing is queued twice: when the workers fall behind, the planner waits for them instead of
-  // piling up a second job for the same connection, notification or schedule.
-  const once = async <K extends Exclude<QueueKey, 'tick'>>(queue: K, key: string, data: JobData[K]) =>
-    (await jobs.sendUnlessWaiting(queue, data, key)) !== null;
-  const dispatcher: Dispatcher = {
-    probe: (connectionId, reason) => once('probe', connectionId, { connectionId, reason }),
-    watch: async (connectionId) => {
-      await once('watch', connectionId, { connectionId });
-    },
-    videos: async (connectionId) => {
-      await once('videos', connectionId, { connectionId });
-    },
-    deliver: async (notificationId) => {
-      await once('deliver', notificationId, { notificationId });
-    },
-    daily: async (schedule) => {
-      await once('daily', schedule, { schedule });
-    },
-  };
+  const dispatcher = queueDispatcher(jobs);
   monitor.attach(dispatcher);
   services.metrics.setQueueDepth(() => jobs.depth());
-  const concurrency = options.concurrency ?? {};
-  await jobs.work(
-    'probe',
-    async ({ connectionId, reason }) => {
-      await forgivingGone(monitor.probe(connectionId, reason));
-    },
-    // Probes are idempotent: batches of 8 per fetch keep the queue's own overhead off the sweep's time.
-    { concurrency: concurrency.probe ?? 4, batchSize: 8 },
-  );
-  await jobs.work(
-    'watch',
-    async ({ connectionId }) => {
-      await forgivingGone(monitor.watch(connectionId));
-    },
-    { concurrency: concurrency.watch ?? 2 },
-  );
-  await jobs.work(
-    'videos',
-    async ({ connectionId }) => {
-      await forgivingGone(monitor.pollVideos(connectionId));
-    },
-    { concurrency: 2 },
-  );
-  await jobs.work('deliver', ({ notificationId }) => notifications.deliver(notificationId), {
-    concurrency: concurrency.deliver ?? 4,
-  });
-  await jobs.work('daily', ({ schedule }) => monitor.daily(schedule));
-  await jobs.work('tick', async () => {
-    try {
-      return await monitor.tick();
-    } catch (error) {
-      // The database went away mid-tick: plan again as soon as it is back, not a timer period later.
-      if (isConnectionError(error)) askSoon();
-      throw error;
-    }
-  });
+  await registerWorkers(jobs, services, options.concurrency ?? {}, () => askSoon());
 
   // An embedded database on a full disk fails every write half-way: plan nothing until there is room.
   let paused = false;
@@ -157,3 +104,71 @@ export async function startMonitor(services: Services, options: MonitorRunOption
 }
 
 export type MonitorRun = Awaited<ReturnType<typeof startMonitor>>;
+
+/** Sends planned work to pg-boss queues. */
+function queueDispatcher(jobs: Jobs): Dispatcher {
+  // Nothing is queued twice: when the workers fall behind, the planner waits for them instead of
+  // piling up a second job for the same connection, notification or schedule.
+  const once = async <K extends Exclude<QueueKey, 'tick'>>(queue: K, key: string, data: JobData[K]) =>
+    (await jobs.sendUnlessWaiting(queue, data, key)) !== null;
+  return {
+    probe: (connectionId, reason) => once('probe', connectionId, { connectionId, reason }),
+    watch: async (connectionId) => {
+      await once('watch', connectionId, { connectionId });
+    },
+    videos: async (connectionId) => {
+      await once('videos', connectionId, { connectionId });
+    },
+    deliver: async (notificationId) => {
+      await once('deliver', notificationId, { notificationId });
+    },
+    daily: async (schedule) => {
+      await once('daily', schedule, { schedule });
+    },
+  };
+}
+
+/** A handler per queue, each running the monitor's (or the notifications') work for one job. */
+async function registerWorkers(
+  jobs: Jobs,
+  services: Services,
+  concurrency: NonNullable<MonitorRunOptions['concurrency']>,
+  askSoon: () => void,
+) {
+  const { monitor, notifications } = services;
+  await jobs.work(
+    'probe',
+    async ({ connectionId, reason }) => {
+      await forgivingGone(monitor.probe(connectionId, reason));
+    },
+    // Probes are idempotent: batches of 8 per fetch keep the queue's own overhead off the sweep's time.
+    { concurrency: concurrency.probe ?? 4, batchSize: 8 },
+  );
+  await jobs.work(
+    'watch',
+    async ({ connectionId }) => {
+      await forgivingGone(monitor.watch(connectionId));
+    },
+    { concurrency: concurrency.watch ?? 2 },
+  );
+  await jobs.work(
+    'videos',
+    async ({ connectionId }) => {
+      await forgivingGone(monitor.pollVideos(connectionId));
+    },
+    { concurrency: 2 },
+  );
+  await jobs.work('deliver', ({ notificationId }) => notifications.deliver(notificationId), {
+    concurrency: concurrency.deliver ?? 4,
+  });
+  await jobs.work('daily', ({ schedule }) => monitor.daily(schedule));
+  await jobs.work('tick', async () => {
+    try {
+      return await monitor.tick();
+    } catch (error) {
+      // The database went away mid-tick: plan again as soon as it is back, not a timer period later.
+      if (isConnectionError(error)) askSoon();
+      throw error;
+    }
+  });
+}

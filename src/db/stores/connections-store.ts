@@ -49,6 +49,7 @@ const advertiserRows = (connectionId: string, advertisers: readonly AdvertiserFa
 export function connectionsStore(db: Kysely<Database>) {
   return {
     ...bindDeps(db, {
+      countByStatus,
       insert,
       get,
       list,
@@ -335,3 +336,13 @@ async function history(db: Kysely<Database>, connectionId: string): Promise<Even
 }
 
 export type ConnectionsStore = ReturnType<typeof connectionsStore>;
+
+/** How many connections are in each status (metrics). */
+async function countByStatus(db: Kysely<Database>): Promise<Array<{ status: string; n: number }>> {
+  const rows = await db
+    .selectFrom('connections')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
+  return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+}

@@ -67,6 +67,7 @@ export interface IncidentFilter {
 export function incidentsStore(db: Kysely<Database>) {
   return {
     ...bindDeps(db, {
+      countByState,
       lockByFingerprint,
       lockById,
       get,
@@ -232,3 +233,15 @@ async function timeline(db: Kysely<Database>, incidentId: string): Promise<Incid
 }
 
 export type IncidentsStore = ReturnType<typeof incidentsStore>;
+
+/** How many incidents are in each state and severity (metrics). */
+async function countByState(
+  db: Kysely<Database>,
+): Promise<Array<{ state: string; severity: string; n: number }>> {
+  const rows = await db
+    .selectFrom('incidents')
+    .select(['state', 'severity', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['state', 'severity'])
+    .execute();
+  return rows.map((r) => ({ state: r.state, severity: r.severity, n: Number(r.n) }));
+}

@@ -20,7 +20,19 @@ export interface NewNotification {
 
 export function outboxStore(db: Kysely<Database>) {
   return {
-    ...bindDeps(db, { add, claim, renewClaim, delivered, sealLink, failed, due, sentSince, list, takeHeld }),
+    ...bindDeps(db, {
+      oldestPending,
+      add,
+      claim,
+      renewClaim,
+      delivered,
+      sealLink,
+      failed,
+      due,
+      sentSince,
+      list,
+      takeHeld,
+    }),
     /** Rows written before re-auth links were sealed, whose payload still carries one (up to `limit`). */
     async plainLinks(limit = 500): Promise<Array<{ id: string; payload: Record<string, unknown> }>> {
       return db
@@ -202,3 +214,13 @@ async function takeHeld(db: Kysely<Database>, channelId: string, now: Date): Pro
 }
 
 export type OutboxStore = ReturnType<typeof outboxStore>;
+
+/** When the oldest notification still waiting for delivery was queued (null when none waits). */
+async function oldestPending(db: Kysely<Database>): Promise<Date | null> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min('created_at').as('oldest'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return row?.oldest ? new Date(row.oldest as Date) : null;
+}

@@ -1,0 +1,117 @@
+import type { Config } from '../config/index.ts';
+import type { UnitOfWork } from '../db/index.ts';
+import type { Logger } from '../log/index.ts';
+import {
+  appsService,
+  connectFlow,
+  connectionsService,
+  incidentsService,
+  type MonitorService,
+  monitorService,
+  monitorSettings,
+  notificationsService,
+  tokensService,
+} from '../services/index.ts';
+import type { TikTokClient } from '../tiktok/index.ts';
+import type { KeyRing } from '../vault/index.ts';
+import type { ServicesOptions } from './create-services.ts';
+
+/**
+ * Builds the workflows on one unit of work and ties their callbacks together: a refused refresh marks
+ * the connection, a callback's check reaches the monitor, committed notifications reach the workers,
+ * and the incident engine's actions run through the monitor.
+ */
+export function wireWorkflows(wiring: {
+  config: Config;
+  options: ServicesOptions;
+  data: UnitOfWork;
+  keyRing: () => KeyRing;
+  publicUrl: () => string;
+  now: () => number;
+  log: Logger;
+  onClient: (appId: string, client: TikTokClient) => void;
+}) {
+  const { config, options, data, keyRing, publicUrl, now, log, onClient } = wiring;
+  const apps = appsService({
+    onClient,
+    store: data.stores.apps,
+    keyRing,
+    publicUrl,
+    now,
+    clientOptions: options.clientOptions,
+  });
+  let connections: ReturnType<typeof connectionsService> | undefined;
+  const tokens = tokensService({
+    data,
+    keyRing,
+    apps,
+    now,
+    onRefreshRejected: async (id, code, message) => {
+      await connections!.markNeedsReauth(
+        id,
+        `The refresh token was refused (${code}: ${message}); the owner must authorize again.`,
+        { code },
+      );
+    },
+    onRefreshed: async (id, expiresAt) => {
+      const accessExpiresAt = new Date(expiresAt).toISOString();
+      log.info({ connection: id, accessExpiresAt }, 'tt_user token refreshed');
+      await data.stores.connections.addEvent(
+        id,
+        'token_refreshed',
+        { access_expires_at: accessExpiresAt },
+        new Date(now()),
+      );
+    },
+  });
+  connections = connectionsService({
+    data,
+    apps,
+    tokens,
+    publicUrl,
+    maxTokenAgeMs: config.monitor.maxTokenAgeMs,
+    now,
+  });
+  let monitor: MonitorService | undefined;
+  const connect = connectFlow({
+    data,
+    apps,
+    tokens,
+    connections,
+    publicUrl,
+    now,
+    afterCallback: () => monitor?.afterCallback,
+    onExchangeFailed: () => (id, text, data) => incidents.note(id, text, data),
+  });
+  const notifications = notificationsService({
+    data,
+    keyRing,
+    now,
+    log,
+    publicUrl,
+    allowPrivateDestinations: config.notify.allowPrivateDestinations,
+  });
+  const incidents = incidentsService({
+    data,
+    connections,
+    keyRing,
+    publicUrl,
+    now,
+    log,
+    policy: { quietMs: options.quietMs ?? 120_000 },
+    onQueued: (ids) => monitor?.queued(ids),
+    execute: (action, incident) => monitor!.execute(action, incident),
+  });
+  monitor = monitorService({
+    data,
+    connections,
+    incidents,
+    notifications,
+    tokens,
+    settings: monitorSettings(config.monitor),
+    now,
+    log,
+    random: options.random,
+  });
+  return { apps, tokens, connections, connect, notifications, incidents, monitor };
+}
