@@ -128,31 +128,7 @@ export interface JobsOptions {
  */
 export async function createJobs(database: DatabaseHandle & { url?: string }, options: JobsOptions) {
   const clock = options.clock ?? Date.now;
-  const common = {
-    schema: options.schema ?? 'pgboss',
-    useListenNotify: true,
-    supervise: true,
-    // A job whose worker died (heartbeat lapsed) is failed and retried by the next queue monitor pass
-    // (both timers gate it); the defaults of a minute left a killed worker's jobs waiting that long.
-    superviseIntervalSeconds: 10,
-    monitorIntervalSeconds: 10,
-    migrate: true,
-  };
-  const boss =
-    database.kind === 'pglite'
-      ? new PgBoss({ ...common, db: fromPglite(database.pglite), backend: 'pglite' })
-      : new PgBoss({ ...common, connectionString: connectionString(database), max: 4 });
-  // While the database is away every worker's poll fails each second: say so once per kind of error
-  // and half-minute, with how many were left unsaid, rather than flood the log.
-  const warn = throttledWarnings(options.log, 30_000);
-  boss.on('error', (error) => warn(error, 'job queue error'));
-  await boss.start();
-  for (const queue of Object.values(QUEUES)) {
-    const { name, policy, ...settings } = queue;
-    await boss.createQueue(name, { policy, ...settings, notify: true });
-    // createQueue leaves an existing queue as it was: bring its settings to this version's.
-    await boss.updateQueue(name, { ...settings, notify: true });
-  }
+  const boss = await startBoss(database, options);
   const poll = options.pollSeconds ?? 1;
   let stopped = false;
 
@@ -221,18 +197,7 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
           pollingIntervalSeconds: Math.max(0.5, poll),
           notifyPollingIntervalSeconds: Math.max(0.5, poll),
         },
-        async (jobs) => {
-          const results = await Promise.allSettled(jobs.map((job) => handler(job.data)));
-          const failed = results.flatMap((r, i) =>
-            r.status === 'rejected' ? [{ job: jobs[i]!, error: r.reason }] : [],
-          );
-          for (const { job, error } of failed)
-            options.log.warn(
-              { err: error, queue: QUEUES[queue].name, job: job.id },
-              'job failed; pg-boss retries it per the queue policy',
-            );
-          if (failed[0]) throw failed[0].error;
-        },
+        (jobs) => runBatch(jobs, handler, QUEUES[queue].name, options.log),
       );
     },
     /** True while a job is queued and not yet picked up by a worker. */
@@ -284,4 +249,50 @@ function throttledWarnings(log: Logger, everyMs: number) {
     log.warn({ err: error, ...(last?.suppressed ? { suppressed: last.suppressed } : {}) }, msg);
     seen.set(key, { at: now, suppressed: 0 });
   };
+}
+
+/** pg-boss started on the database, with every queue created and brought to this version's settings. */
+async function startBoss(database: DatabaseHandle & { url?: string }, options: JobsOptions) {
+  const common = {
+    schema: options.schema ?? 'pgboss',
+    useListenNotify: true,
+    supervise: true,
+    // A job whose worker died (heartbeat lapsed) is failed and retried by the next queue monitor pass
+    // (both timers gate it); the defaults of a minute left a killed worker's jobs waiting that long.
+    superviseIntervalSeconds: 10,
+    monitorIntervalSeconds: 10,
+    migrate: true,
+  };
+  const boss =
+    database.kind === 'pglite'
+      ? new PgBoss({ ...common, db: fromPglite(database.pglite), backend: 'pglite' })
+      : new PgBoss({ ...common, connectionString: connectionString(database), max: 4 });
+  // While the database is away every worker's poll fails each second: say so once per kind of error
+  // and half-minute, with how many were left unsaid, rather than flood the log.
+  const warn = throttledWarnings(options.log, 30_000);
+  boss.on('error', (error) => warn(error, 'job queue error'));
+  await boss.start();
+  for (const queue of Object.values(QUEUES)) {
+    const { name, policy, ...settings } = queue;
+    await boss.createQueue(name, { policy, ...settings, notify: true });
+    // createQueue leaves an existing queue as it was: bring its settings to this version's.
+    await boss.updateQueue(name, { ...settings, notify: true });
+  }
+  return boss;
+}
+
+/** Runs a batch side by side; a failed job is logged and fails its batch, which pg-boss retries. */
+async function runBatch<K extends QueueKey>(
+  jobs: Array<{ id: string; data: JobData[K] }>,
+  handler: JobHandler<K>,
+  queue: string,
+  log: Logger,
+) {
+  const results = await Promise.allSettled(jobs.map((job) => handler(job.data)));
+  const failed = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [{ job: jobs[i]!, error: r.reason }] : [],
+  );
+  for (const { job, error } of failed)
+    log.warn({ err: error, queue, job: job.id }, 'job failed; pg-boss retries it per the queue policy');
+  if (failed[0]) throw failed[0].error;
 }
