@@ -40,6 +40,12 @@ export function addServiceCommands(program: Command, config: () => Config, io: C
     .option(...json)
     .action((options: { json?: boolean }) => migrateCommand(config(), options, io));
 
+  addConnectionCommands(program, config, io);
+  addIncidentAndKeyCommands(program, config, io);
+}
+
+/** `apps` and `connections`. */
+function addConnectionCommands(program: Command, config: () => Config, io: CliIo): void {
   const apps = program.command('apps').description('TikTok developer apps adwarden connects through');
   apps
     .command('add')
@@ -104,7 +110,10 @@ export function addServiceCommands(program: Command, config: () => Config, io: C
       .option(...json)
       .action((id: string, o) => run(config(), id, o, io));
   }
+}
 
+/** `incidents`, `users` and `keys`. */
+function addIncidentAndKeyCommands(program: Command, config: () => Config, io: CliIo): void {
   const incidents = program.command('incidents').description('problems adwarden found, with their fixes');
   incidents
     .command('list')

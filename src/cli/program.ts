@@ -77,6 +77,19 @@ export function buildProgram(io: CliIo): Command {
     .option('--json', 'print one JSON object')
     .action((options: { json?: boolean }) => doctorCommand(config(), options, io, VERSION));
 
+  addEmulatorCommands(program, io);
+
+  program
+    .command('start')
+    .description('serve when a TikTok app is configured, otherwise run the demo (what `npm start` runs)')
+    .action(() => startCommand(config(), io, VERSION));
+
+  addServiceCommands(program, config, io);
+  return program;
+}
+
+/** `emulator` and `demo`: TikTok's look-alike, alone or with the monitor watching it. */
+function addEmulatorCommands(program: Command, io: CliIo): void {
   program
     .command('emulator')
     .description(
@@ -110,12 +123,4 @@ export function buildProgram(io: CliIo): Command {
     .option('--speed <factor>', 'clock speed (emulator and monitor)', '10')
     .option('--port <port>', 'port for the service (0 picks a free one)', '0')
     .action((options: DemoCommandOptions) => demoCommand(options, io));
-
-  program
-    .command('start')
-    .description('serve when a TikTok app is configured, otherwise run the demo (what `npm start` runs)')
-    .action(() => startCommand(config(), io, VERSION));
-
-  addServiceCommands(program, config, io);
-  return program;
 }
