@@ -91,56 +91,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
     closers.push(() => server.close());
 
     const world = await emulator.control.state();
-    for (const app of world.apps) {
-      await emulator.control.allowRedirectUri(app.app_id, `${address}/oauth/tiktok/callback`);
-      await live.apps.register({
-        app_id: app.app_id,
-        secret: app.secret,
-        name: app.name,
-        environment: app.environment,
-        base_url: app.environment === 'sandbox' ? emulator.sandboxUrl : emulator.url,
-        rate_tier: app.tier === 'none' ? 'basic' : app.tier,
-      });
-    }
-    const inbox = await startDemoInbox({
-      now,
-      onReauthLink: (url) => void openAsOwner(url),
-      onEntry: (entry) => {
-        if (entry.channel === 'slack')
-          options.onNotification?.({
-            clock: new Date(entry.at).toISOString().slice(11, 19),
-            headline: entry.headline,
-            reauthLink: entry.reauth_link !== null,
-          });
-      },
-    });
+    await registerApps(live, emulator, world, address);
+    const inbox = await startInbox(live, now, options);
     closers.push(() => inbox.close());
-    await live.notifications.addChannel({ name: 'demo-slack', kind: 'slack', url: inbox.slackUrl });
-    const hook = await live.notifications.addChannel({
-      name: 'demo-webhook',
-      kind: 'webhook',
-      url: inbox.webhookUrl,
-    });
-    if (hook.signing_secret) inbox.setWebhookSecret(hook.signing_secret);
 
-    // The agency's existing authorizations, adopted as connections (each gets its first check).
-    let owner = 0;
-    for (const token of world.tokens.filter((t) => t.status === 'active')) {
-      owner++;
-      const app = world.apps.find((a) => a.app_id === token.app_id)!;
-      await live.connect.importToken({
-        appId: token.app_id,
-        regime: token.regime as 'advertiser' | 'tt_user',
-        accessToken: new Secret(token.access_token),
-        refreshToken: token.refresh_token ? new Secret(token.refresh_token) : null,
-        accessExpiresAt: token.expires_at ? Date.parse(token.expires_at) : null,
-        refreshExpiresAt: token.refresh_expires_at ? Date.parse(token.refresh_expires_at) : null,
-        scopes: token.scope,
-        openId: token.open_id ?? null,
-        ownerContact: `owner${owner}@${app.environment === 'sandbox' ? 'sandbox.' : ''}example.com`,
-        ...(app.environment === 'sandbox' ? { advertiserIds: token.advertiser_ids } : {}),
-      });
-    }
+    await adoptSeededTokens(live, world);
 
     await emulator.control.clearRequests();
     const baseline = live.monitor.stats();
@@ -149,29 +104,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
     closers.unshift(() => run.stop());
     const scenario = await emulator.control.startScenario(scenarioName);
     // Scenarios that break video processing need someone uploading videos: the agency's pipeline.
-    let pipeline: ReturnType<typeof startCreativePipeline> | null = null;
-    if (scenario.steps.some((s) => s.do === 'videoProcessing')) {
-      const production = new Set(
-        world.apps.filter((a) => a.environment === 'production').map((a) => a.app_id),
-      );
-      const target = (await live.connections.list()).find(
-        (c) => c.regime === 'advertiser' && production.has(c.app_id),
-      );
-      const advertiser = target
-        ? (await live.connections.show(target.id)).advertiser_list.find((a) => a.granted)
-        : undefined;
-      if (target && advertiser) {
-        const started = startCreativePipeline({
-          services: live,
-          emulator,
-          connectionId: target.id,
-          advertiserId: advertiser.advertiser_id,
-          log: options.logger,
-        });
-        pipeline = started;
-        closers.unshift(async () => started.stop());
-      }
-    }
+    const pipeline = scenario.steps.some((s) => s.do === 'videoProcessing')
+      ? await startPipeline(live, emulator, world, options.logger)
+      : null;
+    if (pipeline) closers.unshift(async () => pipeline.stop());
     options.onReady?.({
       url: address,
       emulator: emulator.origin,
@@ -202,18 +138,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
     await database.close().catch(() => {});
     await emulator.close();
     rmSync(dataDir, { recursive: true, force: true });
-  }
-
-  /** The owner clicks the link: our /reauth page sends the browser on to TikTok's consent page. */
-  async function openAsOwner(link: string) {
-    try {
-      const first = await fetch(link, { redirect: 'manual' });
-      await first.body?.cancel();
-      const consent = first.headers.get('location');
-      if (consent) await (await fetch(consent)).text();
-    } catch (error) {
-      options.logger.warn({ err: error }, 'the demo owner could not open a re-auth link');
-    }
   }
 }
 
@@ -246,5 +170,103 @@ async function settle(services: Services, emulator: Emulator, limitRealMs: numbe
     }
     quietSince ??= now;
     if (now - quietSince >= quietForMs) return true;
+  }
+}
+
+type World = Awaited<ReturnType<Emulator['control']['state']>>;
+
+/** The emulator's apps, registered with the service and allowed to send consents back to it. */
+async function registerApps(live: Services, emulator: Emulator, world: World, address: string) {
+  for (const app of world.apps) {
+    await emulator.control.allowRedirectUri(app.app_id, `${address}/oauth/tiktok/callback`);
+    await live.apps.register({
+      app_id: app.app_id,
+      secret: app.secret,
+      name: app.name,
+      environment: app.environment,
+      base_url: app.environment === 'sandbox' ? emulator.sandboxUrl : emulator.url,
+      rate_tier: app.tier === 'none' ? 'basic' : app.tier,
+    });
+  }
+}
+
+/** The agency's existing authorizations, adopted as connections (each gets its first check). */
+async function adoptSeededTokens(live: Services, world: World) {
+  let owner = 0;
+  for (const token of world.tokens.filter((t) => t.status === 'active')) {
+    owner++;
+    const app = world.apps.find((a) => a.app_id === token.app_id)!;
+    await live.connect.importToken({
+      appId: token.app_id,
+      regime: token.regime as 'advertiser' | 'tt_user',
+      accessToken: new Secret(token.access_token),
+      refreshToken: token.refresh_token ? new Secret(token.refresh_token) : null,
+      accessExpiresAt: token.expires_at ? Date.parse(token.expires_at) : null,
+      refreshExpiresAt: token.refresh_expires_at ? Date.parse(token.refresh_expires_at) : null,
+      scopes: token.scope,
+      openId: token.open_id ?? null,
+      ownerContact: `owner${owner}@${app.environment === 'sandbox' ? 'sandbox.' : ''}example.com`,
+      ...(app.environment === 'sandbox' ? { advertiserIds: token.advertiser_ids } : {}),
+    });
+  }
+}
+
+/** Scenarios that break video processing need someone uploading videos: the agency's pipeline. */
+async function startPipeline(
+  live: Services,
+  emulator: Emulator,
+  world: World,
+  logger: DemoOptions['logger'],
+) {
+  const production = new Set(world.apps.filter((a) => a.environment === 'production').map((a) => a.app_id));
+  const target = (await live.connections.list()).find(
+    (c) => c.regime === 'advertiser' && production.has(c.app_id),
+  );
+  const advertiser = target
+    ? (await live.connections.show(target.id)).advertiser_list.find((a) => a.granted)
+    : undefined;
+  if (!target || !advertiser) return null;
+  return startCreativePipeline({
+    services: live,
+    emulator,
+    connectionId: target.id,
+    advertiserId: advertiser.advertiser_id,
+    log: logger,
+  });
+}
+
+/** The local inbox that plays Slack, a webhook receiver and the owner, with the service's channels to it. */
+async function startInbox(live: Services, now: () => number, options: DemoOptions) {
+  const inbox = await startDemoInbox({
+    now,
+    onReauthLink: (url) => void openAsOwner(url, options.logger),
+    onEntry: (entry) => {
+      if (entry.channel === 'slack')
+        options.onNotification?.({
+          clock: new Date(entry.at).toISOString().slice(11, 19),
+          headline: entry.headline,
+          reauthLink: entry.reauth_link !== null,
+        });
+    },
+  });
+  await live.notifications.addChannel({ name: 'demo-slack', kind: 'slack', url: inbox.slackUrl });
+  const hook = await live.notifications.addChannel({
+    name: 'demo-webhook',
+    kind: 'webhook',
+    url: inbox.webhookUrl,
+  });
+  if (hook.signing_secret) inbox.setWebhookSecret(hook.signing_secret);
+  return inbox;
+}
+
+/** The owner clicks the link: our /reauth page sends the browser on to TikTok's consent page. */
+async function openAsOwner(link: string, logger: DemoOptions['logger']) {
+  try {
+    const first = await fetch(link, { redirect: 'manual' });
+    await first.body?.cancel();
+    const consent = first.headers.get('location');
+    if (consent) await (await fetch(consent)).text();
+  } catch (error) {
+    logger.warn({ err: error }, 'the demo owner could not open a re-auth link');
   }
 }
