@@ -31,7 +31,7 @@ async function forgivingGone(work: Promise<unknown>): Promise<void> {
  * it inside `serve`; at scale, `adwarden worker` processes run it against one PostgreSQL.
  */
 export async function startMonitor(services: Services, options: MonitorRunOptions = {}) {
-  const { monitor, notifications, log } = services;
+  const { monitor, log } = services;
   const jobs = await createJobs(services.database, {
     log,
     schema: options.jobsSchema ?? services.config.monitor.jobsSchema,

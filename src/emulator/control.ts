@@ -36,50 +36,7 @@ function invalid(error: z.ZodError): { error: string } {
 export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRuntime): void {
   const { state } = runtime;
 
-  app.get('/__control/state', () => ({
-    now: new Date(runtime.clock.now()).toISOString(),
-    apps: [...state.apps.values()].map((a) => ({
-      app_id: a.appId,
-      secret: a.secret,
-      name: a.name,
-      environment: a.environment,
-      tier: a.tier,
-      redirect_uris: a.redirectUris,
-    })),
-    advertisers: [...state.advertisers.values()].map((a) => ({
-      advertiser_id: a.advertiserId,
-      name: a.name,
-      status: a.status,
-      app_ids: a.appIds,
-      deleted: a.deleted,
-    })),
-    tokens: [...state.tokens.values()].map((t) => ({
-      access_token: t.accessToken,
-      app_id: t.appId,
-      environment: t.environment,
-      regime: t.regime,
-      advertiser_ids: t.advertiserIds,
-      status: t.status,
-      revoked_by: t.revokedBy ?? null,
-      scope: t.scope,
-      issued_at: new Date(t.issuedAt).toISOString(),
-      ...(t.regime === 'tt_user'
-        ? {
-            refresh_token: t.refreshToken ?? null,
-            open_id: t.openId ?? null,
-            expires_at: t.expiresAt === undefined ? null : new Date(t.expiresAt).toISOString(),
-            refresh_expires_at:
-              t.refreshExpiresAt === undefined ? null : new Date(t.refreshExpiresAt).toISOString(),
-          }
-        : {}),
-    })),
-    faults: runtime.faults.map((f) => ({
-      id: f.id,
-      ...f.fault,
-      until: f.until === null ? null : new Date(f.until).toISOString(),
-    })),
-  }));
-
+  app.get('/__control/state', () => worldView(runtime));
   app.post('/__control/tokens', (request, reply) => {
     const parsed = TokenRequest.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
@@ -145,7 +102,12 @@ export function registerControlRoutes(app: FastifyInstance, runtime: EmulatorRun
       return reply.code(400).send({ error: (error as Error).message });
     }
   });
+  registerFaultRoutes(app, runtime);
+}
 
+/** Faults, the request log, the clock and scenarios. */
+function registerFaultRoutes(app: FastifyInstance, runtime: EmulatorRuntime): void {
+  const { state } = runtime;
   app.post('/__control/faults', (request, reply) => {
     const parsed = FaultSchema.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send(invalid(parsed.error));
@@ -220,5 +182,53 @@ function scenarioStatus(runtime: EmulatorRuntime) {
     started_at: new Date(run.startedAt).toISOString(),
     finished: run.steps.every((s) => s.status === 'done' || s.status === 'failed'),
     steps: run.steps,
+  };
+}
+
+/** The emulated world as the control API shows it: apps with their secrets, advertisers, tokens. */
+function worldView(runtime: EmulatorRuntime) {
+  const { state } = runtime;
+  return {
+    now: new Date(runtime.clock.now()).toISOString(),
+    apps: [...state.apps.values()].map((a) => ({
+      app_id: a.appId,
+      secret: a.secret,
+      name: a.name,
+      environment: a.environment,
+      tier: a.tier,
+      redirect_uris: a.redirectUris,
+    })),
+    advertisers: [...state.advertisers.values()].map((a) => ({
+      advertiser_id: a.advertiserId,
+      name: a.name,
+      status: a.status,
+      app_ids: a.appIds,
+      deleted: a.deleted,
+    })),
+    tokens: [...state.tokens.values()].map((t) => ({
+      access_token: t.accessToken,
+      app_id: t.appId,
+      environment: t.environment,
+      regime: t.regime,
+      advertiser_ids: t.advertiserIds,
+      status: t.status,
+      revoked_by: t.revokedBy ?? null,
+      scope: t.scope,
+      issued_at: new Date(t.issuedAt).toISOString(),
+      ...(t.regime === 'tt_user'
+        ? {
+            refresh_token: t.refreshToken ?? null,
+            open_id: t.openId ?? null,
+            expires_at: t.expiresAt === undefined ? null : new Date(t.expiresAt).toISOString(),
+            refresh_expires_at:
+              t.refreshExpiresAt === undefined ? null : new Date(t.refreshExpiresAt).toISOString(),
+          }
+        : {}),
+    })),
+    faults: runtime.faults.map((f) => ({
+      id: f.id,
+      ...f.fault,
+      until: f.until === null ? null : new Date(f.until).toISOString(),
+    })),
   };
 }

@@ -139,97 +139,30 @@ async function handleApiCall(
       : typeof body.advertiser_id === 'string'
         ? body.advertiser_id
         : null;
-  const entry = {
+  const entry: LogEntry = {
     at: new Date(now).toISOString(),
     method: route.method,
     path: route.path,
     environment,
-    appId: null as string | null,
+    appId: null,
     advertiserId,
-    code: null as number | null,
+    code: null,
     httpStatus: 200,
-    fault: null as string | null,
+    fault: null,
   };
   const send = (envelope: Envelope) => {
     entry.code = envelope.code;
     runtime.log.add(entry);
     return reply.code(200).send(envelope);
   };
-
-  const picked = pickFault(runtime, route.path, now);
-  // A chaos fault is a different misbehaviour each time.
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(runtime.random() * list.length)]!;
-  const fault =
-    picked?.type === 'chaos'
-      ? drawChaos(picked, pick)
-      : picked?.type === 'malformedBody' && !picked.variant
-        ? { ...picked, variant: pick(MALFORMED_VARIANTS) }
-        : picked;
+  const call = { runtime, request, reply, entry, send, query, body, now };
+  const fault = drawFault(runtime, route.path, now);
   if (fault) {
     entry.fault = fault.type === 'malformedBody' ? `malformedBody:${fault.variant ?? 'random'}` : fault.type;
-    if (fault.type === 'connectionReset') {
-      entry.httpStatus = 0;
-      runtime.log.add(entry);
-      request.raw.socket.destroy();
-      return reply.hijack();
-    }
-    if (fault.type === 'gatewayHtml') {
-      entry.httpStatus = fault.status;
-      runtime.log.add(entry);
-      return reply
-        .code(fault.status)
-        .type('text/html')
-        .send(
-          `<html><head><title>${fault.status} Bad Gateway</title></head><body><center><h1>${fault.status} Bad Gateway</h1></center><hr><center>nginx</center></body></html>`,
-        );
-    }
-    if (fault.type === 'outage')
-      return send(fail(fault.code, fault.message ?? 'Internal service error. Please retry later.', now));
-    if (fault.type === 'throttle') {
-      const header = request.headers['access-token'];
-      const appId =
-        runtime.state.tokens.get(Array.isArray(header) ? (header[0] ?? '') : (header ?? ''))?.appId ??
-        String(body.app_id ?? body.client_id ?? 'unknown');
-      return send(
-        fail(
-          fault.code,
-          fault.code === 40100
-            ? `Requests from App (${appId}) are too frequent: QPS reaches QPS limit. Please retry later.`
-            : `Advertiser (${advertiserId ?? firstListed(query.advertiser_ids)})'s QPS reaches QPS limit for current path, request is temporarily restricted.`,
-          now,
-        ),
-      );
-    }
-    if (fault.type === 'slow') await sleep(fault.delayMs);
+    if (await answerBeforeHandling(call, fault)) return reply;
   }
-
-  let token: EmulatedToken | undefined;
   try {
-    if (route.auth === 'token') {
-      token = authenticate(runtime.state, request.headers['access-token'], environment, now);
-      entry.appId = token.appId;
-      if (token.appMismatch)
-        throw new ApiFailure(40000, "The app_id is inconsistent with the token's app information.");
-    } else {
-      const named = body.app_id ?? body.client_id;
-      entry.appId = typeof named === 'string' ? named : null;
-    }
-    if (environment === 'sandbox' && route.sandbox === false)
-      throw new ApiFailure(40009, `${route.path} is not supported in the sandbox environment.`);
-    const app = entry.appId ? runtime.state.apps.get(entry.appId) : undefined;
-    if (app) {
-      const admission = runtime.limiter.admit(
-        {
-          appId: app.appId,
-          tier: app.tier,
-          environment,
-          path: route.path,
-          advertiserId: advertiserId ?? undefined,
-        },
-        now,
-      );
-      if (!admission.ok) throw new ApiFailure(admission.code, admission.message);
-    }
+    const { token, app } = admit(runtime, route, environment, call);
     const data = await route.handle({
       state: runtime.state,
       now,
@@ -242,28 +175,149 @@ async function handleApiCall(
       ids: runtime.ids,
       baseUrl: runtime.baseUrl(),
     });
-    const envelope = ok(data, now);
-    if (fault?.type === 'malformedBody' || fault?.type === 'hugeBody' || fault?.type === 'stalledBody') {
-      runtime.log.add(entry);
-      if (fault.type === 'hugeBody') return sendHuge(reply, fault.bytes, fault.declared);
-      if (fault.type === 'stalledBody') return sendStalled(request, reply, envelope, fault.stallMs);
-      const { type, body } = malformedResponse(fault.variant!, envelope);
-      return reply.code(200).type(type).send(body);
-    }
-    if (fault?.type === 'truncatedJson') {
-      entry.code = 0;
-      runtime.log.add(entry);
-      const text = JSON.stringify(envelope);
-      return reply
-        .code(200)
-        .type('application/json')
-        .send(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
-    }
-    return send(envelope);
+    return answerWithFault(call, ok(data, now), fault);
   } catch (error) {
     if (error instanceof ApiFailure) return send(fail(error.code, error.message, now));
     throw error;
   }
+}
+
+type LogEntry = {
+  at: string;
+  method: string;
+  path: string;
+  environment: Environment;
+  appId: string | null;
+  advertiserId: string | null;
+  code: number | null;
+  httpStatus: number;
+  fault: string | null;
+};
+
+/** One API call being answered: where it is logged, how an envelope is sent, what it carried. */
+interface ApiCall {
+  runtime: EmulatorRuntime;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  entry: LogEntry;
+  send(envelope: Envelope): FastifyReply;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+  now: number;
+}
+
+/** The fault this call meets, if any; a chaos fault is a different misbehaviour each time. */
+function drawFault(runtime: EmulatorRuntime, path: string, now: number) {
+  const picked = pickFault(runtime, path, now);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(runtime.random() * list.length)]!;
+  if (picked?.type === 'chaos') return drawChaos(picked, pick);
+  if (picked?.type === 'malformedBody' && !picked.variant)
+    return { ...picked, variant: pick(MALFORMED_VARIANTS) };
+  return picked;
+}
+
+type DrawnFault = NonNullable<ReturnType<typeof drawFault>>;
+
+/**
+ * Faults that answer instead of the endpoint: resets, gateway pages, outages, throttles (and delays).
+ * True when the call was answered (a reply is thenable, so it is not returned through a promise).
+ */
+async function answerBeforeHandling(call: ApiCall, fault: DrawnFault): Promise<boolean> {
+  const { runtime, request, reply, entry, send, now } = call;
+  if (fault.type === 'connectionReset') {
+    entry.httpStatus = 0;
+    runtime.log.add(entry);
+    request.raw.socket.destroy();
+    reply.hijack();
+    return true;
+  }
+  if (fault.type === 'gatewayHtml') {
+    entry.httpStatus = fault.status;
+    runtime.log.add(entry);
+    void reply
+      .code(fault.status)
+      .type('text/html')
+      .send(
+        `<html><head><title>${fault.status} Bad Gateway</title></head><body><center><h1>${fault.status} Bad Gateway</h1></center><hr><center>nginx</center></body></html>`,
+      );
+    return true;
+  }
+  if (fault.type === 'outage') {
+    send(fail(fault.code, fault.message ?? 'Internal service error. Please retry later.', now));
+    return true;
+  }
+  if (fault.type === 'throttle') {
+    const header = request.headers['access-token'];
+    const appId =
+      runtime.state.tokens.get(Array.isArray(header) ? (header[0] ?? '') : (header ?? ''))?.appId ??
+      String(call.body.app_id ?? call.body.client_id ?? 'unknown');
+    send(
+      fail(
+        fault.code,
+        fault.code === 40100
+          ? `Requests from App (${appId}) are too frequent: QPS reaches QPS limit. Please retry later.`
+          : `Advertiser (${entry.advertiserId ?? firstListed(call.query.advertiser_ids)})'s QPS reaches QPS limit for current path, request is temporarily restricted.`,
+        now,
+      ),
+    );
+    return true;
+  }
+  if (fault.type === 'slow') await sleep(fault.delayMs);
+  return false;
+}
+
+/** Who is calling, checked as TikTok does: the token (or the app named), the environment, the rate limits. */
+function admit(runtime: EmulatorRuntime, route: ApiRoute, environment: Environment, call: ApiCall) {
+  const { entry, request, body, now } = call;
+  let token: EmulatedToken | undefined;
+  if (route.auth === 'token') {
+    token = authenticate(runtime.state, request.headers['access-token'], environment, now);
+    entry.appId = token.appId;
+    if (token.appMismatch)
+      throw new ApiFailure(40000, "The app_id is inconsistent with the token's app information.");
+  } else {
+    const named = body.app_id ?? body.client_id;
+    entry.appId = typeof named === 'string' ? named : null;
+  }
+  if (environment === 'sandbox' && route.sandbox === false)
+    throw new ApiFailure(40009, `${route.path} is not supported in the sandbox environment.`);
+  const app = entry.appId ? runtime.state.apps.get(entry.appId) : undefined;
+  if (app) {
+    const admission = runtime.limiter.admit(
+      {
+        appId: app.appId,
+        tier: app.tier,
+        environment,
+        path: route.path,
+        advertiserId: entry.advertiserId ?? undefined,
+      },
+      now,
+    );
+    if (!admission.ok) throw new ApiFailure(admission.code, admission.message);
+  }
+  return { token, app };
+}
+
+/** The endpoint's answer, or that answer spoiled by a body fault (malformed, huge, stalled, truncated). */
+function answerWithFault(call: ApiCall, envelope: Envelope, fault: DrawnFault | null | undefined) {
+  const { runtime, request, reply, entry } = call;
+  if (fault?.type === 'malformedBody' || fault?.type === 'hugeBody' || fault?.type === 'stalledBody') {
+    runtime.log.add(entry);
+    if (fault.type === 'hugeBody') return sendHuge(reply, fault.bytes, fault.declared);
+    if (fault.type === 'stalledBody') return sendStalled(request, reply, envelope, fault.stallMs);
+    const { type, body } = malformedResponse(fault.variant!, envelope);
+    return reply.code(200).type(type).send(body);
+  }
+  if (fault?.type === 'truncatedJson') {
+    entry.code = 0;
+    runtime.log.add(entry);
+    const text = JSON.stringify(envelope);
+    return reply
+      .code(200)
+      .type('application/json')
+      .send(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+  }
+  return call.send(envelope);
 }
 
 function authenticate(

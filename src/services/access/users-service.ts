@@ -3,8 +3,8 @@ import { hash, verify } from '@node-rs/argon2';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { ApiKeysStore, UserRow, UsersStore } from '../../db/index.ts';
-import { Secret } from '../../vault/index.ts';
 import { bindDeps } from '../../lib/bind-deps.ts';
+import { Secret } from '../../vault/index.ts';
 import { ServiceError } from '../service-error.ts';
 import { hashApiKey } from './access.ts';
 

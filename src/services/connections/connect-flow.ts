@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Diagnosis } from '../../catalog/index.ts';
 import { newId, type Regime, type Stores, type UnitOfWork } from '../../db/index.ts';
+import { bindDeps } from '../../lib/bind-deps.ts';
 import {
   authorizeUrl,
   CODE_EXCHANGE_ATTEMPTS,
@@ -13,7 +14,6 @@ import {
 } from '../../oauth/index.ts';
 import { isTikTokError, listIn } from '../../tiktok/index.ts';
 import type { Secret } from '../../vault/index.ts';
-import { bindDeps } from '../../lib/bind-deps.ts';
 import { ServiceError } from '../service-error.ts';
 import type { AppsService } from './apps-service.ts';
 import type { ConnectionsService } from './connections-service.ts';

@@ -1,9 +1,9 @@
 import { type Diagnosis, isAccessFailure, isPermissionFailure } from '../../catalog/index.ts';
 import type { ConnectionRow, Stores, UnitOfWork } from '../../db/index.ts';
+import { bindDeps } from '../../lib/bind-deps.ts';
 import { connectionHealth } from '../../monitor/index.ts';
 import { hashNonce, newNonce, REAUTH_LINK_TTL_MS } from '../../oauth/index.ts';
 import { type CallOptions, isTikTokError } from '../../tiktok/index.ts';
-import { bindDeps } from '../../lib/bind-deps.ts';
 import { ServiceError } from '../service-error.ts';
 import type { AppsService } from './apps-service.ts';
 import { type AccountFacts, readAccountFacts, readVerification } from './connection-reads.ts';

@@ -20,6 +20,7 @@ import {
   planRemediation,
   type RemediationAction,
 } from '../../incidents/index.ts';
+import { bindDeps } from '../../lib/bind-deps.ts';
 import type { Logger } from '../../log/index.ts';
 import {
   type IncidentPayload,
@@ -28,7 +29,6 @@ import {
   routeNotification,
 } from '../../notify/index.ts';
 import type { KeyRing } from '../../vault/index.ts';
-import { bindDeps } from '../../lib/bind-deps.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import { ServiceError } from '../service-error.ts';
 import { incidentView } from './incident-views.ts';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isAuthFailure, isPermissionFailure } from '../../catalog/index.ts';
 import type { VideoRow, VideosStore } from '../../db/index.ts';
 import type { Observation, Subject } from '../../incidents/index.ts';
+import { bindDeps } from '../../lib/bind-deps.ts';
 import type { Logger } from '../../log/index.ts';
 import {
   advertiserSubject,
@@ -13,7 +14,6 @@ import {
   type WatchedVideo,
 } from '../../monitor/index.ts';
 import { isTikTokError } from '../../tiktok/index.ts';
-import { bindDeps } from '../../lib/bind-deps.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
 import { ServiceError } from '../service-error.ts';

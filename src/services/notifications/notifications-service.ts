@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ChannelRow, type OutboxRow, persist, type Stores, type UnitOfWork } from '../../db/index.ts';
+import { bindDeps } from '../../lib/bind-deps.ts';
 import type { Logger } from '../../log/index.ts';
 import {
   type ChannelConfig,
@@ -18,7 +19,6 @@ import {
   PermanentDeliveryError,
 } from '../../notify/index.ts';
 import type { KeyRing } from '../../vault/index.ts';
-import { bindDeps } from '../../lib/bind-deps.ts';
 import { holdLease } from '../hold-lease.ts';
 import { ServiceError } from '../service-error.ts';
 
