@@ -83,14 +83,7 @@ export function createCore(options: TikTokClientOptions) {
     now,
   });
   const appId = options.appId ?? 'unknown-app';
-  const provider =
-    options.tokenProvider ??
-    (options.accessToken !== undefined
-      ? fixedAccessToken(options.accessToken)
-      : {
-          getAccessToken: () =>
-            Promise.reject(new Error('no access token: pass accessToken or tokenProvider')),
-        });
+  const provider = tokenProviderOf(options);
   const breaker = breakerStep({ appId, events, now, ...options.breaker });
   const pipeline = compose(
     [
@@ -120,24 +113,7 @@ export function createCore(options: TikTokClientOptions) {
   async function call<T = unknown>(method: 'GET' | 'POST', path: string, opts: CallOptions = {}): Promise<T> {
     if (!/^\/.*\/$/.test(path))
       throw new TypeError(`path must start and end with "/" (TikTok needs the trailing slash): ${path}`);
-    const token = opts.accessToken;
-    const request: Call = {
-      method,
-      path,
-      query: opts.query,
-      body: opts.body as Call['body'],
-      advertiserId: opts.advertiserId,
-      replaySafe: method === 'GET' || opts.replaySafe === true,
-      auth: opts.auth ?? 'token',
-      accessToken: token === undefined ? undefined : token instanceof Secret ? token.reveal() : token,
-      signal: opts.signal,
-      maxAttempts: opts.maxAttempts,
-      // Deadlines are durations: a monotonic clock, so a wall-clock jump neither expires nor extends them.
-      // They are the caller's time, so they shrink with an accelerated clock as its waits do.
-      deadline: performance.now() + (opts.deadlineMs ?? deadlineMs) / (options.clockSpeed ?? 1),
-      attempt: 1,
-      startedAt: performance.now(),
-    };
+    const request = callOf(method, path, opts, (opts.deadlineMs ?? deadlineMs) / (options.clockSpeed ?? 1));
     const envelope = (await pipeline(request)) as Envelope<T>;
     return envelope.data;
   }
@@ -159,3 +135,36 @@ export function createCore(options: TikTokClientOptions) {
 
 /** The core the typed methods build on. */
 export type ClientCore = ReturnType<typeof createCore>;
+
+/** Where the client's token comes from: a provider, a fixed token, or nowhere (calls then say so). */
+function tokenProviderOf(options: TikTokClientOptions) {
+  if (options.tokenProvider) return options.tokenProvider;
+  if (options.accessToken !== undefined) return fixedAccessToken(options.accessToken);
+  return {
+    getAccessToken: () => Promise.reject(new Error('no access token: pass accessToken or tokenProvider')),
+  };
+}
+
+/**
+ * One call as the pipeline carries it. Deadlines are durations on a monotonic clock, so a wall-clock
+ * jump neither expires nor extends them; they are the caller's time, so they shrink with an accelerated
+ * clock as its waits do (`deadlineMs` comes scaled).
+ */
+function callOf(method: 'GET' | 'POST', path: string, opts: CallOptions, deadlineMs: number): Call {
+  const token = opts.accessToken;
+  return {
+    method,
+    path,
+    query: opts.query,
+    body: opts.body as Call['body'],
+    advertiserId: opts.advertiserId,
+    replaySafe: method === 'GET' || opts.replaySafe === true,
+    auth: opts.auth ?? 'token',
+    accessToken: token === undefined ? undefined : token instanceof Secret ? token.reveal() : token,
+    signal: opts.signal,
+    maxAttempts: opts.maxAttempts,
+    deadline: performance.now() + deadlineMs,
+    attempt: 1,
+    startedAt: performance.now(),
+  };
+}

@@ -86,7 +86,7 @@ export function createTransport(options: TransportOptions) {
       try {
         const envelope = JSON.parse(text) as Envelope;
         if (envelope.code === 0 && typeof envelope.data === 'object' && envelope.data !== null)
-          return checkShape(call, envelope);
+          return checkShape(site(call), envelope);
       } catch {}
     }
     let envelope: unknown;
@@ -99,25 +99,10 @@ export function createTransport(options: TransportOptions) {
     // Success is code 0 with data (an object; a list for a few endpoints, e.g. video upload); anything
     // else claiming it is a malformed response.
     if (status === 200 && code === 0 && typeof data === 'object' && data !== null)
-      return checkShape(call, envelope as Envelope);
+      return checkShape(site(call), envelope as Envelope);
     const diagnosis = classify({ envelope, http: { status, body: text } }, context(call));
     if (typeof diagnosis.code === 'number') throw new TikTokApiError(diagnosis, site(call), call.attempt);
     throw new TikTokTransportError(diagnosis, site(call), call.attempt);
-  }
-
-  // TikTok's conventions every endpoint keeps: a `list` is an array, `page_info` an object. A body that
-  // breaks them came from something else, and would otherwise fail later as a TypeError.
-  function checkShape(call: Call, envelope: Envelope): Envelope {
-    if (Array.isArray(envelope.data)) return envelope;
-    const data = envelope.data as Record<string, unknown>;
-    const broken =
-      'list' in data && !Array.isArray(data.list)
-        ? 'data.list is not a list'
-        : 'page_info' in data && (typeof data.page_info !== 'object' || data.page_info === null)
-          ? 'data.page_info is not an object'
-          : null;
-    if (broken) throw malformedData(site(call), broken, envelope.request_id);
-    return envelope;
   }
 
   return {
@@ -161,4 +146,19 @@ async function readBody(response: Dispatcher.ResponseData, maxBody: number): Pro
     chunks.push(chunk as Buffer);
   }
   return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+}
+
+// TikTok's conventions every endpoint keeps: a `list` is an array, `page_info` an object. A body that
+// breaks them came from something else, and would otherwise fail later as a TypeError.
+function checkShape(where: Parameters<typeof malformedData>[0], envelope: Envelope): Envelope {
+  if (Array.isArray(envelope.data)) return envelope;
+  const data = envelope.data as Record<string, unknown>;
+  const broken =
+    'list' in data && !Array.isArray(data.list)
+      ? 'data.list is not a list'
+      : 'page_info' in data && (typeof data.page_info !== 'object' || data.page_info === null)
+        ? 'data.page_info is not an object'
+        : null;
+  if (broken) throw malformedData(where, broken, envelope.request_id);
+  return envelope;
 }

@@ -45,8 +45,8 @@ export interface AppClients {
   client: TikTokClient;
 }
 
-/** Registering apps and handing out one client per app (so pacing is per app, as TikTok counts). */
-export function appsService(deps: {
+/** What `appsService` uses. */
+export interface AppsDeps {
   store: AppsStore;
   keyRing: () => KeyRing;
   publicUrl: () => string;
@@ -55,7 +55,10 @@ export function appsService(deps: {
   clientOptions?: Partial<Parameters<typeof createTikTokClient>[0]>;
   /** Told about each client built (metrics listen to its events). */
   onClient?: (appId: string, client: TikTokClient) => void;
-}) {
+}
+
+/** Registering apps and handing out one client per app (so pacing is per app, as TikTok counts). */
+export function appsService(deps: AppsDeps) {
   // Keyed by app and base URL; `version` (the app's updated_at) catches changes made by another process.
   const clients = new Map<string, { client: TikTokClient; secret: Secret; version: number }>();
   const redirectUriOf = (app: AppRow) => redirectUriFor(app, deps.publicUrl());
@@ -65,15 +68,7 @@ export function appsService(deps: {
       .keyRing()
       .open(app.secret_sealed, { table: 'tiktok_apps', rowId: app.app_id, purpose: 'app_secret' });
 
-  async function require(appId: string): Promise<AppRow> {
-    const app = await deps.store.get(appId);
-    if (!app)
-      throw new ServiceError(
-        'ADW_NOT_FOUND',
-        `no app ${appId} is registered; add it with: adwarden apps add --app-id ${appId} --secret …`,
-      );
-    return app;
-  }
+  const require = (appId: string) => requireApp(deps.store, appId);
 
   return {
     /** Registers an app, or updates it (a rotated secret, a new redirect URI). */
@@ -97,12 +92,7 @@ export function appsService(deps: {
      */
     async clientFor(appId: string, other = false): Promise<AppClients> {
       const app = await require(appId);
-      const environment = other
-        ? app.environment === 'production'
-          ? 'sandbox'
-          : 'production'
-        : app.environment;
-      const url = other ? counterpartBaseUrl(effectiveBaseUrl(app), app.environment) : effectiveBaseUrl(app);
+      const { environment, url } = clientTarget(app, other);
       const key = `${appId}|${url}`;
       const version = app.updated_at.getTime();
       let entry = clients.get(key);
@@ -110,19 +100,16 @@ export function appsService(deps: {
         if (entry) await entry.client.close();
         // The secret is opened once per client, not per call.
         const secret = openSecret(app);
-        entry = {
-          version,
+        const client = createTikTokClient({
+          appId,
           secret,
-          client: createTikTokClient({
-            appId,
-            secret,
-            environment,
-            baseUrl: url,
-            tier: app.rate_tier,
-            now: deps.now,
-            ...deps.clientOptions,
-          }),
-        };
+          environment,
+          baseUrl: url,
+          tier: app.rate_tier,
+          now: deps.now,
+          ...deps.clientOptions,
+        });
+        entry = { version, secret, client };
         clients.set(key, entry);
         deps.onClient?.(appId, entry.client);
       }
@@ -181,4 +168,24 @@ function parseApp(input: unknown, keyRing: KeyRing) {
     redirect_uri: a.redirect_uri ?? null,
     rate_tier: a.rate_tier,
   };
+}
+
+/** Where the app's client (or, with `other`, its client for the other environment) sends calls. */
+function clientTarget(app: AppRow, other: boolean) {
+  const counterpart = app.environment === 'production' ? 'sandbox' : 'production';
+  return {
+    environment: other ? counterpart : app.environment,
+    url: other ? counterpartBaseUrl(effectiveBaseUrl(app), app.environment) : effectiveBaseUrl(app),
+  };
+}
+
+/** @throws ServiceError ADW_NOT_FOUND, saying how to register it. */
+async function requireApp(store: AppsStore, appId: string): Promise<AppRow> {
+  const app = await store.get(appId);
+  if (!app)
+    throw new ServiceError(
+      'ADW_NOT_FOUND',
+      `no app ${appId} is registered; add it with: adwarden apps add --app-id ${appId} --secret …`,
+    );
+  return app;
 }

@@ -19,8 +19,8 @@ export interface GrantedToken {
   refreshExpiresAt?: number | null;
 }
 
-/** Sealed storage of connection tokens, and tt_user refresh ahead of expiry under a lease. */
-export function tokensService(deps: {
+/** What `tokensService` uses. */
+export interface TokensDeps {
   data: UnitOfWork<Pick<Stores, 'connections'>>;
   keyRing: () => KeyRing;
   apps: AppsService;
@@ -28,56 +28,14 @@ export function tokensService(deps: {
   /** Called when a refresh shows the owner must authorize again (40103/40107). */
   onRefreshRejected: (connectionId: string, code: number | string, message: string) => Promise<void>;
   onRefreshed: (connectionId: string, expiresAt: number) => Promise<void>;
-}) {
+}
+
+/** Sealed storage of connection tokens, and tt_user refresh ahead of expiry under a lease. */
+export function tokensService(deps: TokensDeps) {
   const inFlight = new Map<string, Promise<Secret>>();
   const open = (row: TokenRow, purpose: TokenPurpose) => openToken(deps.keyRing(), row, purpose);
   const seal = (connectionId: string, grant: GrantedToken, now: Date) =>
     sealToken(deps.keyRing(), connectionId, grant, now);
-
-  async function refresh(
-    store: ConnectionsStore,
-    connectionId: string,
-    appId: string,
-    aheadMs = REFRESH_AHEAD_MS,
-  ): Promise<Secret> {
-    const now = deps.now();
-    if (!(await store.takeRefreshLease(connectionId, new Date(now), new Date(now + LEASE_MS)))) {
-      // Another process is refreshing: use the current token (still valid for up to REFRESH_AHEAD_MS).
-      const current = await store.activeToken(connectionId);
-      if (!current) throw needsReauth(connectionId);
-      return open(current, 'access_token');
-    }
-    try {
-      const current = await store.activeToken(connectionId);
-      if (!current) throw needsReauth(connectionId);
-      if (current.access_expires_at && current.access_expires_at.getTime() - deps.now() > aheadMs) {
-        return open(current, 'access_token'); // someone refreshed between our read and the lease
-      }
-      const { client } = await deps.apps.clientFor(appId);
-      let tokens: TtUserTokens;
-      try {
-        tokens = await client.refreshTtUserToken(open(current, 'refresh_token'));
-      } catch (error) {
-        if (isTikTokError(error) && isTokenFailure(error.diagnosis.kind)) {
-          await deps.onRefreshRejected(connectionId, error.code, error.diagnosis.title);
-          throw needsReauth(connectionId);
-        }
-        throw error;
-      }
-      const row = seal(connectionId, tokens, new Date(deps.now()));
-      await deps.data.transaction(async (tx) => {
-        await tx.connections.replaceToken(
-          connectionId,
-          { status: 'superseded', reason: 'refreshed', now: new Date(deps.now()) },
-          row,
-        );
-      });
-      await deps.onRefreshed(connectionId, tokens.accessExpiresAt);
-      return tokens.accessToken;
-    } finally {
-      await persist(() => store.releaseRefreshLease(connectionId));
-    }
-  }
 
   return {
     /** A new token row for `connectionId`, sealed with the active key. */
@@ -91,7 +49,7 @@ export function tokensService(deps: {
       const store = deps.data.stores.connections;
       const connection = await store.get(connectionId);
       if (connection?.regime !== 'tt_user') return;
-      await refresh(store, connectionId, connection.app_id, aheadMs);
+      await refresh(deps, store, connectionId, connection.app_id, aheadMs);
     },
     /**
      * The connection's access token, refreshed first when it is a tt_user token close to expiry.
@@ -111,7 +69,7 @@ export function tokensService(deps: {
       if (!due) return open(token, 'access_token');
       let pending = inFlight.get(connectionId);
       if (!pending) {
-        pending = refresh(store, connectionId, connection.app_id).finally(() =>
+        pending = refresh(deps, store, connectionId, connection.app_id).finally(() =>
           inFlight.delete(connectionId),
         );
         inFlight.set(connectionId, pending);
@@ -162,4 +120,51 @@ function sealToken(keyRing: KeyRing, connectionId: string, grant: GrantedToken, 
     ended_at: null,
     end_reason: null,
   };
+}
+
+/** Refreshes a tt_user token under the connection's refresh lease (another process refreshing: the current one). */
+async function refresh(
+  deps: TokensDeps,
+  store: ConnectionsStore,
+  connectionId: string,
+  appId: string,
+  aheadMs = REFRESH_AHEAD_MS,
+): Promise<Secret> {
+  const now = deps.now();
+  if (!(await store.takeRefreshLease(connectionId, new Date(now), new Date(now + LEASE_MS)))) {
+    // Another process is refreshing: use the current token (still valid for up to REFRESH_AHEAD_MS).
+    const current = await store.activeToken(connectionId);
+    if (!current) throw needsReauth(connectionId);
+    return openToken(deps.keyRing(), current, 'access_token');
+  }
+  try {
+    const current = await store.activeToken(connectionId);
+    if (!current) throw needsReauth(connectionId);
+    if (current.access_expires_at && current.access_expires_at.getTime() - deps.now() > aheadMs) {
+      return openToken(deps.keyRing(), current, 'access_token'); // someone refreshed between our read and the lease
+    }
+    const { client } = await deps.apps.clientFor(appId);
+    let tokens: TtUserTokens;
+    try {
+      tokens = await client.refreshTtUserToken(openToken(deps.keyRing(), current, 'refresh_token'));
+    } catch (error) {
+      if (isTikTokError(error) && isTokenFailure(error.diagnosis.kind)) {
+        await deps.onRefreshRejected(connectionId, error.code, error.diagnosis.title);
+        throw needsReauth(connectionId);
+      }
+      throw error;
+    }
+    const row = sealToken(deps.keyRing(), connectionId, tokens, new Date(deps.now()));
+    await deps.data.transaction(async (tx) => {
+      await tx.connections.replaceToken(
+        connectionId,
+        { status: 'superseded', reason: 'refreshed', now: new Date(deps.now()) },
+        row,
+      );
+    });
+    await deps.onRefreshed(connectionId, tokens.accessExpiresAt);
+    return tokens.accessToken;
+  } finally {
+    await persist(() => store.releaseRefreshLease(connectionId));
+  }
 }

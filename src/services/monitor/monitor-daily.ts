@@ -6,23 +6,23 @@ import type { TokensService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 
+/** What `runDaily` uses. */
+export interface DailyDeps {
+  store: MonitorStore;
+  incidents: IncidentsService;
+  tokens: TokensService;
+  settings: MonitorSettings;
+  now: () => number;
+  log: Logger;
+  labelOf: (connectionId: string) => Promise<string>;
+}
+
 /**
  * The daily schedules. `expiry`: tt_user access tokens are refreshed ahead of their end; refresh
  * tokens and tokens past the operator's maximum age get a reminder incident (with a re-auth link) 7
  * days ahead, resolved once the owner authorizes again. `retention`: old check history and settled uploads are deleted.
  */
-export async function runDaily(
-  deps: {
-    store: MonitorStore;
-    incidents: IncidentsService;
-    tokens: TokensService;
-    settings: MonitorSettings;
-    now: () => number;
-    log: Logger;
-    labelOf: (connectionId: string) => Promise<string>;
-  },
-  schedule: string,
-): Promise<Record<string, number>> {
+export async function runDaily(deps: DailyDeps, schedule: string): Promise<Record<string, number>> {
   const now = deps.now();
   if (schedule === 'retention') {
     const before = new Date(now - deps.settings.retentionMs);

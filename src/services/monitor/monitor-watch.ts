@@ -26,6 +26,16 @@ interface Page {
   page_info?: { page: number; total_page: number };
 }
 
+/** What `watchConnection` uses. */
+export interface WatchDeps {
+  connections: ConnectionsService;
+  incidents: IncidentsService;
+  now: () => number;
+  log: Logger;
+  labelOf: (connectionId: string) => Promise<string>;
+  probeSoon: (connectionId: string) => Promise<void>;
+}
+
 /**
  * Campaign watch of one connection: every granted advertiser's campaigns, ad groups and ads (pages of
  * 1000), turned into delivery incidents; incidents whose object no longer shows the problem recover.
@@ -34,14 +44,7 @@ interface Page {
  * both, and the watch goes on with the connection's other advertisers.
  */
 export async function watchConnection(
-  deps: {
-    connections: ConnectionsService;
-    incidents: IncidentsService;
-    now: () => number;
-    log: Logger;
-    labelOf: (connectionId: string) => Promise<string>;
-    probeSoon: (connectionId: string) => Promise<void>;
-  },
+  deps: WatchDeps,
   connectionId: string,
 ): Promise<{ advertisers: number; calls: number; minimumCalls: number; findings: number }> {
   const connection = await deps.connections.require(connectionId);

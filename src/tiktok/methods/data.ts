@@ -161,27 +161,7 @@ function videoMethods(core: ClientCore) {
     async uploadVideo(
       input: { advertiserId: string; fileName?: string } & ({ file: Uint8Array } | { url: string }),
     ): Promise<VideoInfo> {
-      let body: Record<string, unknown> | FormData;
-      if ('file' in input) {
-        const form = new FormData();
-        form.set('advertiser_id', input.advertiserId);
-        form.set('upload_type', 'UPLOAD_BY_FILE');
-        form.set('video_signature', createHash('md5').update(input.file).digest('hex'));
-        if (input.fileName) form.set('file_name', input.fileName);
-        form.set(
-          'video_file',
-          new Blob([input.file as Uint8Array<ArrayBuffer>]),
-          input.fileName ?? 'video.mp4',
-        );
-        body = form;
-      } else {
-        body = {
-          advertiser_id: input.advertiserId,
-          upload_type: 'UPLOAD_BY_URL',
-          video_url: input.url,
-          ...(input.fileName ? { file_name: input.fileName } : {}),
-        };
-      }
+      const body = uploadBody(input);
       // Each upload creates a new video, so it is not replayed after an ambiguous failure.
       const data = await core.call<VideoInfo[] | VideoInfo>('POST', '/file/video/ad/upload/', {
         body,
@@ -227,4 +207,24 @@ function videoMethods(core: ClientCore) {
       }
     },
   };
+}
+
+/** An upload's body: the file as multipart with its MD5 signature (computed here), or the URL to fetch. */
+function uploadBody(
+  input: { advertiserId: string; fileName?: string } & ({ file: Uint8Array } | { url: string }),
+): Record<string, unknown> | FormData {
+  if (!('file' in input))
+    return {
+      advertiser_id: input.advertiserId,
+      upload_type: 'UPLOAD_BY_URL',
+      video_url: input.url,
+      ...(input.fileName ? { file_name: input.fileName } : {}),
+    };
+  const form = new FormData();
+  form.set('advertiser_id', input.advertiserId);
+  form.set('upload_type', 'UPLOAD_BY_FILE');
+  form.set('video_signature', createHash('md5').update(input.file).digest('hex'));
+  if (input.fileName) form.set('file_name', input.fileName);
+  form.set('video_file', new Blob([input.file as Uint8Array<ArrayBuffer>]), input.fileName ?? 'video.mp4');
+  return form;
 }

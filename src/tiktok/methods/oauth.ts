@@ -23,24 +23,7 @@ export interface TtUserTokens {
 /** OAuth for advertiser tokens and TikTok account tokens. */
 export function oauthMethods(core: ClientCore, now: () => number) {
   const app = () => ({ app_id: core.appId, secret: core.secret() });
-  const ttUser = (
-    data: {
-      access_token: string;
-      refresh_token: string;
-      expires_in: number;
-      refresh_token_expires_in: number;
-      open_id: string;
-      scope: string;
-    },
-    site: CallSite,
-  ): TtUserTokens => ({
-    accessToken: new Secret(stringIn(data, 'access_token', site)),
-    refreshToken: new Secret(stringIn(data, 'refresh_token', site)),
-    accessExpiresAt: now() + data.expires_in * 1000,
-    refreshExpiresAt: now() + data.refresh_token_expires_in * 1000,
-    openId: data.open_id,
-    scope: data.scope ? data.scope.split(',') : [],
-  });
+  const ttUser = (data: TtUserTokenData, site: CallSite) => ttUserTokens(data, site, now());
   return {
     /** Exchanges a single-use auth code (valid 1 hour) for a long-lived advertiser token. */
     async exchangeAuthCode(authCode: string): Promise<AdvertiserGrant> {
@@ -108,5 +91,27 @@ export function oauthMethods(core: ClientCore, now: () => number) {
         { method: 'POST', endpoint: '/tt_user/oauth2/refresh_token/' },
       );
     },
+  };
+}
+
+/** What TikTok answers a tt_user token exchange or refresh with. */
+interface TtUserTokenData {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  refresh_token_expires_in: number;
+  open_id: string;
+  scope: string;
+}
+
+/** A tt_user token answer, its secrets wrapped and its lifetimes turned into expiry times from `at`. */
+function ttUserTokens(data: TtUserTokenData, site: CallSite, at: number): TtUserTokens {
+  return {
+    accessToken: new Secret(stringIn(data, 'access_token', site)),
+    refreshToken: new Secret(stringIn(data, 'refresh_token', site)),
+    accessExpiresAt: at + data.expires_in * 1000,
+    refreshExpiresAt: at + data.refresh_token_expires_in * 1000,
+    openId: data.open_id,
+    scope: data.scope ? data.scope.split(',') : [],
   };
 }

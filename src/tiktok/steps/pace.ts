@@ -72,13 +72,7 @@ export function paceStep(options: PaceOptions): Step {
 
   return async (call, next) => {
     if (parkedUntil > now()) throw parkedError(call, parkedUntil, now());
-    const scopes = [`app`, `path:${call.path}`, `adv:${call.advertiserId}:${call.path}`];
-    for (const scope of scopes) {
-      const hold = holds.get(scope);
-      const left = hold === undefined ? 0 : hold.until - performance.now();
-      // A pause longer than the call may wait fails it at once as ADW_RATE_BUDGET_TIMEOUT (rate limited).
-      if (left > 0) await wait(left, call);
-    }
+    await waitForHolds(holds, call);
     const endpoint = endpoints.get(call.path);
     if (endpoint) for (const limiter of endpoint) await take(limiter, 'k', call);
     for (const limiter of app) await take(limiter, 'k', call);
@@ -99,11 +93,7 @@ export function paceStep(options: PaceOptions): Step {
   function adapt(call: Call, error: TikTokError, sentAt: number): void {
     const at = now();
     const perAdvertiser = error.diagnosis.code === 40133;
-    const scope = perAdvertiser
-      ? `adv:${call.advertiserId}:${call.path}`
-      : endpoints.has(call.path)
-        ? `path:${call.path}`
-        : 'app';
+    const scope = scopeOf(call, perAdvertiser, endpoints.has(call.path));
     const current = holds.get(scope);
     if (current && sentAt < current.placedAt && current.until > performance.now()) {
       // In flight when the pause for an earlier refusal was placed: the same episode, which that pause
@@ -220,4 +210,20 @@ function parkedError(call: Call, until: number, at: number) {
     { method: call.method, endpoint: call.path, advertiserId: call.advertiserId },
     call.attempt - 1,
   );
+}
+
+/** The limit a refusal is about: the advertiser on this path (40133), the endpoint's own, or the app's. */
+function scopeOf(call: Call, perAdvertiser: boolean, endpointLimited: boolean): string {
+  if (perAdvertiser) return `adv:${call.advertiserId}:${call.path}`;
+  return endpointLimited ? `path:${call.path}` : 'app';
+}
+
+/** Waits out every pause placed on the call's scopes; one longer than the call may wait fails it at once. */
+async function waitForHolds(holds: Map<string, { until: number }>, call: Call): Promise<void> {
+  for (const scope of ['app', `path:${call.path}`, `adv:${call.advertiserId}:${call.path}`]) {
+    const hold = holds.get(scope);
+    const left = hold === undefined ? 0 : hold.until - performance.now();
+    // A pause longer than the call may wait fails it as ADW_RATE_BUDGET_TIMEOUT (rate limited).
+    if (left > 0) await wait(left, call);
+  }
 }

@@ -34,45 +34,8 @@ export function retryStep(options: RetryOptions): Step {
   const maxTransient = options.maxAttempts ?? Number.POSITIVE_INFINITY;
   const maxRateLimited = options.maxRateLimitedAttempts ?? 10;
 
-  function plan(error: unknown, call: Call, attempt: number): Plan | null {
-    if (!(error instanceof TikTokError) || call.signal?.aborted) return null;
-    const { diagnosis } = error;
-    const policy = diagnosis.retry;
-    let delayMs: number;
-    if (diagnosis.code === 'ADW_CIRCUIT_OPEN') {
-      // Never sent: safe to send again once the breaker lets a probe through; counts as an attempt.
-      if (attempt >= Math.min(maxTransient, 10, call.maxAttempts ?? 10)) return null;
-      delayMs = diagnosis.retryAfterMs ?? 1_000;
-      return performance.now() + delayMs > call.deadline ? null : { delayMs, kind: diagnosis.kind };
-    }
-    switch (policy.mode) {
-      case 'never':
-        return null;
-      case 'backoff': {
-        if (
-          !call.replaySafe ||
-          attempt >= Math.min(maxTransient, policy.maxAttempts, call.maxAttempts ?? Infinity)
-        )
-          return null;
-        const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-        delayMs = Math.floor(random() * ceiling);
-        break;
-      }
-      case 'poll': {
-        if (performance.now() - call.startedAt > policy.deadlineMs) return null;
-        delayMs = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-        break;
-      }
-      case 'rate_limit':
-        // The request was refused, not run: safe to send again. The pace step holds it until allowed.
-        if (diagnosis.retryAt || attempt >= maxRateLimited) return null;
-        delayMs = 0;
-        break;
-    }
-    delayMs = Math.round(delayMs * (options.delayScale ?? 1));
-    if (performance.now() + delayMs > call.deadline) return null;
-    return { delayMs, kind: diagnosis.kind };
-  }
+  const limits = { random, maxTransient, maxRateLimited, delayScale: options.delayScale ?? 1 };
+  const plan = (error: unknown, call: Call, attempt: number) => planRetry(error, call, attempt, limits);
 
   return async (call, next) => {
     try {
@@ -129,4 +92,51 @@ export function retryStep(options: RetryOptions): Step {
 function withAttempts(error: unknown, attempts: number): unknown {
   if (error instanceof TikTokError) error.attempts = attempts;
   return error;
+}
+
+/** Whether and when a failed attempt is tried again, by what its diagnosis says; null: not again. */
+function planRetry(
+  error: unknown,
+  call: Call,
+  attempt: number,
+  limits: { random: () => number; maxTransient: number; maxRateLimited: number; delayScale: number },
+): Plan | null {
+  const { random, maxTransient, maxRateLimited } = limits;
+  if (!(error instanceof TikTokError) || call.signal?.aborted) return null;
+  const { diagnosis } = error;
+  const policy = diagnosis.retry;
+  let delayMs: number;
+  if (diagnosis.code === 'ADW_CIRCUIT_OPEN') {
+    // Never sent: safe to send again once the breaker lets a probe through; counts as an attempt.
+    if (attempt >= Math.min(maxTransient, 10, call.maxAttempts ?? 10)) return null;
+    delayMs = diagnosis.retryAfterMs ?? 1_000;
+    return performance.now() + delayMs > call.deadline ? null : { delayMs, kind: diagnosis.kind };
+  }
+  switch (policy.mode) {
+    case 'never':
+      return null;
+    case 'backoff': {
+      if (
+        !call.replaySafe ||
+        attempt >= Math.min(maxTransient, policy.maxAttempts, call.maxAttempts ?? Infinity)
+      )
+        return null;
+      const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+      delayMs = Math.floor(random() * ceiling);
+      break;
+    }
+    case 'poll': {
+      if (performance.now() - call.startedAt > policy.deadlineMs) return null;
+      delayMs = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+      break;
+    }
+    case 'rate_limit':
+      // The request was refused, not run: safe to send again. The pace step holds it until allowed.
+      if (diagnosis.retryAt || attempt >= maxRateLimited) return null;
+      delayMs = 0;
+      break;
+  }
+  delayMs = Math.round(delayMs * limits.delayScale);
+  if (performance.now() + delayMs > call.deadline) return null;
+  return { delayMs, kind: diagnosis.kind };
 }
