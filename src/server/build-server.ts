@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import packageJson from '../../package.json' with { type: 'json' };
 import { isServiceError, SERVICE_ERRORS, type Services } from '../services/index.ts';
 import { isTikTokError } from '../tiktok/index.ts';
@@ -55,39 +55,7 @@ export function buildServer(services: Services): FastifyInstance {
   });
   registerAuth(app, services);
 
-  app.setErrorHandler(async (error, request, reply) => {
-    if (isServiceError(error)) {
-      return reply
-        .code(SERVICE_ERRORS[error.code])
-        .send({ error: { code: error.code, message: error.message, ...error.details } });
-    }
-    if (isTikTokError(error)) {
-      const d = error.diagnosis;
-      return reply.code(502).send({
-        error: {
-          code: 'ADW_TIKTOK_FAILED',
-          message: `TikTok answered ${d.code}: ${d.title}`,
-          diagnosis: {
-            kind: d.kind,
-            code: d.code,
-            title: d.title,
-            fix: d.fix,
-            request_id: d.requestId ?? null,
-          },
-        },
-      });
-    }
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      return reply
-        .code(status)
-        .send({ error: { code: 'ADW_BAD_REQUEST', message: (error as Error).message } });
-    }
-    services.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
-    return reply
-      .code(500)
-      .send({ error: { code: 'ADW_INTERNAL', message: 'internal error; see the service log' } });
-  });
+  app.setErrorHandler(async (error, request, reply) => answerError(services, error, request, reply));
 
   app.setNotFoundHandler(async (request, reply) =>
     reply.code(404).send({
@@ -123,4 +91,37 @@ export function buildServer(services: Services): FastifyInstance {
     pageRoutes(api, services);
   });
   return app;
+}
+
+/** Errors as the API answers them: a service error's status, TikTok's diagnosis (502), a bad request, or 500. */
+async function answerError(services: Services, error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  if (isServiceError(error)) {
+    return reply
+      .code(SERVICE_ERRORS[error.code])
+      .send({ error: { code: error.code, message: error.message, ...error.details } });
+  }
+  if (isTikTokError(error)) {
+    const d = error.diagnosis;
+    return reply.code(502).send({
+      error: {
+        code: 'ADW_TIKTOK_FAILED',
+        message: `TikTok answered ${d.code}: ${d.title}`,
+        diagnosis: {
+          kind: d.kind,
+          code: d.code,
+          title: d.title,
+          fix: d.fix,
+          request_id: d.requestId ?? null,
+        },
+      },
+    });
+  }
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status && status >= 400 && status < 500) {
+    return reply.code(status).send({ error: { code: 'ADW_BAD_REQUEST', message: (error as Error).message } });
+  }
+  services.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+  return reply
+    .code(500)
+    .send({ error: { code: 'ADW_INTERNAL', message: 'internal error; see the service log' } });
 }

@@ -79,7 +79,8 @@ export function pageRoutes(app: FastifyInstance, services: Services): void {
   );
 
   signInRoutes(app, services);
-  overviewAndConnectionRoutes(app, services);
+  overviewRoutes(app, services);
+  connectionRoutes(app, services);
   incidentAndErrorRoutes(app, services);
   settingsRoutes(app, services);
 }
@@ -131,8 +132,8 @@ function signInRoutes(app: FastifyInstance, services: Services): void {
   });
 }
 
-/** The overview and the connection pages with their actions. */
-function overviewAndConnectionRoutes(app: FastifyInstance, services: Services): void {
+/** The overview: health, open incidents, calls against each app's budget. */
+function overviewRoutes(app: FastifyInstance, services: Services): void {
   app.get('/', async (request, reply) => {
     const [connections, open, totals, apps] = await Promise.all([
       services.connections.list(),
@@ -153,6 +154,10 @@ function overviewAndConnectionRoutes(app: FastifyInstance, services: Services): 
       }),
     );
   });
+}
+
+/** The connection pages with their actions. */
+function connectionRoutes(app: FastifyInstance, services: Services): void {
   app.get('/connections', async (request, reply) =>
     sendPage(
       reply,
@@ -319,6 +324,20 @@ function settingsRoutes(app: FastifyInstance, services: Services): void {
       return 'Channel removed.';
     }),
   );
+  accountSettingsRoutes(app, services, showSettings);
+}
+
+/** API keys, the operator's password and dashboard users. */
+function accountSettingsRoutes(
+  app: FastifyInstance,
+  services: Services,
+  showSettings: (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    once?: { newKey?: string; flash?: string },
+  ) => Promise<unknown>,
+): void {
+  const form = (request: FastifyRequest) => (request.body ?? {}) as Form;
   app.post('/settings/keys', async (request, reply) =>
     shownOnce(reply, '/settings', async () => {
       const input = form(request);
