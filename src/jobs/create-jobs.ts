@@ -122,6 +122,9 @@ export interface JobsOptions {
   clock?: () => number;
 }
 
+/** How a job is queued: `key` names what it is for (see `sendUnlessWaiting`). */
+type SendOptions = { key?: string; startAfterSeconds?: number };
+
 /**
  * pg-boss on adwarden's own database: the embedded PGlite (through pg-boss's `fromPglite`) or the
  * PostgreSQL of DATABASE_URL, so any number of workers share one queue.
@@ -133,26 +136,18 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
   let stopped = false;
 
   /** Queues a job. `key` is not passed to pg-boss: a singleton key would block the replacement of a job that died with its worker. */
-  async function send<K extends QueueKey>(
-    queue: K,
-    data: JobData[K],
-    opts: { key?: string; startAfterSeconds?: number } = {},
-  ): Promise<string | null> {
-    if (stopped) return null;
-    return boss.send(QUEUES[queue].name, data, {
-      ...(opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {}),
-    });
-  }
+  const send = async <K extends QueueKey>(queue: K, data: JobData[K], opts: SendOptions = {}) =>
+    stopped
+      ? null
+      : boss.send(
+          QUEUES[queue].name,
+          data,
+          opts.startAfterSeconds ? { startAfter: opts.startAfterSeconds } : {},
+        );
 
   // The keys of the jobs waiting in a queue, read at most every quarter second (a planning pass asks
   // once per job it plans).
-  const waiting = new Map<QueueKey, { at: number; keys: Set<string> }>();
-  async function waitingKeys<K extends QueueKey>(queue: K): Promise<Set<string>> {
-    const field = KEY_FIELD[queue];
-    if (!field) return new Set();
-    const found = await boss.findJobs<JobData[K]>(QUEUES[queue].name, { queued: true, limit: 100_000 });
-    return new Set(found.map((job) => String((job.data as Record<string, unknown>)[field as string])));
-  }
+  const waitingNow = cachedFor(250, clock, <K extends QueueKey>(queue: K) => waitingKeysIn(boss, queue));
 
   return {
     boss,
@@ -167,14 +162,10 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
       data: JobData[K],
       key: string,
     ): Promise<string | null> {
-      let entry = waiting.get(queue);
-      if (!entry || clock() - entry.at > 250) {
-        entry = { at: clock(), keys: await waitingKeys(queue) };
-        waiting.set(queue, entry);
-      }
-      if (entry.keys.has(key)) return null;
+      const keys = await waitingNow(queue);
+      if (keys.has(key)) return null;
       const id = await send(queue, data, { key });
-      if (id) entry.keys.add(key);
+      if (id) keys.add(key);
       return id;
     },
     /**
@@ -187,15 +178,16 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
       handler: JobHandler<K>,
       { concurrency = 1, batchSize = 1 }: { concurrency?: number; batchSize?: number } = {},
     ): Promise<void> {
+      const polling = Math.max(0.5, poll);
       await boss.work<JobData[K]>(
         QUEUES[queue].name,
+        // A worker that just finished a batch fetches the next at once while the queue has more.
         {
           localConcurrency: concurrency,
           batchSize,
-          // A worker that just finished a batch fetches the next at once while the queue has more.
           burstWhenBatchFull: true,
-          pollingIntervalSeconds: Math.max(0.5, poll),
-          notifyPollingIntervalSeconds: Math.max(0.5, poll),
+          pollingIntervalSeconds: polling,
+          notifyPollingIntervalSeconds: polling,
         },
         (jobs) => runBatch(jobs, handler, QUEUES[queue].name, options.log),
       );
@@ -206,14 +198,7 @@ export async function createJobs(database: DatabaseHandle & { url?: string }, op
       return job?.state === 'created' || job?.state === 'retry';
     },
     /** Jobs not yet finished per queue (queued, retrying or running). */
-    async depth(): Promise<Record<string, number>> {
-      const result: Record<string, number> = {};
-      for (const [key, queue] of Object.entries(QUEUES)) {
-        const stats = await boss.getQueue(queue.name);
-        result[key] = (stats?.queuedCount ?? 0) + (stats?.activeCount ?? 0);
-      }
-      return result;
-    },
+    depth: () => queueDepth(boss),
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;
@@ -295,4 +280,33 @@ async function runBatch<K extends QueueKey>(
   for (const { job, error } of failed)
     log.warn({ err: error, queue, job: job.id }, 'job failed; pg-boss retries it per the queue policy');
   if (failed[0]) throw failed[0].error;
+}
+
+/** The keys (connection, notification or schedule) of the jobs waiting in a queue. */
+async function waitingKeysIn<K extends QueueKey>(boss: PgBoss, queue: K): Promise<Set<string>> {
+  const field = KEY_FIELD[queue];
+  if (!field) return new Set();
+  const found = await boss.findJobs<JobData[K]>(QUEUES[queue].name, { queued: true, limit: 100_000 });
+  return new Set(found.map((job) => String((job.data as Record<string, unknown>)[field as string])));
+}
+
+async function queueDepth(boss: PgBoss): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const [key, queue] of Object.entries(QUEUES)) {
+    const stats = await boss.getQueue(queue.name);
+    result[key] = (stats?.queuedCount ?? 0) + (stats?.activeCount ?? 0);
+  }
+  return result;
+}
+
+/** `read` per key, reused for `ms` on `clock`. */
+function cachedFor<K, V>(ms: number, clock: () => number, read: (key: K) => Promise<V>) {
+  const cache = new Map<K, { at: number; value: V }>();
+  return async (key: K): Promise<V> => {
+    const hit = cache.get(key);
+    if (hit && clock() - hit.at <= ms) return hit.value;
+    const entry = { at: clock(), value: await read(key) };
+    cache.set(key, entry);
+    return entry.value;
+  };
 }
