@@ -17,7 +17,6 @@ import {
   hashApiKey,
   keyRotation,
   type Services,
-  usersService,
 } from '../services/index.ts';
 import type { TikTokClientOptions } from '../tiktok/index.ts';
 import { keyRingSource } from '../vault/index.ts';
@@ -62,7 +61,7 @@ export async function createServices(config: Config, options: ServicesOptions): 
     const urls = { publicUrl: () => publicUrl };
     const keyRing = () => source.ring();
     const metrics = serviceMetrics({ stores: data.stores, now });
-    const { apps, tokens, connections, connect, notifications, incidents, monitor } = wireWorkflows({
+    const workflows = wireWorkflows({
       config,
       options,
       data,
@@ -72,8 +71,8 @@ export async function createServices(config: Config, options: ServicesOptions): 
       log,
       onClient: metrics.observeClient,
     });
-    const sealedLinks = await notifications.sealPlainLinks();
-    if (sealedLinks > 0) log.info({ notifications: sealedLinks }, 're-auth links in the outbox sealed');
+    const { apps, notifications } = workflows;
+    await sealPlainLinks(notifications, log);
     const keys = keyRotation({
       sealed: data.stores.sealedValues,
       source,
@@ -85,27 +84,14 @@ export async function createServices(config: Config, options: ServicesOptions): 
     const handle = database;
     /** The data dir the embedded database lives in (null on PostgreSQL or with a database handed in). */
     const embeddedDataDir = handle.kind === 'pglite' && !options.database ? config.dataDir : null;
-    const users = usersService({
-      users: data.stores.users,
-      apiKeys: data.stores.apiKeys,
-      now,
-      publicUrl: urls.publicUrl,
-    });
     return {
       config,
       log,
       now,
       database: handle,
       embeddedDataDir,
-      apps,
-      tokens,
-      connections,
-      connect,
+      ...workflows,
       keys,
-      incidents,
-      notifications,
-      monitor,
-      users,
       metrics,
       /**
        * Resolves when the database answers and, embedded, its data dir has room to write (`/readyz`).
@@ -195,4 +181,10 @@ async function registerConfiguredApp(apps: AppsService, t: NonNullable<Config['t
     rate_tier: t.rateTier,
   });
   log.info({ app: t.appId, created }, 'TikTok app from the configuration registered');
+}
+
+/** Re-auth links queued by an older version, in plain text in the outbox: sealed at start. */
+async function sealPlainLinks(notifications: Services['notifications'], log: Logger) {
+  const sealed = await notifications.sealPlainLinks();
+  if (sealed > 0) log.info({ notifications: sealed }, 're-auth links in the outbox sealed');
 }

@@ -11,17 +11,14 @@ import {
   monitorSettings,
   notificationsService,
   tokensService,
+  usersService,
 } from '../services/index.ts';
 import type { TikTokClient } from '../tiktok/index.ts';
 import type { KeyRing } from '../vault/index.ts';
 import type { ServicesOptions } from './create-services.ts';
 
-/**
- * Builds the workflows on one unit of work and ties their callbacks together: a refused refresh marks
- * the connection, a callback's check reaches the monitor, committed notifications reach the workers,
- * and the incident engine's actions run through the monitor.
- */
-export function wireWorkflows(wiring: {
+/** What `wireWorkflows` builds on. */
+interface Wiring {
   config: Config;
   options: ServicesOptions;
   data: UnitOfWork;
@@ -30,7 +27,14 @@ export function wireWorkflows(wiring: {
   now: () => number;
   log: Logger;
   onClient: (appId: string, client: TikTokClient) => void;
-}) {
+}
+
+/**
+ * Builds the workflows on one unit of work and ties their callbacks together: a refused refresh marks
+ * the connection, a callback's check reaches the monitor, committed notifications reach the workers,
+ * and the incident engine's actions run through the monitor.
+ */
+export function wireWorkflows(wiring: Wiring) {
   const { config, options, data, keyRing, publicUrl, now, log, onClient } = wiring;
   const apps = appsService({
     onClient,
@@ -46,23 +50,7 @@ export function wireWorkflows(wiring: {
     keyRing,
     apps,
     now,
-    onRefreshRejected: async (id, code, message) => {
-      await connections!.markNeedsReauth(
-        id,
-        `The refresh token was refused (${code}: ${message}); the owner must authorize again.`,
-        { code },
-      );
-    },
-    onRefreshed: async (id, expiresAt) => {
-      const accessExpiresAt = new Date(expiresAt).toISOString();
-      log.info({ connection: id, accessExpiresAt }, 'tt_user token refreshed');
-      await data.stores.connections.addEvent(
-        id,
-        'token_refreshed',
-        { access_expires_at: accessExpiresAt },
-        new Date(now()),
-      );
-    },
+    ...refreshOutcomes(data, log, now, () => connections!),
   });
   connections = connectionsService({
     data,
@@ -113,5 +101,30 @@ export function wireWorkflows(wiring: {
     log,
     random: options.random,
   });
-  return { apps, tokens, connections, connect, notifications, incidents, monitor };
+  const users = usersService({ users: data.stores.users, apiKeys: data.stores.apiKeys, now, publicUrl });
+  return { apps, tokens, connections, connect, notifications, incidents, monitor, users };
+}
+
+/** What a tt_user refresh leads to: a refused one marks the connection, a new token is recorded. */
+function refreshOutcomes(
+  data: UnitOfWork,
+  log: Logger,
+  now: () => number,
+  connections: () => ReturnType<typeof connectionsService>,
+) {
+  return {
+    onRefreshRejected: async (id: string, code: number | string, message: string) => {
+      await connections().markNeedsReauth(
+        id,
+        `The refresh token was refused (${code}: ${message}); the owner must authorize again.`,
+        { code },
+      );
+    },
+    onRefreshed: async (id: string, expiresAt: number) => {
+      const accessExpiresAt = new Date(expiresAt).toISOString();
+      log.info({ connection: id, accessExpiresAt }, 'tt_user token refreshed');
+      const detail = { access_expires_at: accessExpiresAt };
+      await data.stores.connections.addEvent(id, 'token_refreshed', detail, new Date(now()));
+    },
+  };
 }
