@@ -16,6 +16,7 @@ import {
   type Incident,
   type IncidentInput,
   type IncidentPolicy,
+  type NotifyEvent,
   type Observation,
   planRemediation,
   type RemediationAction,
@@ -148,34 +149,9 @@ async function applyIn(
   if (notifies.includes('resolved')) after.push(...planRemediation(next, 'resolved'));
   const queued: string[] = [];
   if (notifies.length > 0) {
-    const channels = await tx.channels.list();
-    const routed = routeNotification(channels, next, connection?.labels ?? {});
-    const items: NewNotification[] = [];
-    const outbox = tx.outbox;
-    for (const event of notifies) {
-      const payload = payloadFor(next, event, actions, null, deps.publicUrl());
-      const sent = event === 'resolved' ? null : link;
-      const sealReauthLink = sent
-        ? (rowId: string) =>
-            deps.keyRing().seal(JSON.stringify(sent), { table: 'outbox', rowId, purpose: 'reauth_link' })
-        : undefined;
-      for (const channel of routed) {
-        const held =
-          channel.max_per_hour !== null &&
-          overHourlyCap(channel, await outbox.sentSince(channel.id, new Date(now - 3_600_000)));
-        items.push({
-          idempotencyKey: notificationKey(next, event, channel.id),
-          channelId: channel.id,
-          incidentId: next.id,
-          event,
-          recipient: channel.kind === 'email' && link ? owner : null,
-          payload: payload as unknown as Record<string, unknown>,
-          sealReauthLink,
-          held,
-        });
-      }
-    }
-    queued.push(...(await outbox.add(items, new Date(now))));
+    const message = { incident: next, actions, link, owner, labels: connection?.labels ?? {} };
+    const items = await outboxItems(deps, tx, message, notifies, now);
+    queued.push(...(await tx.outbox.add(items, new Date(now))));
   }
   return { incident: next, effects, queued, after };
 }
@@ -320,4 +296,50 @@ function payloadFor(
     reauth_link: link,
     at: new Date(incident.updatedAt).toISOString(),
   };
+}
+
+/**
+ * The outbox rows of an incident's events: one per event and channel it routes to, each keyed so it is
+ * queued once, its re-auth link sealed, held back when the channel's hourly cap is reached.
+ */
+async function outboxItems(
+  deps: IncidentsDeps,
+  tx: TransactionStores,
+  message: {
+    incident: Incident;
+    actions: string[];
+    link: IncidentPayload['reauth_link'];
+    owner: string | null;
+    labels: Record<string, string>;
+  },
+  events: NotifyEvent[],
+  now: number,
+): Promise<NewNotification[]> {
+  const { incident, link } = message;
+  const routed = routeNotification(await tx.channels.list(), incident, message.labels);
+  const items: NewNotification[] = [];
+  for (const event of events) {
+    const payload = payloadFor(incident, event, message.actions, null, deps.publicUrl());
+    const sent = event === 'resolved' ? null : link;
+    const sealReauthLink = sent
+      ? (rowId: string) =>
+          deps.keyRing().seal(JSON.stringify(sent), { table: 'outbox', rowId, purpose: 'reauth_link' })
+      : undefined;
+    for (const channel of routed) {
+      const held =
+        channel.max_per_hour !== null &&
+        overHourlyCap(channel, await tx.outbox.sentSince(channel.id, new Date(now - 3_600_000)));
+      items.push({
+        idempotencyKey: notificationKey(incident, event, channel.id),
+        channelId: channel.id,
+        incidentId: incident.id,
+        event,
+        recipient: channel.kind === 'email' && link ? message.owner : null,
+        payload: payload as unknown as Record<string, unknown>,
+        sealReauthLink,
+        held,
+      });
+    }
+  }
+  return items;
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../../log/index.ts';
 import {
   blindSpotObservation,
   type CheckFindings,
+  type CheckOutcomeKind,
   nextCheckAt,
   outageObservation,
   provenRecoveries,
@@ -98,21 +99,8 @@ export function checkApplier(deps: ApplierDeps) {
     const opened = await feed(observations, active);
 
     const connection = await deps.connections.require(connectionId);
-    if (findings.live) {
-      const blind = blindSpotObservation(
-        {
-          outcome: reading.outcome,
-          diagnosis: findings.diagnosis,
-          appId,
-          connection: { id: connectionId, label: findings.label },
-          lastOkAt: (connection.last_ok_at ?? connection.created_at).getTime(),
-          now,
-          sweepIntervalMs: deps.settings.sweep.intervalMs,
-        },
-        deps.settings.blindSpot,
-      );
-      if (blind) opened.push(...(await feed([blind], active)));
-    }
+    const blind = findings.live ? blindSpotOf(deps.settings, findings, reading, connection, now) : null;
+    if (blind) opened.push(...(await feed([blind], active)));
     const failures = reading.outcome === 'transient' ? connection.check_failures + 1 : 0;
     const next = nextCheckAt(
       reading.outcome === 'rate_limited' ? 'transient' : reading.outcome,
@@ -193,4 +181,26 @@ function asReauth(o: Observation): Observation {
     source: 'reauth',
     summary: 'The owner authorized again; the token works.',
   };
+}
+
+/** The monitoring blind spot one live check may show: no successful check for too long (pure). */
+function blindSpotOf(
+  settings: MonitorSettings,
+  findings: CheckFindings,
+  reading: { outcome: CheckOutcomeKind },
+  connection: { last_ok_at: Date | null; created_at: Date },
+  now: number,
+) {
+  return blindSpotObservation(
+    {
+      outcome: reading.outcome,
+      diagnosis: findings.diagnosis,
+      appId: findings.appId,
+      connection: { id: findings.connectionId, label: findings.label },
+      lastOkAt: (connection.last_ok_at ?? connection.created_at).getTime(),
+      now,
+      sweepIntervalMs: settings.sweep.intervalMs,
+    },
+    settings.blindSpot,
+  );
 }

@@ -69,21 +69,11 @@ export function monitorService(deps: MonitorDeps) {
   });
   const dispatcher = () => dispatch ?? inPlace;
 
-  /**
-   * Asks for a probe of the connection now. When one is already queued or running, the request is
-   * recorded instead: a queued probe answers it when it starts; a running one, which may have read
-   * TikTok before this request, leaves the connection due when it ends.
-   */
-  const probeSoon = async (connectionId: string, reason: string) => {
-    if (!(await dispatcher().probe(connectionId, reason)))
-      await store().requestCheck(connectionId, new Date(deps.now()));
-  };
+  const probeSoon = (connectionId: string, reason: string) =>
+    requestProbe(dispatcher(), store(), deps.now(), connectionId, reason);
 
-  const videos = videoWatch({
-    ...deps,
-    videos: deps.data.stores.videos,
-    probeSoon: (id) => probeSoon(id, 'video_watch'),
-  });
+  const videoStore = deps.data.stores.videos;
+  const videos = videoWatch({ ...deps, videos: videoStore, probeSoon: (id) => probeSoon(id, 'video_watch') });
 
   const shared = (): Shared => ({
     ...deps,
@@ -114,16 +104,9 @@ export function monitorService(deps: MonitorDeps) {
     /** Campaign watch of one connection's advertisers. */
     watch: (connectionId: string) => watchAndCount(shared(), connectionId),
     /** Uploads watched until TikTok has transcoded them (`POST /api/v1/videos`). */
-    videos: {
-      watch: videos.watch,
-      list: videos.list,
-    },
+    videos: { watch: videos.watch, list: videos.list },
     /** Polls one connection's watched uploads that are due. */
-    async pollVideos(connectionId: string) {
-      const result = await videos.poll(connectionId);
-      stats.minimumCalls += result.calls;
-      return result;
-    },
+    pollVideos: (connectionId: string) => pollAndCount(videos, stats, connectionId),
     /** A daily schedule: `expiry`, `retention` or `digest`. */
     daily: (schedule: string) => runSchedule(shared(), schedule),
     /** Plans what is due on the monitor's clock (see `planTick`); safe to call from every worker at once. */
@@ -280,4 +263,29 @@ async function runSchedule(m: Shared, schedule: string): Promise<Record<string, 
   const ids = await m.notifications.digest();
   for (const id of ids) await m.dispatch.deliver(id);
   return { digests: ids.length };
+}
+
+/**
+ * Asks for a probe of the connection now. When one is already queued or running, the request is
+ * recorded instead: a queued probe answers it when it starts; a running one, which may have read
+ * TikTok before this request, leaves the connection due when it ends.
+ */
+async function requestProbe(
+  dispatch: Dispatcher,
+  store: MonitorStore,
+  now: number,
+  id: string,
+  reason: string,
+) {
+  if (!(await dispatch.probe(id, reason))) await store.requestCheck(id, new Date(now));
+}
+
+async function pollAndCount(
+  videos: ReturnType<typeof videoWatch>,
+  stats: MonitorStats,
+  connectionId: string,
+) {
+  const result = await videos.poll(connectionId);
+  stats.minimumCalls += result.calls;
+  return result;
 }
