@@ -54,8 +54,8 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
 
-/** Builds the demo report from the database, the inbox and the emulator's request log. */
-export async function buildDemoReport(input: {
+/** What `buildDemoReport` reads. */
+interface ReportInput {
   services: Services;
   emulator: Emulator;
   inbox: InboxEntry[];
@@ -66,29 +66,14 @@ export async function buildDemoReport(input: {
   baseline: { checks: number; watches: number; minimumCalls: number };
   /** Calls the demo's own workload (the creative pipeline) made. @default 0 */
   workloadCalls?: number;
-}): Promise<DemoReport> {
+}
+
+/** Builds the demo report from the database, the inbox and the emulator's request log. */
+export async function buildDemoReport(input: ReportInput): Promise<DemoReport> {
   const { services, emulator, inbox } = input;
   const scenario = (await emulator.control.scenario())!;
   const incidents = (await services.incidents.list()).reverse();
-  const stepTimes = scenario.steps
-    .filter((s) => s.ranAt && s.do !== 'clearFaults' && s.do !== 'authorize')
-    .map((s) => Date.parse(s.ranAt!));
-  const detection: DemoReport['detection_ms']['incidents'] = {};
-  for (const incident of incidents) {
-    const opened = Date.parse(incident.opened_at);
-    const cause = stepTimes.filter((t) => t <= opened).at(-1);
-    const first = inbox.filter((e) => e.incident_id === incident.id && e.event === 'opened').map((e) => e.at);
-    detection[incident.id] = {
-      opened_after_step_ms: cause === undefined ? null : opened - cause,
-      notified_after_open_ms: first.length ? Math.min(...first) - opened : null,
-    };
-  }
-  const opens = Object.values(detection).flatMap((d) =>
-    d.opened_after_step_ms === null ? [] : [d.opened_after_step_ms],
-  );
-  const notifies = Object.values(detection).flatMap((d) =>
-    d.notified_after_open_ms === null ? [] : [d.notified_after_open_ms],
-  );
+  const { detection, opens, notifies } = detectionTimes(scenario.steps, incidents, inbox);
   // As the outbox keys a notification: a reopened incident's second "resolved" is a new event, not a duplicate.
   const keys = inbox.map((e) => `${e.channel}|${e.incident_id}|${e.event}|${e.reopen_count}`);
   const stats = services.monitor.stats();
@@ -104,19 +89,7 @@ export async function buildDemoReport(input: {
       ran_at: s.ranAt ?? null,
       note: s.note ?? null,
     })),
-    incidents: incidents.map((i) => ({
-      id: i.id,
-      kind: i.kind,
-      subject: String((i.subject as { label?: string }).label ?? ''),
-      subject_type: String((i.subject as { type?: string }).type ?? ''),
-      severity: i.severity,
-      state: i.state,
-      opened_at: i.opened_at,
-      resolved_at: i.resolved_at,
-      summary: i.summary,
-      actions: i.actions.map((a) => a.text),
-      fix: i.fix,
-    })),
+    incidents: incidents.map(incidentRow),
     connections: (await services.connections.list()).map((c) => ({
       id: c.id,
       app_id: c.app_id,
@@ -144,5 +117,49 @@ export async function buildDemoReport(input: {
       notify_max: notifies.length ? Math.max(...notifies) : null,
     },
     one_notification_per_event_per_channel: new Set(keys).size === keys.length,
+  };
+}
+
+type Incidents = Awaited<ReturnType<Services['incidents']['list']>>;
+type Steps = NonNullable<Awaited<ReturnType<Emulator['control']['scenario']>>>['steps'];
+
+/** How long each incident took to open after the step that caused it, and to be notified after opening. */
+function detectionTimes(steps: Steps, incidents: Incidents, inbox: InboxEntry[]) {
+  const stepTimes = steps
+    .filter((s) => s.ranAt && s.do !== 'clearFaults' && s.do !== 'authorize')
+    .map((s) => Date.parse(s.ranAt!));
+  const detection: DemoReport['detection_ms']['incidents'] = {};
+  for (const incident of incidents) {
+    const opened = Date.parse(incident.opened_at);
+    const cause = stepTimes.filter((t) => t <= opened).at(-1);
+    const first = inbox.filter((e) => e.incident_id === incident.id && e.event === 'opened').map((e) => e.at);
+    detection[incident.id] = {
+      opened_after_step_ms: cause === undefined ? null : opened - cause,
+      notified_after_open_ms: first.length ? Math.min(...first) - opened : null,
+    };
+  }
+  const opens = Object.values(detection).flatMap((d) =>
+    d.opened_after_step_ms === null ? [] : [d.opened_after_step_ms],
+  );
+  const notifies = Object.values(detection).flatMap((d) =>
+    d.notified_after_open_ms === null ? [] : [d.notified_after_open_ms],
+  );
+  return { detection, opens, notifies };
+}
+
+/** An incident as the report lists it. */
+function incidentRow(i: Incidents[number]) {
+  return {
+    id: i.id,
+    kind: i.kind,
+    subject: String((i.subject as { label?: string }).label ?? ''),
+    subject_type: String((i.subject as { type?: string }).type ?? ''),
+    severity: i.severity,
+    state: i.state,
+    opened_at: i.opened_at,
+    resolved_at: i.resolved_at,
+    summary: i.summary,
+    actions: i.actions.map((a) => a.text),
+    fix: i.fix,
   };
 }

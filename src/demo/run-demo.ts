@@ -63,17 +63,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
   let services: Services | null = null;
   const closers: Array<() => Promise<unknown>> = [];
   try {
-    const config = loadConfig({
-      env: {
-        ADWARDEN_DATA_DIR: dataDir,
-        ADWARDEN_HOST: options.host ?? '127.0.0.1',
-        ADWARDEN_PORT: String(options.port ?? 0),
-        ADWARDEN_SWEEP_INTERVAL: DEMO_MONITOR.sweep,
-        ADWARDEN_CAMPAIGN_WATCH_INTERVAL: DEMO_MONITOR.watch,
-        // The demo's Slack and webhook receivers are a local inbox.
-        ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: 'true',
-      },
-    });
+    const config = demoConfig(dataDir, options);
     services = await createServices(config, {
       command: 'demo',
       logger: options.logger,
@@ -269,4 +259,19 @@ async function openAsOwner(link: string, logger: DemoOptions['logger']) {
   } catch (error) {
     logger.warn({ err: error }, 'the demo owner could not open a re-auth link');
   }
+}
+
+/** The service's configuration in the demo: its own data dir, the compressed day, the local inbox allowed. */
+function demoConfig(dataDir: string, options: DemoOptions) {
+  return loadConfig({
+    env: {
+      ADWARDEN_DATA_DIR: dataDir,
+      ADWARDEN_HOST: options.host ?? '127.0.0.1',
+      ADWARDEN_PORT: String(options.port ?? 0),
+      ADWARDEN_SWEEP_INTERVAL: DEMO_MONITOR.sweep,
+      ADWARDEN_CAMPAIGN_WATCH_INTERVAL: DEMO_MONITOR.watch,
+      // The demo's Slack and webhook receivers are a local inbox.
+      ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: 'true',
+    },
+  });
 }
