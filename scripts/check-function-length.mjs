@@ -56,7 +56,10 @@ for (const file of files(join(ROOT, 'src'))) {
     return lo; // 0-based line of `text`, which is the 1-based line of the file
   };
   const visit = (node, name) => {
-    if (Array.isArray(node)) return node.forEach((child) => visit(child, name));
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child, name);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     let here = name;
     if (node.type === 'VariableDeclarator' && node.id?.value) here = node.id.value;

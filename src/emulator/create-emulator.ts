@@ -7,7 +7,7 @@ import { type ScenarioRun, startScenario } from './scenario-runner.ts';
 import { seedDemo } from './seed.ts';
 import { loadSeedFile, type SeedFile, seedFromFile } from './seed-file.ts';
 import { buildEmulatorServer, type EmulatorRuntime } from './server.ts';
-import { createState, type Tier } from './state.ts';
+import { createState, type EmulatorState, type Tier } from './state.ts';
 
 /** Options of `createEmulator`. */
 export interface EmulatorOptions {
@@ -129,12 +129,7 @@ export interface Emulator {
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const clock = createEmulatorClock({ start: options.startTime, speed: options.speed });
   const state = createState();
-  const seed = options.seed ?? 'demo';
-  const seedOptions = { now: clock.now(), tier: options.tier ?? 'basic' };
-  if (seed === 'demo') seedDemo(state, seedOptions);
-  else if (typeof seed === 'object') seedFromFile(state, seed, seedOptions);
-  else if (seed !== 'empty') seedFromFile(state, await loadSeedFile(seed), seedOptions);
-  if (options.videoProcessingMs !== undefined) state.videoProcessing.delayMs = options.videoProcessingMs;
+  await seedWorld(state, options, clock.now());
   const initialScenario =
     options.scenario === undefined
       ? undefined
@@ -205,4 +200,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       await app.close();
     },
   };
+}
+
+/** Fills the world from the options' seed (demo, empty, a file, or a seed object). */
+async function seedWorld(state: EmulatorState, options: EmulatorOptions, now: number) {
+  const seed = options.seed ?? 'demo';
+  const seedOptions = { now, tier: options.tier ?? 'basic' };
+  if (seed === 'demo') seedDemo(state, seedOptions);
+  else if (typeof seed === 'object') seedFromFile(state, seed, seedOptions);
+  else if (seed !== 'empty') seedFromFile(state, await loadSeedFile(seed), seedOptions);
+  if (options.videoProcessingMs !== undefined) state.videoProcessing.delayMs = options.videoProcessingMs;
 }

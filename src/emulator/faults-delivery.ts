@@ -92,74 +92,92 @@ export function applyDeliveryFault(
       mark([ad], () => true, 'AD_STATUS_AUDIT_DENY', now);
       return { adId: ad.adId, secondaryStatus: ad.secondaryStatus };
     }
-    case 'exceedBudget': {
-      if (fault.level === 'balance') {
-        const advertiser = state.advertisers.get(fault.advertiserId ?? fault.id ?? '');
-        if (!advertiser) throw new RangeError('exceedBudget (balance) needs a known advertiserId');
-        advertiser.balance = 0;
-        for (const group of state.adGroups.values()) {
-          if (group.advertiserId === advertiser.advertiserId && group.operationStatus === 'ENABLE')
-            Object.assign(group, { secondaryStatus: 'ADGROUP_STATUS_BALANCE_EXCEED', modifyTime: now });
-        }
-        const ads = mark(
-          state.ads.values(),
-          (ad) => ad.advertiserId === advertiser.advertiserId,
-          'AD_STATUS_BALANCE_EXCEED',
-          now,
-        );
-        return { advertiserId: advertiser.advertiserId, ads };
-      }
-      const source: Map<string, EmulatedCampaign | EmulatedAdGroup> =
-        fault.level === 'campaign' ? state.campaigns : state.adGroups;
-      const target = fault.id ? source.get(fault.id) : delivering(source.values(), fault.advertiserId);
-      if (!target)
-        throw new RangeError(`exceedBudget found no ${fault.level}${fault.id ? ` ${fault.id}` : ''}`);
-      target.secondaryStatus =
-        fault.level === 'campaign' ? 'CAMPAIGN_STATUS_BUDGET_EXCEED' : 'ADGROUP_STATUS_BUDGET_EXCEED';
-      target.modifyTime = now;
-      const id = 'adgroupId' in target ? target.adgroupId : target.campaignId;
-      const ads =
-        fault.level === 'campaign'
-          ? mark(state.ads.values(), (ad) => ad.campaignId === id, 'AD_STATUS_CAMPAIGN_EXCEED', now)
-          : mark(state.ads.values(), (ad) => ad.adgroupId === id, 'AD_STATUS_BUDGET_EXCEED', now);
-      return { id, secondaryStatus: target.secondaryStatus, ads };
-    }
+    case 'exceedBudget':
+      return exceedBudget(state, fault, now);
     case 'videoProcessing':
       if (fault.delayMs !== undefined) state.videoProcessing.delayMs = fault.delayMs;
       if (fault.fail !== undefined) state.videoProcessing.fail = fault.fail;
       return { ...state.videoProcessing };
-    case 'failVideo': {
-      const video = state.videos.get(fault.videoId);
-      if (!video) throw new RangeError(`unknown video ${fault.videoId}`);
-      video.failed = true;
-      const users = [...state.ads.values()].filter((ad) => ad.videoId === video.videoId);
-      const groups = new Set(users.map((ad) => ad.adgroupId));
-      const ads = mark(users, () => true, 'AD_STATUS_TRANSCODING_FAIL', now);
-      for (const id of groups) {
-        const group = state.adGroups.get(id);
-        if (group)
-          Object.assign(group, { secondaryStatus: 'ADGROUP_STATUS_TRANSCODING_FAIL', modifyTime: now });
-      }
-      return { videoId: video.videoId, ads };
+    case 'failVideo':
+      return failVideo(state, fault, now);
+    case 'restoreDelivery':
+      return restoreDelivery(state, fault, now);
+  }
+}
+
+/** A campaign's or ad group's budget, or the account's balance, spent: its ads stop. */
+function exceedBudget(
+  state: EmulatorState,
+  fault: Extract<DeliveryFault, { type: 'exceedBudget' }>,
+  now: number,
+) {
+  if (fault.level === 'balance') {
+    const advertiser = state.advertisers.get(fault.advertiserId ?? fault.id ?? '');
+    if (!advertiser) throw new RangeError('exceedBudget (balance) needs a known advertiserId');
+    advertiser.balance = 0;
+    for (const group of state.adGroups.values()) {
+      if (group.advertiserId === advertiser.advertiserId && group.operationStatus === 'ENABLE')
+        Object.assign(group, { secondaryStatus: 'ADGROUP_STATUS_BALANCE_EXCEED', modifyTime: now });
     }
-    case 'restoreDelivery': {
-      let restored = 0;
-      const levels = [
-        [state.campaigns, SECONDARY_STATUS.campaign],
-        [state.adGroups, SECONDARY_STATUS.adgroup],
-        [state.ads, SECONDARY_STATUS.ad],
-      ] as const;
-      for (const [items, healthy] of levels) {
-        for (const item of items.values()) {
-          if (fault.advertiserId && item.advertiserId !== fault.advertiserId) continue;
-          const next = healthy[item.operationStatus];
-          if (item.secondaryStatus !== next && item.secondaryStatus !== 'AD_STATUS_AUDIT') {
-            Object.assign(item, { secondaryStatus: next, modifyTime: now });
-            restored += 1;
-          }
-        }
+    const ads = mark(
+      state.ads.values(),
+      (ad) => ad.advertiserId === advertiser.advertiserId,
+      'AD_STATUS_BALANCE_EXCEED',
+      now,
+    );
+    return { advertiserId: advertiser.advertiserId, ads };
+  }
+  const source: Map<string, EmulatedCampaign | EmulatedAdGroup> =
+    fault.level === 'campaign' ? state.campaigns : state.adGroups;
+  const target = fault.id ? source.get(fault.id) : delivering(source.values(), fault.advertiserId);
+  if (!target) throw new RangeError(`exceedBudget found no ${fault.level}${fault.id ? ` ${fault.id}` : ''}`);
+  target.secondaryStatus =
+    fault.level === 'campaign' ? 'CAMPAIGN_STATUS_BUDGET_EXCEED' : 'ADGROUP_STATUS_BUDGET_EXCEED';
+  target.modifyTime = now;
+  const id = 'adgroupId' in target ? target.adgroupId : target.campaignId;
+  const ads =
+    fault.level === 'campaign'
+      ? mark(state.ads.values(), (ad) => ad.campaignId === id, 'AD_STATUS_CAMPAIGN_EXCEED', now)
+      : mark(state.ads.values(), (ad) => ad.adgroupId === id, 'AD_STATUS_BUDGET_EXCEED', now);
+  return { id, secondaryStatus: target.secondaryStatus, ads };
+}
+
+/** A video TikTok could not transcode: the ads using it, and their ad groups, cannot deliver. */
+function failVideo(state: EmulatorState, fault: Extract<DeliveryFault, { type: 'failVideo' }>, now: number) {
+  const video = state.videos.get(fault.videoId);
+  if (!video) throw new RangeError(`unknown video ${fault.videoId}`);
+  video.failed = true;
+  const users = [...state.ads.values()].filter((ad) => ad.videoId === video.videoId);
+  const groups = new Set(users.map((ad) => ad.adgroupId));
+  const ads = mark(users, () => true, 'AD_STATUS_TRANSCODING_FAIL', now);
+  for (const id of groups) {
+    const group = state.adGroups.get(id);
+    if (group) Object.assign(group, { secondaryStatus: 'ADGROUP_STATUS_TRANSCODING_FAIL', modifyTime: now });
+  }
+  return { videoId: video.videoId, ads };
+}
+
+/** Everything (of one advertiser) back to the status its operation status gives it. */
+function restoreDelivery(
+  state: EmulatorState,
+  fault: Extract<DeliveryFault, { type: 'restoreDelivery' }>,
+  now: number,
+) {
+  let restored = 0;
+  const levels = [
+    [state.campaigns, SECONDARY_STATUS.campaign],
+    [state.adGroups, SECONDARY_STATUS.adgroup],
+    [state.ads, SECONDARY_STATUS.ad],
+  ] as const;
+  for (const [items, healthy] of levels) {
+    for (const item of items.values()) {
+      if (fault.advertiserId && item.advertiserId !== fault.advertiserId) continue;
+      const next = healthy[item.operationStatus];
+      if (item.secondaryStatus !== next && item.secondaryStatus !== 'AD_STATUS_AUDIT') {
+        Object.assign(item, { secondaryStatus: next, modifyTime: now });
+        restored += 1;
       }
-      return { restored };
     }
   }
+  return { restored };
 }

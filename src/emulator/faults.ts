@@ -140,36 +140,15 @@ export function applyStateFault(
     case 'failVideo':
     case 'restoreDelivery':
       return applyDeliveryFault(state, fault, now);
-    case 'revokeToken': {
-      if (!fault.token && !fault.appId && !fault.advertiserId)
-        throw new RangeError('revokeToken needs token, appId or advertiserId');
-      const hit = [...state.tokens.values()].filter(
-        (t) =>
-          t.status === 'active' &&
-          (!fault.token || t.accessToken === fault.token) &&
-          (!fault.appId || t.appId === fault.appId) &&
-          (!fault.advertiserId || t.advertiserIds.includes(fault.advertiserId)),
-      );
-      if (hit.length === 0) throw new RangeError('revokeToken matched no active token');
-      for (const token of hit) Object.assign(token, { status: 'revoked', revokedBy: fault.by });
-      return { revoked: hit.length };
-    }
+    case 'revokeToken':
+      return revokeTokens(state, fault);
     case 'expireToken': {
       const token = mustFind(state.tokens, fault.token, 'token');
       token.status = 'expired';
       return { expired: 1 };
     }
-    case 'removeAdvertiser': {
-      const tokens = [...state.tokens.values()].filter(
-        (t) =>
-          t.advertiserIds.includes(fault.advertiserId) && (!fault.token || t.accessToken === fault.token),
-      );
-      if (tokens.length === 0)
-        throw new RangeError(`no authorization covers advertiser ${fault.advertiserId}`);
-      for (const token of tokens)
-        token.advertiserIds = token.advertiserIds.filter((id) => id !== fault.advertiserId);
-      return { removedFrom: tokens.length };
-    }
+    case 'removeAdvertiser':
+      return removeAdvertiser(state, fault);
     case 'deleteAdvertiser':
       mustFind(state.advertisers, fault.advertiserId, 'advertiser').deleted = true;
       return { deleted: 1 };
@@ -189,17 +168,8 @@ export function applyStateFault(
     case 'appTokenMismatch':
       mustFind(state.tokens, fault.token, 'token').appMismatch = true;
       return { token: 'marked' };
-    case 'setEnvironment': {
-      const app = mustFind(state.apps, fault.appId, 'app');
-      app.environment = fault.environment;
-      let moved = 0;
-      for (const token of state.tokens.values()) {
-        if (token.appId !== app.appId) continue;
-        token.environment = fault.environment;
-        moved += 1;
-      }
-      return { appId: app.appId, environment: app.environment, tokens: moved };
-    }
+    case 'setEnvironment':
+      return moveApp(state, fault);
     case 'setTier':
       mustFind(state.apps, fault.appId, 'app').tier = fault.tier;
       return { appId: fault.appId, tier: fault.tier };
@@ -222,4 +192,44 @@ export function clearFaults(active: ActiveFault[], state: EmulatorState): number
   state.withdrawnPermissions.clear();
   for (const token of state.tokens.values()) token.appMismatch = false;
   return cleared;
+}
+
+/** Revokes the tokens matching the fault (one, an app's, or every one covering an advertiser). */
+function revokeTokens(state: EmulatorState, fault: Extract<Fault, { type: 'revokeToken' }>) {
+  if (!fault.token && !fault.appId && !fault.advertiserId)
+    throw new RangeError('revokeToken needs token, appId or advertiserId');
+  const hit = [...state.tokens.values()].filter(
+    (t) =>
+      t.status === 'active' &&
+      (!fault.token || t.accessToken === fault.token) &&
+      (!fault.appId || t.appId === fault.appId) &&
+      (!fault.advertiserId || t.advertiserIds.includes(fault.advertiserId)),
+  );
+  if (hit.length === 0) throw new RangeError('revokeToken matched no active token');
+  for (const token of hit) Object.assign(token, { status: 'revoked', revokedBy: fault.by });
+  return { revoked: hit.length };
+}
+
+/** Drops an advertiser from the authorizations covering it (or one of them). */
+function removeAdvertiser(state: EmulatorState, fault: Extract<Fault, { type: 'removeAdvertiser' }>) {
+  const tokens = [...state.tokens.values()].filter(
+    (t) => t.advertiserIds.includes(fault.advertiserId) && (!fault.token || t.accessToken === fault.token),
+  );
+  if (tokens.length === 0) throw new RangeError(`no authorization covers advertiser ${fault.advertiserId}`);
+  for (const token of tokens)
+    token.advertiserIds = token.advertiserIds.filter((id) => id !== fault.advertiserId);
+  return { removedFrom: tokens.length };
+}
+
+/** Moves an app, and its tokens, to the other environment. */
+function moveApp(state: EmulatorState, fault: Extract<Fault, { type: 'setEnvironment' }>) {
+  const app = mustFind(state.apps, fault.appId, 'app');
+  app.environment = fault.environment;
+  let moved = 0;
+  for (const token of state.tokens.values()) {
+    if (token.appId !== app.appId) continue;
+    token.environment = fault.environment;
+    moved += 1;
+  }
+  return { appId: app.appId, environment: app.environment, tokens: moved };
 }

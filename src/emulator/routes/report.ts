@@ -79,42 +79,9 @@ export const REPORT_ROUTES: ApiRoute[] = [
     auth: 'token',
     handle(context) {
       const { query, state, now } = context;
-      const reportType = requiredString(query, 'report_type');
-      if (reportType !== 'BASIC')
-        throw new ApiFailure(
-          40002,
-          `report_type: The emulator serves BASIC reports only, not ${reportType}.`,
-        );
-      const advertiserId = requiredString(query, 'advertiser_id');
-      authorizedAdvertiser(context, advertiserId, 'GET', '/report/integrated/get/');
-      const level = (typeof query.data_level === 'string' ? query.data_level : 'AUCTION_ADVERTISER') as Level;
-      if (!(level in LEVELS))
-        throw new ApiFailure(40002, `data_level: Must be one of ${Object.keys(LEVELS).join(', ')}.`);
-      const dimensions = jsonArrayParam(query, 'dimensions', { required: true })!;
-      const unknown = dimensions.filter((d) => !ID_DIMENSIONS.includes(d) && !TIME_DIMENSIONS.includes(d));
-      if (unknown.length > 0) throw new ApiFailure(40002, `dimensions: Unsupported dimension ${unknown[0]}.`);
-      const idDimension = LEVELS[level];
-      if (!dimensions.includes(idDimension))
-        throw new ApiFailure(40002, `dimensions: ${level} reports need the ${idDimension} dimension.`);
-      const metrics = jsonArrayParam(query, 'metrics') ?? ['spend', 'impressions'];
-      const badMetric = metrics.find((m) => !(m in METRICS));
-      if (badMetric) throw new ApiFailure(40002, `metrics: Unsupported metric ${badMetric}.`);
-      const daily = dimensions.includes('stat_time_day');
-      const lifetime = query.query_lifetime === 'true' || query.query_lifetime === true;
-      let start = 0;
-      let end = 0;
-      if (!lifetime) {
-        start = parseDate(query.start_date, 'start_date');
-        end = parseDate(query.end_date, 'end_date');
-        if (end < start) throw new ApiFailure(40002, 'end_date: Must not be earlier than start_date.');
-        if (daily && (end - start) / DAY_MS + 1 > 30)
-          throw new ApiFailure(
-            40002,
-            'The time range between start_date and end_date cannot exceed 30 days when stat_time_day is a dimension.',
-          );
-      } else if (daily) {
-        throw new ApiFailure(40002, 'query_lifetime cannot be used with the stat_time_day dimension.');
-      }
+      const request = reportQuery(context);
+      const { advertiserId, dimensions, metrics, daily, lifetime } = request;
+      let { start, end } = request;
       const today = Math.floor(now / DAY_MS) * DAY_MS;
       const ads = [...state.ads.values()].filter((ad) => ad.advertiserId === advertiserId);
       if (lifetime) {
@@ -130,28 +97,7 @@ export const REPORT_ROUTES: ApiRoute[] = [
           'Your query is too large, please reduce the query size (e.g. fewer metrics or time range) and retry after a while.',
         );
 
-      const groups = new Map<string, { dims: Record<string, string>; counts: Counts }>();
-      const total = zero();
-      for (const ad of ads) {
-        const ids: Record<string, string> = {
-          advertiser_id: advertiserId,
-          campaign_id: ad.campaignId,
-          adgroup_id: ad.adgroupId,
-          ad_id: ad.adId,
-        };
-        for (const day of daily ? days : [start]) {
-          const dims: Record<string, string> = {};
-          for (const d of dimensions)
-            dims[d] =
-              d === 'stat_time_day' ? `${new Date(day).toISOString().slice(0, 10)} 00:00:00` : ids[d]!;
-          const key = JSON.stringify(dims);
-          const counts = daily ? adDay(ad, day, today) : sumDays(ad, days, today);
-          const group = groups.get(key) ?? { dims, counts: zero() };
-          add(group.counts, counts);
-          add(total, counts);
-          groups.set(key, group);
-        }
-      }
+      const { groups, total } = aggregate(ads, { advertiserId, dimensions, daily, days, start, today });
       const rendered = [...groups.values()].map(({ dims, counts }) => ({
         dimensions: dims,
         metrics: Object.fromEntries(metrics.map((m) => [m, METRICS[m]!(counts)])),
@@ -175,4 +121,80 @@ function sumDays(ad: EmulatedAd, days: number[], today: number): Counts {
   const sum = zero();
   for (const day of days) add(sum, adDay(ad, day, today));
   return sum;
+}
+
+/** A report request, checked as TikTok checks it (40002 naming the parameter). */
+function reportQuery(context: Parameters<ApiRoute['handle']>[0]) {
+  const { query } = context;
+  const reportType = requiredString(query, 'report_type');
+  if (reportType !== 'BASIC')
+    throw new ApiFailure(40002, `report_type: The emulator serves BASIC reports only, not ${reportType}.`);
+  const advertiserId = requiredString(query, 'advertiser_id');
+  authorizedAdvertiser(context, advertiserId, 'GET', '/report/integrated/get/');
+  const level = (typeof query.data_level === 'string' ? query.data_level : 'AUCTION_ADVERTISER') as Level;
+  if (!(level in LEVELS))
+    throw new ApiFailure(40002, `data_level: Must be one of ${Object.keys(LEVELS).join(', ')}.`);
+  const dimensions = jsonArrayParam(query, 'dimensions', { required: true })!;
+  const unknown = dimensions.filter((d) => !ID_DIMENSIONS.includes(d) && !TIME_DIMENSIONS.includes(d));
+  if (unknown.length > 0) throw new ApiFailure(40002, `dimensions: Unsupported dimension ${unknown[0]}.`);
+  const idDimension = LEVELS[level];
+  if (!dimensions.includes(idDimension))
+    throw new ApiFailure(40002, `dimensions: ${level} reports need the ${idDimension} dimension.`);
+  const metrics = jsonArrayParam(query, 'metrics') ?? ['spend', 'impressions'];
+  const badMetric = metrics.find((m) => !(m in METRICS));
+  if (badMetric) throw new ApiFailure(40002, `metrics: Unsupported metric ${badMetric}.`);
+  const daily = dimensions.includes('stat_time_day');
+  const lifetime = query.query_lifetime === 'true' || query.query_lifetime === true;
+  let start = 0;
+  let end = 0;
+  if (!lifetime) {
+    start = parseDate(query.start_date, 'start_date');
+    end = parseDate(query.end_date, 'end_date');
+    if (end < start) throw new ApiFailure(40002, 'end_date: Must not be earlier than start_date.');
+    if (daily && (end - start) / DAY_MS + 1 > 30)
+      throw new ApiFailure(
+        40002,
+        'The time range between start_date and end_date cannot exceed 30 days when stat_time_day is a dimension.',
+      );
+  } else if (daily) {
+    throw new ApiFailure(40002, 'query_lifetime cannot be used with the stat_time_day dimension.');
+  }
+  return { advertiserId, dimensions, metrics, daily, lifetime, start, end };
+}
+
+/** Rows per dimension values (per day when `stat_time_day` is one), and the total. */
+function aggregate(
+  ads: EmulatedAd[],
+  at: {
+    advertiserId: string;
+    dimensions: string[];
+    daily: boolean;
+    days: number[];
+    start: number;
+    today: number;
+  },
+) {
+  const { advertiserId, dimensions, daily, days, start, today } = at;
+  const groups = new Map<string, { dims: Record<string, string>; counts: Counts }>();
+  const total = zero();
+  for (const ad of ads) {
+    const ids: Record<string, string> = {
+      advertiser_id: advertiserId,
+      campaign_id: ad.campaignId,
+      adgroup_id: ad.adgroupId,
+      ad_id: ad.adId,
+    };
+    for (const day of daily ? days : [start]) {
+      const dims: Record<string, string> = {};
+      for (const d of dimensions)
+        dims[d] = d === 'stat_time_day' ? `${new Date(day).toISOString().slice(0, 10)} 00:00:00` : ids[d]!;
+      const key = JSON.stringify(dims);
+      const counts = daily ? adDay(ad, day, today) : sumDays(ad, days, today);
+      const group = groups.get(key) ?? { dims, counts: zero() };
+      add(group.counts, counts);
+      add(total, counts);
+      groups.set(key, group);
+    }
+  }
+  return { groups, total };
 }
