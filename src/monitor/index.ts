@@ -20,6 +20,7 @@ export {
   type ExpiryPolicy,
   expiryFindings,
 } from './expiry-findings.ts';
+export { type InBandReading, type InBandReport, readInBand } from './in-band-reading.ts';
 export { outageObservation } from './outage-observation.ts';
 export {
   advertiserSubject,

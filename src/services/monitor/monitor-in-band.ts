@@ -1,19 +1,10 @@
-import { classify, isAuthFailure, isPermissionFailure } from '../../catalog/index.ts';
 import type { Subject } from '../../incidents/index.ts';
-import { advertiserSubject, permissionRefused, refusalOf } from '../../monitor/index.ts';
+import { advertiserSubject, type InBandReport, permissionRefused, readInBand } from '../../monitor/index.ts';
+
+export type { InBandReport };
+
 import type { ConnectionsService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
-
-/** A library user's failed call, as `POST /api/v1/observations` takes it. */
-export interface InBandReport {
-  connection_id: string;
-  code?: number | string | null;
-  message?: string | null;
-  endpoint?: string | null;
-  method?: string | null;
-  advertiser_id?: string | null;
-  request_id?: string | null;
-}
 
 /**
  * Acts on an in-band report: a permission failure opens its incident at once; an auth failure is
@@ -33,32 +24,16 @@ export async function observeInBand(
   report: InBandReport,
 ) {
   const connection = await deps.connections.require(report.connection_id);
-  const code =
-    typeof report.code === 'string' && /^\d+$/.test(report.code) ? Number(report.code) : report.code;
-  const diagnosis = classify(
-    {
-      code: code ?? undefined,
-      message: report.message ?? undefined,
-      request_id: report.request_id ?? undefined,
-    },
-    {
-      now: deps.now(),
-      endpoint: report.endpoint ?? undefined,
-      advertiserId: report.advertiser_id ?? undefined,
-    },
-  );
+  const reading = readInBand(report, deps.now());
+  const { diagnosis } = reading;
   const kind = diagnosis.kind;
-  if (isAuthFailure(kind)) {
+  if (reading.action === 'verify') {
     await deps.verify(connection.id);
     return { kind, code: diagnosis.code, title: diagnosis.title, action: 'verifying' as const };
   }
-  if (isPermissionFailure(kind)) {
-    const refusal = refusalOf(diagnosis, {
-      method: report.method ?? 'GET',
-      endpoint: report.endpoint ?? 'an endpoint',
-    });
+  if (reading.action === 'permission') {
+    const { refusal, advertiserId } = reading;
     const where = { connectionId: connection.id, appId: connection.app_id };
-    const advertiserId = diagnosis.advertiserId ?? report.advertiser_id ?? null;
     // A refusal is about one advertiser when the call named one: the same incident the sweep and
     // campaign watch open for it.
     const subject: Subject = advertiserId
