@@ -180,8 +180,140 @@ describe('classify', () => {
     ['pixel_ids: Field must be set to array', 40002],
     ['video transcoding in process', 40901],
     ['request_id:2024abc message:Too many requests code:40100', 40100],
+    // TikTok's wordings as recorded in real responses (fact sheet §10).
+    ['App 7659707118749564929 reaches the QPS limit 1, current QPS is 2.', 40100],
+    ['App reaches the QPS limit 20', 40100],
+    [
+      "Permission error: The access token lacks the required scope for endpoint '/campaign/get/(method=GET)'.",
+      40001,
+    ],
+    ['advertiser does not grant you /dmp/custom_audience/file/upload/:POST permission', 40001],
+    ["The advertiser 7312000000000000001 doesn't exist or has been deleted.", 40001],
+    ['Client IP address is in banned Country list.', 41000],
+    ['max time span is 30 days when use stat_time_day', 40002],
+    ['Duplicated material name.', 40911],
+    ['Invalid access token', 40105],
+    ['Too many requests', 40100],
   ])('recognises a bare message: %s', (message, code) => {
     expect(classify(message).code).toBe(code);
+  });
+
+  describe("TikTok's recorded wordings (fact sheet §10)", () => {
+    it.each([
+      // [message, window, limit, current rate, app id]
+      [
+        'App 7659707118749564929 reaches the QPS limit 1, current QPS is 2.',
+        'second',
+        1,
+        2,
+        '7659707118749564929',
+      ],
+      ['App reaches the QPS limit 20', 'second', 20, undefined, undefined],
+      [
+        'App 7100000000000000001 reaches the QPM limit 600, current QPM is 601.',
+        'minute',
+        600,
+        601,
+        '7100000000000000001',
+      ],
+      [
+        'App 7100000000000000001 reaches the QPD limit 864000, current QPD is 864001.',
+        'day',
+        864000,
+        864001,
+        '7100000000000000001',
+      ],
+    ] as const)('reads "%s" as a %s limit of %i', (message, window, limit, currentRate, appId) => {
+      const d = classify({ code: 40100, message }, { now: NOW });
+      expect(d.kind).toBe('rate_limited');
+      expect(d.details.window).toBe(window);
+      expect(d.details.limit).toBe(limit);
+      expect(d.details.currentRate).toBe(currentRate);
+      expect(d.details.appId).toBe(appId);
+    });
+
+    it.each([
+      // [code, message, kind, action, actor, reason]
+      [
+        40001,
+        "Permission error: The access token lacks the required scope for endpoint '/campaign/get/(method=GET)'. Please first check if the request method is correct then ask the user to generate a new access token and reauthorize your API App with the necessary API scopes.",
+        'permission_denied',
+        'request_permission',
+        'developer',
+        'app_scope_missing',
+      ],
+      [
+        40001,
+        'advertiser does not grant you /dmp/custom_audience/file/upload/:POST permission',
+        'permission_denied',
+        'request_permission',
+        'advertiser_owner',
+        'scope_not_granted',
+      ],
+      [
+        40001,
+        "The advertiser 7312000000000000001 doesn't exist or has been deleted.",
+        'advertiser_unavailable',
+        'verify_advertiser',
+        undefined,
+        'advertiser_deleted',
+      ],
+      [
+        -1,
+        'Client IP address is in banned Country list.',
+        'blocked',
+        'stop_and_alert',
+        'operator',
+        'region_blocked',
+      ],
+      [
+        41000,
+        'Client IP address is in banned Country list.',
+        'blocked',
+        'stop_and_alert',
+        'operator',
+        'region_blocked',
+      ],
+      [
+        40002,
+        'max time span is 30 days when use stat_time_day',
+        'invalid_request',
+        'split_request',
+        undefined,
+        'time_span_too_long',
+      ],
+      [40911, 'Duplicated material name.', undefined, undefined, undefined, 'duplicate_material'],
+    ] as const)('%i "%s" → %s', (code, message, kind, action, actor, reason) => {
+      const d = classify({ code, message });
+      expect(d.code).toBe(code);
+      if (kind) expect(d.kind).toBe(kind);
+      if (action) expect(d.action).toBe(action);
+      if (actor) expect(d.actor).toBe(actor);
+      expect(d.details.reason).toBe(reason);
+      expect(d.retryable).toBe(kind === 'blocked' || kind === 'permission_denied' ? false : d.retryable);
+    });
+
+    it('tells the app’s missing scope apart: the developer acts first, a re-auth link alone cannot fix it', () => {
+      const d = classify({
+        code: 40001,
+        message:
+          "Permission error: The access token lacks the required scope for endpoint '/campaign/get/(method=GET)'.",
+      });
+      expect(d.details).toMatchObject({
+        endpoint: '/campaign/get/',
+        method: 'GET',
+        permissionGroup: 'Ads Management',
+      });
+      expect(d.title).toBe('App lacks the scope for GET /campaign/get/');
+      expect(d.fix[0]).toMatch(/developer portal/);
+      expect(d.meaning).toMatch(/re-auth link alone cannot/i);
+    });
+
+    it('gives the folklore correction for the phrases people paste', () => {
+      expect(classify('Invalid access token').folkloreNote).toMatch(/40100 is a rate limit/);
+      expect(classify('Too many requests').folkloreNote).toMatch(/HTTP 200 with code 40100/);
+      expect(classify('Access token is incorrect or has been revoked.').folkloreNote).toBeUndefined();
+    });
   });
 
   it('accepts a JSON response given as text', () => {

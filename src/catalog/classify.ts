@@ -24,6 +24,21 @@ export interface ClassifyContext {
   advertiserId?: string;
 }
 
+/**
+ * Phrases that circulate outside TikTok's docs, and what TikTok's own table says. People paste them
+ * into `adwarden explain` after a decoder page gave them; the answer says where the phrase goes wrong.
+ */
+const FOLKLORE: ReadonlyArray<readonly [RegExp, string]> = [
+  [
+    /^invalid access token\.?$/i,
+    'Some error-decoder pages give "Invalid access token" as the meaning of 40100. TikTok’s own table says 40100 is a rate limit (the app sent too many requests); a token TikTok refuses comes back as 40105 (invalid or revoked), 40102 (expired) or 40104 (missing). Below: 40105, TikTok’s invalid-token code.',
+  ],
+  [
+    /^too many requests\.?$/i,
+    'TikTok’s Marketing API does not answer rate limits with HTTP 429 "Too Many Requests" and X-RateLimit headers: it sends HTTP 200 with code 40100 (the app’s limit; "App … reaches the QPS limit …") or 40133 (one advertiser on one path). Below: 40100.',
+  ],
+];
+
 const RETURN_CODES_DOC = 'https://business-api.tiktok.com/portal/docs?id=1737172488964097';
 const RATE_LIMITS_DOC = 'https://business-api.tiktok.com/portal/docs/rate-limits/v1.3';
 const MAX_MESSAGE = 500;
@@ -90,7 +105,11 @@ function fromText(text: string, context: ClassifyContext): Diagnosis {
     return fromEnvelope({ code: Number(sdk[1]), message, request_id: requestId }, context);
   }
   const code = codeFromMessage(trimmed);
-  if (code !== undefined) return withBasis(fromEnvelope({ code, message: trimmed }, context), 'message');
+  if (code !== undefined) {
+    const diagnosis = withBasis(fromEnvelope({ code, message: trimmed }, context), 'message');
+    const note = FOLKLORE.find(([phrase]) => phrase.test(trimmed))?.[1];
+    return note ? { ...diagnosis, folkloreNote: note } : diagnosis;
+  }
   const mentioned = /\b(\d{5}|2200006)\b/.exec(trimmed);
   if (mentioned && lookupCode(Number(mentioned[1]))?.match === 'exact') {
     return fromEnvelope({ code: Number(mentioned[1]), message: trimmed }, context);
@@ -153,10 +172,11 @@ function fromEnvelope(envelope: unknown, context: ClassifyContext): Diagnosis {
       requestId,
     };
   }
-  const found = lookupCode(code);
+  const details = message ? readMessage(message) : {};
+  // A region block also comes as code -1 ("Client IP address is in banned Country list.").
+  const found = lookupCode(code) ?? (details.reason === 'region_blocked' ? lookupCode(41000) : undefined);
   if (!found)
     return { ...unrecognized(context), code, message, requestId, title: `Unknown return code ${code}` };
-  const details = message ? readMessage(message) : {};
   const basis: DiagnosisBasis = found.match === 'exact' ? 'code' : found.match;
   const diagnosis = fromEntry(found.entry, code, basis, details, context);
   diagnosis.message = message;
@@ -255,7 +275,7 @@ function withBasis(diagnosis: Diagnosis, basis: DiagnosisBasis): Diagnosis {
 
 function readCode(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && /^\d{1,9}$/.test(value.trim())) return Number(value.trim());
+  if (typeof value === 'string' && /^-?\d{1,9}$/.test(value.trim())) return Number(value.trim());
   return undefined;
 }
 

@@ -16,7 +16,17 @@ export interface DiagnosisDetails {
   /** The limit for that window, as the message states it. */
   limit?: number;
   /** A finer reading of an overloaded code. */
-  reason?: 'scope_not_granted' | 'advertiser_deleted' | 'app_token_mismatch' | 'stale_auth_code';
+  reason?:
+    | 'scope_not_granted'
+    | 'app_scope_missing'
+    | 'advertiser_deleted'
+    | 'app_token_mismatch'
+    | 'stale_auth_code'
+    | 'region_blocked'
+    | 'time_span_too_long'
+    | 'duplicate_material';
+  /** The longest date window the message allows (40002 "max time span is 30 days"). */
+  maxDays?: number;
   /** The likely TikTok permission group for `endpoint`. */
   permissionGroup?: string;
   httpStatus?: number;
@@ -62,6 +72,11 @@ export interface Diagnosis {
   details: DiagnosisDetails;
   /** TikTok's `message`, as sent (trimmed to 500 characters). */
   message?: string;
+  /**
+   * When the input was a phrase that circulates outside TikTok's docs (a decoder page's "Invalid access
+   * token" for 40100): what TikTok's own table says instead.
+   */
+  folkloreNote?: string;
   requestId?: string;
   endpoint?: string;
   advertiserId?: string;

@@ -13,6 +13,15 @@ export function refineDiagnosis(diagnosis: Diagnosis, context: ClassifyContext):
 
 function refinement(diagnosis: Diagnosis): Partial<Diagnosis> {
   const { details, code } = diagnosis;
+  if (details.reason === 'region_blocked') return REGION_BLOCKED;
+  if (code === 40001 && details.reason === 'app_scope_missing' && details.endpoint)
+    return appScope(diagnosis);
+  if (code === 40002 && details.reason === 'time_span_too_long') return timeSpan(diagnosis);
+  return messageRefinement(diagnosis);
+}
+
+function messageRefinement(diagnosis: Diagnosis): Partial<Diagnosis> {
+  const { details, code } = diagnosis;
   const advertiser = diagnosis.advertiserId ? ` ${diagnosis.advertiserId}` : '';
   if (code === 40001 && details.reason === 'scope_not_granted' && details.endpoint) {
     const call = `${details.method ?? 'this method on'} ${details.endpoint}`;
@@ -78,4 +87,54 @@ function refinement(diagnosis: Diagnosis): Partial<Diagnosis> {
     };
   }
   return {};
+}
+
+/** "Client IP address is in banned Country list." (code 41000, and -1 on some endpoints). */
+const REGION_BLOCKED: Partial<Diagnosis> = {
+  kind: 'blocked',
+  action: 'stop_and_alert',
+  retryable: false,
+  retry: { mode: 'never' },
+  actor: 'operator',
+  title: 'Client IP in a blocked region',
+  meaning:
+    'TikTok refuses calls from the IP address adwarden calls from: it is in a country or region TikTok blocks ("Client IP address is in banned Country list."). The token and the app are not at fault.',
+  causes: ['The server, its proxy or its NAT gateway leaves the network in a blocked region.'],
+  fix: [
+    'Route adwarden’s outbound traffic to TikTok through a network in an allowed region (another host, a proxy or an egress gateway).',
+    'Nothing to re-authorize: the same calls work once they leave from an allowed region; retrying from the same address cannot help.',
+  ],
+};
+
+/** 40001 "The access token lacks the required scope for endpoint …": the app, not the advertiser. */
+function appScope(diagnosis: Diagnosis): Partial<Diagnosis> {
+  const { details } = diagnosis;
+  const call = `${details.method ?? 'this method on'} ${details.endpoint}`;
+  const group = details.permissionGroup ? ` (permission group: ${details.permissionGroup})` : '';
+  return {
+    actor: 'developer',
+    title: `App lacks the scope for ${call}`,
+    meaning: `The app itself is not approved for ${call}${group}: its scopes in TikTok's developer portal do not include it, so no token the app gets can carry it. A re-auth link alone cannot fix this.`,
+    causes: [
+      'The scope was never enabled for the app, or was removed in the developer portal.',
+      'The app is a sandbox or draft app whose scopes differ from the production one.',
+    ],
+    fix: [
+      `The app's developer enables the scope${group} in TikTok's developer portal (My Apps > the app > Scope of permission) and, if TikTok asks, waits for its review.`,
+      'Then the advertiser owner authorizes the app again through the re-auth link adwarden sent, so the new token carries the scope.',
+    ],
+  };
+}
+
+/** 40002 "max time span is 30 days when use stat_time_day": the report window is split, like 40067. */
+function timeSpan(diagnosis: Diagnosis): Partial<Diagnosis> {
+  const days = diagnosis.details.maxDays ?? 30;
+  return {
+    action: 'split_request',
+    title: `Report window longer than ${days} days`,
+    meaning: `TikTok answers daily reports (stat_time_day) for at most ${days} days per request. The request is valid otherwise.`,
+    fix: [
+      `Split the date range into windows of at most ${days} days and send one request per window (adwarden's report reads do this by themselves).`,
+    ],
+  };
 }

@@ -19,6 +19,8 @@ export interface CheckDiagnosis {
   permission_group: string | null;
   window: string | null;
   message: string | null;
+  /** A finer reading of the code from TikTok's message (`app_scope_missing`, `scope_not_granted`…). */
+  reason?: string | null;
 }
 
 /** What one liveness check found (the `connections check` result, narrowed to what decisions read). */
@@ -220,6 +222,7 @@ function readAccountStatus({ f, at, connection, see }: Reader): void {
             code: refused.error.code,
             permissionGroup: refused.error.permission_group,
             requestId: refused.error.request_id,
+            appScope: refused.error.reason === 'app_scope_missing',
           },
           at,
           'sweep',

@@ -10,6 +10,11 @@ export interface Refusal {
   code: number | string;
   permissionGroup: string | null;
   requestId: string | null;
+  /**
+   * The app itself lacks the scope (40001 "The access token lacks the required scope…"), rather than
+   * the advertiser not granting it: the developer enables the scope before any re-auth can help.
+   */
+  appScope?: boolean;
 }
 
 /** The refusal a permission diagnosis describes; `call` fills in what the message does not name. */
@@ -21,6 +26,7 @@ export function refusalOf(d: Diagnosis, call: { method: string; endpoint: string
     code: d.code,
     permissionGroup: d.details.permissionGroup ?? null,
     requestId: d.requestId ?? null,
+    appScope: d.details.reason === 'app_scope_missing',
   };
 }
 
@@ -61,17 +67,14 @@ export function permissionRefused(
     at,
     source,
     summary: `TikTok refuses ${call} for ${subject.label}: ${refusal.message.replace(/\.$/, '')}.`,
-    fix: [
-      `The authorization lacks the permission for ${call}${refusal.permissionGroup ? ` (permission group: ${refusal.permissionGroup})` : ''}.`,
-      'In the developer portal, check the app has that permission; then the advertiser owner re-authorizes through the link adwarden sent, ticking it.',
-      'If the ad account sits in a Business Center, a BC admin must give the member (or the app) an Operator or Admin role on it.',
-    ],
+    fix: refusal.appScope ? appScopeFix(call, refusal) : grantFix(call, refusal),
     facts: {
       code: refusal.code,
       endpoint: refusal.endpoint,
       method: refusal.method,
       permission_group: refusal.permissionGroup,
       request_id: refusal.requestId,
+      ...(refusal.appScope ? { reason: 'app_scope_missing' } : {}),
       ...(subject.advertiserId ? { advertiser_id: subject.advertiserId } : {}),
     },
   };
@@ -93,4 +96,25 @@ export function permissionRestored(
     source,
     summary: `${call.method} ${call.endpoint} works again.`,
   };
+}
+
+const groupOf = (refusal: Refusal) =>
+  refusal.permissionGroup ? ` (permission group: ${refusal.permissionGroup})` : '';
+
+/** The advertiser (or a Business Center role) did not grant the call. */
+function grantFix(call: string, refusal: Refusal): string[] {
+  return [
+    `The authorization lacks the permission for ${call}${groupOf(refusal)}.`,
+    'The advertiser owner re-authorizes through the link adwarden sent, ticking that permission.',
+    'If the ad account sits in a Business Center, a BC admin must give the member (or the app) an Operator or Admin role on it.',
+  ];
+}
+
+/** The app is not approved for the call: no re-authorization can add it until the developer does. */
+function appScopeFix(call: string, refusal: Refusal): string[] {
+  return [
+    `The app itself lacks the scope for ${call}${groupOf(refusal)}: a re-auth link alone cannot add it.`,
+    "First the app's developer enables the scope in TikTok's developer portal (My Apps > the app > Scope of permission).",
+    'Then the advertiser owner re-authorizes through the link adwarden sent, so the new token carries it.',
+  ];
 }

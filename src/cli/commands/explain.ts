@@ -69,6 +69,7 @@ export function toJson(d: Diagnosis): Record<string, unknown> {
     advertiserId: d.advertiserId ?? d.details.advertiserId ?? null,
     details: d.details,
     message: d.message ?? null,
+    folkloreNote: d.folkloreNote ?? null,
     requestId: d.requestId ?? null,
     docsUrl: d.docsUrl,
   };
@@ -88,6 +89,7 @@ function renderForPerson(d: Diagnosis): string {
     `kind: ${d.kind} · action: ${d.action} · retryable: ${d.retryable ? 'yes' : 'no'} · who acts: ${d.actor.replace('_', ' ')} · confidence: ${d.confidence}`,
     '',
   );
+  if (d.folkloreNote) out.push('About that phrase', `  ${d.folkloreNote}`, '');
   out.push(typeof d.code === 'number' ? 'What it means (per TikTok)' : 'What it means', `  ${d.meaning}`, '');
   if (!d.inTikTokTables && typeof d.code === 'number')
     out.push(`  Note: ${d.code} is not in TikTok's published code tables.`, '');

@@ -91,6 +91,7 @@ export function diagnosisView(d: Diagnosis) {
     permission_group: d.details.permissionGroup ?? null,
     window: d.details.window ?? null,
     message: d.message ?? null,
+    reason: d.details.reason ?? null,
   };
 }
 
