@@ -210,6 +210,13 @@ describe('classify', () => {
       ],
       ['App reaches the QPS limit 20', 'second', 20, undefined, undefined],
       [
+        'App 7100000000000000001 reaches the QPS limit 5 for /ad/create/, current QPS is 6.',
+        'second',
+        5,
+        6,
+        '7100000000000000001',
+      ],
+      [
         'App 7100000000000000001 reaches the QPM limit 600, current QPM is 601.',
         'minute',
         600,

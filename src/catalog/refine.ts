@@ -8,7 +8,7 @@ const RATE = /\b(QPS|QPM|QPD)\s*\(\s*(\d+)\s*\)\s*reaches\s*(?:(?:QPS|QPM|QPD)\s
 // TikTok's current app-limit wording: "App 7659707118749564929 reaches the QPS limit 1, current QPS is 2."
 // and the short "App reaches the QPS limit 20".
 const APP_RATE =
-  /\bApp\s*(\d{6,20})?\s+reaches the\s+(QPS|QPM|QPD)\s+limit\s*(\d+)(?:\s*,\s*current\s+(?:QPS|QPM|QPD)\s+is\s+(\d+))?/i;
+  /\bApp\s*(\d{6,20})?\s+reaches the\s+(QPS|QPM|QPD)\s+limit\s*(\d+)(?:\s+for\s+[^\s,]+)?(?:\s*,\s*current\s+(?:QPS|QPM|QPD)\s+is\s+(\d+))?/i;
 // "The access token lacks the required scope for endpoint '/campaign/get/(method=GET)'": the app's scope.
 const APP_SCOPE =
   /lacks the required scope for endpoint\s*'?(\/[\w/.-]*?)\s*\(\s*method\s*=\s*([A-Za-z]+)\s*\)/i;

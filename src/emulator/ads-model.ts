@@ -59,6 +59,20 @@ export interface EmulatedVideo {
   failed: boolean;
 }
 
+/** An image in an advertiser's creative library (`/file/image/ad/upload/`). */
+export interface EmulatedImage {
+  imageId: string;
+  advertiserId: string;
+  materialId: string;
+  fileName: string;
+  signature: string;
+  size: number;
+  width: number;
+  height: number;
+  format: string;
+  createTime: number;
+}
+
 export interface EmulatedBusinessCenter {
   bcId: string;
   name: string;

@@ -39,6 +39,8 @@ export const requestWindow = {
   paths: z.array(z.string().startsWith('/')).optional(),
   /** Ends after affecting this many requests (a single failed exchange, three resets); absent means no limit. */
   times: z.number().int().positive().optional(),
+  /** Only calls of these apps (by their token, or the app_id they send); absent means every app. */
+  appIds: z.array(z.string()).optional(),
 };
 const window = requestWindow;
 const hugeBytes = z

@@ -22,6 +22,14 @@ export const FaultSchema = z.discriminatedUnion('type', [
     type: z.literal('throttle'),
     /** 40100 (app QPS/QPM/QPD) or 40133 (advertiser per path). */
     code: z.union([z.literal(40100), z.literal(40133)]).default(40100),
+    /** The app limit's window (40100): QPD is the daily quota, spent until 00:00 UTC. @default QPS */
+    unit: z.enum(['QPS', 'QPM', 'QPD']).default('QPS'),
+    ...window,
+  }),
+  z.strictObject({
+    type: z.literal('regionBlock'),
+    /** TikTok answers 41000, and -1 on some endpoints. */
+    code: z.union([z.literal(41000), z.literal(-1)]).default(41000),
     ...window,
   }),
   z.strictObject({ type: z.literal('connectionReset'), ...window }),
@@ -46,6 +54,12 @@ export const FaultSchema = z.discriminatedUnion('type', [
     path: z.string().startsWith('/').endsWith('/'),
     method: z.enum(['GET', 'POST']).default('GET'),
     advertiserId: z.string().optional(),
+    /**
+     * Who lacks it: the advertiser's grant ("advertiser does not grant you …"), or the app's scope in the
+     * developer portal ("The access token lacks the required scope for endpoint …"; then `appId`).
+     */
+    by: z.enum(['advertiser', 'app']).default('advertiser'),
+    appId: z.string().optional(),
   }),
   z.strictObject({
     type: z.literal('rotateSecret'),
@@ -85,6 +99,7 @@ export type RequestFault = Extract<
     type:
       | 'outage'
       | 'throttle'
+      | 'regionBlock'
       | 'gatewayHtml'
       | 'connectionReset'
       | 'slow'
@@ -108,6 +123,7 @@ export interface ActiveFault {
 const REQUEST_FAULTS = new Set([
   'outage',
   'throttle',
+  'regionBlock',
   'gatewayHtml',
   'connectionReset',
   'slow',
@@ -152,14 +168,8 @@ export function applyStateFault(
     case 'deleteAdvertiser':
       mustFind(state.advertisers, fault.advertiserId, 'advertiser').deleted = true;
       return { deleted: 1 };
-    case 'withdrawPermission': {
-      const advertisers = fault.advertiserId
-        ? [mustFind(state.advertisers, fault.advertiserId, 'advertiser')]
-        : [...state.advertisers.values()];
-      for (const a of advertisers)
-        state.withdrawnPermissions.add(`${a.advertiserId} ${fault.path}:${fault.method}`);
-      return { withdrawn: advertisers.length };
-    }
+    case 'withdrawPermission':
+      return withdrawPermission(state, fault);
     case 'rotateSecret': {
       const app = mustFind(state.apps, fault.appId, 'app');
       app.secret = fault.secret ?? newSecret();
@@ -232,4 +242,19 @@ function moveApp(state: EmulatorState, fault: Extract<Fault, { type: 'setEnviron
     moved += 1;
   }
   return { appId: app.appId, environment: app.environment, tokens: moved };
+}
+
+/** Takes a permission away: from one advertiser's grant (or every advertiser's), or from an app's scopes. */
+function withdrawPermission(state: EmulatorState, fault: Extract<Fault, { type: 'withdrawPermission' }>) {
+  const call = `${fault.path}:${fault.method}`;
+  if (fault.by === 'app') {
+    const apps = fault.appId ? [mustFind(state.apps, fault.appId, 'app')] : [...state.apps.values()];
+    for (const app of apps) state.withdrawnPermissions.add(`app:${app.appId} ${call}`);
+    return { withdrawn: apps.length, by: 'app' };
+  }
+  const advertisers = fault.advertiserId
+    ? [mustFind(state.advertisers, fault.advertiserId, 'advertiser')]
+    : [...state.advertisers.values()];
+  for (const a of advertisers) state.withdrawnPermissions.add(`${a.advertiserId} ${call}`);
+  return { withdrawn: advertisers.length, by: 'advertiser' };
 }

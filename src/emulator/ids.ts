@@ -22,13 +22,13 @@ export function randomToken(bytes = 20): string {
 
 // Request ids are made for every response: their randomness is drawn in blocks (one system call per
 // 512 ids, not one each) and the time stamp is formatted once per second.
-const ID_BYTES = 9;
+const ID_BYTES = 10;
 let pool = Buffer.alloc(0);
 let used = 0;
 let stampSecond = Number.NaN;
 let stampText = '';
 
-/** TikTok-like request id: 32 digits-and-letters, time-prefixed. */
+/** TikTok's request id: 34 characters, a 14-digit UTC time stamp and 20 upper-case hex digits. */
 export function requestId(now: number): string {
   const second = Math.floor(now / 1000);
   if (second !== stampSecond) {

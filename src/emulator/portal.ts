@@ -82,3 +82,28 @@ export function consentPage(
 <button type="submit" name="decision" value="authorize">Authorize</button><button type="submit" name="decision" value="cancel">Cancel</button>
 </form></body></html>`;
 }
+
+/**
+ * TikTok's account consent page (`/v2/auth/authorize/`), emulated: a TikTok account holder lets the app
+ * read their account (the scopes asked for), no advertisers to choose; Authorize and Cancel.
+ */
+export function accountConsentPage(
+  state: EmulatorState,
+  query: { client_key: string; state?: string; redirect_uri: string; scope?: string },
+): string {
+  const app = state.apps.get(query.client_key);
+  const scopes = (query.scope ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((scope) => `<li>${escapeHtml(scope)}</li>`)
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorize ${escapeHtml(app?.name ?? 'app')} – TikTok (emulator)</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}</style></head>
+<body><h1>${escapeHtml(app?.name ?? 'Unknown app')} wants to access your TikTok account</h1>
+<p>It asks for:</p><ul>${scopes || '<li>your basic profile</li>'}</ul>
+<p>This page is served by the adwarden emulator.</p>
+<form method="post" action="/v2/auth/authorize/">
+<input type="hidden" name="client_key" value="${escapeHtml(query.client_key)}"><input type="hidden" name="state" value="${escapeHtml(query.state ?? '')}"><input type="hidden" name="redirect_uri" value="${escapeHtml(query.redirect_uri)}">
+<button type="submit" name="decision" value="authorize">Authorize</button><button type="submit" name="decision" value="cancel">Cancel</button>
+</form></body></html>`;
+}

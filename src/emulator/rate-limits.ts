@@ -68,7 +68,7 @@ export function createRateLimiter() {
         return {
           ok: false,
           code: 40100,
-          message: `Requests from App (${request.appId}) are too frequent: ${global.unit} (${global.count}) reaches ${global.unit} limit ${global.limit}. Please retry later.`,
+          message: appLimitMessage(request.appId, global),
         };
       }
       const endpoint = request.environment === 'sandbox' ? SANDBOX_LIMITS : ENDPOINT_LIMITS[request.path];
@@ -79,7 +79,7 @@ export function createRateLimiter() {
         return {
           ok: false,
           code: 40100,
-          message: `Requests from App (${request.appId}) to ${request.path} are too frequent: ${perEndpoint.unit} (${perEndpoint.count}) reaches ${perEndpoint.unit} limit ${perEndpoint.limit}. Please retry later.`,
+          message: appLimitMessage(request.appId, perEndpoint, request.path),
         };
       }
       if (request.advertiserId) {
@@ -107,3 +107,16 @@ export function createRateLimiter() {
 
 /** The emulator's rate limiter. */
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/**
+ * TikTok's wording of an app limit, as recorded in real responses: "App 7659707118749564929 reaches the
+ * QPS limit 1, current QPS is 2." An endpoint's own limit names the endpoint.
+ */
+export function appLimitMessage(
+  appId: string,
+  exceeded: { unit: string; count: number; limit: number },
+  path?: string,
+): string {
+  const { unit, count, limit } = exceeded;
+  return `App ${appId} reaches the ${unit} limit ${limit}${path ? ` for ${path}` : ''}, current ${unit} is ${count}.`;
+}

@@ -100,14 +100,14 @@ export function seedCampaigns(
       name: `${advertiser.name} | ${label}`,
       objectiveType: objective,
       budgetMode: c % 2 === 0 ? 'BUDGET_MODE_DAY' : 'BUDGET_MODE_INFINITE',
-      budget: c % 2 === 0 ? 50 + ((h >> c) % 20) * 25 : 0,
+      budget: c % 2 === 0 ? 50 + ((h >>> c) % 20) * 25 : 0,
       operationStatus: operation,
       secondaryStatus: SECONDARY_STATUS.campaign[operation],
       createTime: created,
       modifyTime: created + 3_600_000,
     };
     state.campaigns.set(campaign.campaignId, campaign);
-    const groups = 1 + ((h >> (c + 2)) % 3);
+    const groups = 1 + ((h >>> (c + 2)) % 3);
     for (let g = 0; g < groups; g++) {
       const group: EmulatedAdGroup = {
         adgroupId: ids.next('17'),
@@ -124,7 +124,7 @@ export function seedCampaigns(
         modifyTime: created + 7_200_000,
       };
       state.adGroups.set(group.adgroupId, group);
-      const ads = 1 + ((h >> (c + g + 4)) % 3);
+      const ads = 1 + ((h >>> (c + g + 4)) % 3);
       for (let a = 0; a < ads; a++) {
         const creative = CREATIVES[(h + c + g + a) % CREATIVES.length]!;
         const videoId = videoIdFrom(`${group.adgroupId}:${a}`);

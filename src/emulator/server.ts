@@ -8,12 +8,13 @@ import { ApiFailure, type Envelope, fail, ok } from './envelope.ts';
 import type { ActiveFault } from './faults.ts';
 import { drawChaos, MALFORMED_VARIANTS, malformedResponse, sendHuge, sendStalled } from './faults-chaos.ts';
 import type { createIdFactory } from './ids.ts';
-import { consentPage, denyConsent, grantConsent } from './portal.ts';
-import type { RateLimiter } from './rate-limits.ts';
+import { accountConsentPage, consentPage, denyConsent, grantConsent } from './portal.ts';
+import { appLimitMessage, type RateLimiter, TIER_LIMITS } from './rate-limits.ts';
 import type { createRequestLog } from './request-log.ts';
 import { ACCOUNT_ROUTES } from './routes/account.ts';
 import { AD_CREATE_ROUTES } from './routes/ad-create.ts';
 import { ADVERTISER_ROUTES } from './routes/advertiser.ts';
+import { CREATIVE_ROUTES } from './routes/creative.ts';
 import { DELIVERY_ROUTES } from './routes/delivery.ts';
 import { OAUTH_ROUTES } from './routes/oauth.ts';
 import { REPORT_ROUTES } from './routes/report.ts';
@@ -47,6 +48,7 @@ const ROUTES: ApiRoute[] = [
   ...DELIVERY_ROUTES,
   ...AD_CREATE_ROUTES,
   ...VIDEO_ROUTES,
+  ...CREATIVE_ROUTES,
   ...REPORT_ROUTES,
 ];
 /** TikTok's recommended maximum video size is 500 MB. */
@@ -156,7 +158,7 @@ async function handleApiCall(
     return reply.code(200).send(envelope);
   };
   const call = { runtime, request, reply, entry, send, query, body, now };
-  const fault = drawFault(runtime, route.path, now);
+  const fault = drawFault(runtime, route.path, callerAppId(call), now);
   if (fault) {
     entry.fault = fault.type === 'malformedBody' ? `malformedBody:${fault.variant ?? 'random'}` : fault.type;
     if (await answerBeforeHandling(call, fault)) return reply;
@@ -207,8 +209,8 @@ interface ApiCall {
 }
 
 /** The fault this call meets, if any; a chaos fault is a different misbehaviour each time. */
-function drawFault(runtime: EmulatorRuntime, path: string, now: number) {
-  const picked = pickFault(runtime, path, now);
+function drawFault(runtime: EmulatorRuntime, path: string, appId: string | null, now: number) {
+  const picked = pickFault(runtime, path, appId, now);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(runtime.random() * list.length)]!;
   if (picked?.type === 'chaos') return drawChaos(picked, pick);
   if (picked?.type === 'malformedBody' && !picked.variant)
@@ -247,19 +249,11 @@ async function answerBeforeHandling(call: ApiCall, fault: DrawnFault): Promise<b
     return true;
   }
   if (fault.type === 'throttle') {
-    const header = request.headers['access-token'];
-    const appId =
-      runtime.state.tokens.get(Array.isArray(header) ? (header[0] ?? '') : (header ?? ''))?.appId ??
-      String(call.body.app_id ?? call.body.client_id ?? 'unknown');
-    send(
-      fail(
-        fault.code,
-        fault.code === 40100
-          ? `Requests from App (${appId}) are too frequent: QPS reaches QPS limit. Please retry later.`
-          : `Advertiser (${entry.advertiserId ?? firstListed(call.query.advertiser_ids)})'s QPS reaches QPS limit for current path, request is temporarily restricted.`,
-        now,
-      ),
-    );
+    send(fail(fault.code, throttleMessage(call, fault), now));
+    return true;
+  }
+  if (fault.type === 'regionBlock') {
+    send(fail(fault.code, 'Client IP address is in banned Country list.', now));
     return true;
   }
   if (fault.type === 'slow') await sleep(fault.delayMs);
@@ -341,7 +335,7 @@ function authenticate(
   return token;
 }
 
-function pickFault(runtime: EmulatorRuntime, path: string, now: number) {
+function pickFault(runtime: EmulatorRuntime, path: string, appId: string | null, now: number) {
   runtime.faults.splice(
     0,
     runtime.faults.length,
@@ -352,6 +346,7 @@ function pickFault(runtime: EmulatorRuntime, path: string, now: number) {
   );
   for (const active of runtime.faults) {
     if (active.fault.paths && !active.fault.paths.includes(path)) continue;
+    if (active.fault.appIds && !(appId && active.fault.appIds.includes(appId))) continue;
     if (active.fault.times !== undefined && active.fault.times <= (active.hits ?? 0)) continue;
     if (runtime.random() < active.fault.rate) {
       active.hits = (active.hits ?? 0) + 1;
@@ -362,6 +357,7 @@ function pickFault(runtime: EmulatorRuntime, path: string, now: number) {
 }
 
 function registerPortal(app: FastifyInstance, runtime: EmulatorRuntime) {
+  registerAccountPortal(app, runtime);
   app.get('/portal/auth', (request, reply) => {
     const query = request.query as { app_id?: string; state?: string; redirect_uri?: string };
     if (!query.app_id || !query.redirect_uri)
@@ -425,4 +421,71 @@ function firstListed(raw: unknown): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** A throttle fault's message, worded as TikTok words the limit it names. */
+function throttleMessage(call: ApiCall, fault: Extract<DrawnFault, { type: 'throttle' }>): string {
+  const { runtime, query, entry } = call;
+  if (fault.code !== 40100)
+    return `Advertiser (${entry.advertiserId ?? firstListed(query.advertiser_ids)})'s QPS (21) reaches QPS limit 20 for current path, request is temporarily restricted.`;
+  const appId = callerAppId(call) ?? 'unknown';
+  const tier = runtime.state.apps.get(appId)?.tier;
+  const limits = TIER_LIMITS[tier && tier !== 'none' ? tier : 'basic'];
+  const limit = { QPS: limits.qps, QPM: limits.qpm, QPD: limits.qpd }[fault.unit];
+  return appLimitMessage(appId, { unit: fault.unit, count: limit + 1, limit });
+}
+
+/** The app a call comes from, before it is authenticated: its token's app, or the app_id it sends. */
+function callerAppId(call: Pick<ApiCall, 'runtime' | 'request' | 'body' | 'query'>): string | null {
+  const header = call.request.headers['access-token'];
+  const token = call.runtime.state.tokens.get(Array.isArray(header) ? (header[0] ?? '') : (header ?? ''));
+  const named = call.body.app_id ?? call.body.client_id ?? call.query.app_id;
+  return token?.appId ?? (typeof named === 'string' ? named : null);
+}
+
+/** The TikTok account consent (`tt_user`): `/v2/auth/authorize/`, what a TikTok-account re-auth opens. */
+function registerAccountPortal(app: FastifyInstance, runtime: EmulatorRuntime) {
+  app.get('/v2/auth/authorize/', (request, reply) => {
+    const query = request.query as {
+      client_key?: string;
+      state?: string;
+      redirect_uri?: string;
+      scope?: string;
+    };
+    if (!query.client_key || !query.redirect_uri)
+      return reply.code(400).type('text/plain').send('client_key and redirect_uri are required');
+    runtime.consentRequests.push({
+      appId: query.client_key,
+      state: query.state,
+      redirectUri: query.redirect_uri,
+      granted: false,
+    });
+    if (runtime.consentRequests.length > 100) runtime.consentRequests.shift();
+    const page = accountConsentPage(runtime.state, {
+      ...query,
+      client_key: query.client_key,
+      redirect_uri: query.redirect_uri,
+    });
+    return reply.type('text/html').send(page);
+  });
+  app.post('/v2/auth/authorize/', (request, reply) => {
+    const form = request.body as Record<string, string | string[] | undefined>;
+    const single = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+    const redirectUri = single(form.redirect_uri);
+    const appId = single(form.client_key);
+    if (!redirectUri || !appId)
+      return reply.code(400).type('text/plain').send('client_key and redirect_uri are required');
+    const stateParam = single(form.state) || undefined;
+    if (single(form.decision) === 'cancel') return reply.redirect(denyConsent(redirectUri, stateParam), 302);
+    try {
+      const environment = runtime.state.apps.get(appId)?.environment ?? 'production';
+      const consent = { appId, redirectUri, state: stateParam, environment, regime: 'tt_user' as const };
+      return reply.redirect(grantConsent(runtime.state, consent, runtime.clock.now()), 302);
+    } catch (error) {
+      return reply
+        .code(400)
+        .type('text/plain')
+        .send((error as Error).message);
+    }
+  });
 }

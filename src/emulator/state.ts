@@ -3,6 +3,7 @@ import type {
   EmulatedAdGroup,
   EmulatedBusinessCenter,
   EmulatedCampaign,
+  EmulatedImage,
   EmulatedVideo,
   VideoProcessing,
 } from './ads-model.ts';
@@ -104,6 +105,7 @@ export interface EmulatorState {
   adGroups: Map<string, EmulatedAdGroup>;
   ads: Map<string, EmulatedAd>;
   videos: Map<string, EmulatedVideo>;
+  images: Map<string, EmulatedImage>;
   businessCenters: Map<string, EmulatedBusinessCenter>;
   videoProcessing: VideoProcessing;
 }
@@ -120,6 +122,7 @@ export function createState(): EmulatorState {
     adGroups: new Map(),
     ads: new Map(),
     videos: new Map(),
+    images: new Map(),
     businessCenters: new Map(),
     videoProcessing: { delayMs: 20_000, fail: false },
   };

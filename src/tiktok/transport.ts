@@ -84,14 +84,14 @@ export function createTransport(options: TransportOptions) {
     if (status === 200 && text.startsWith('{"code":0,')) {
       // The fast path: a success envelope. Still parsed and checked in full.
       try {
-        const envelope = JSON.parse(text) as Envelope;
+        const envelope = parseLossless(text) as Envelope;
         if (envelope.code === 0 && typeof envelope.data === 'object' && envelope.data !== null)
           return checkShape(site(call), envelope);
       } catch {}
     }
     let envelope: unknown;
     try {
-      envelope = JSON.parse(text);
+      envelope = parseLossless(text);
     } catch {
       throw transportError(call, { http: { status, body: text } });
     }
@@ -161,4 +161,18 @@ function checkShape(where: Parameters<typeof malformedData>[0], envelope: Envelo
         : null;
   if (broken) throw malformedData(where, broken, envelope.request_id);
   return envelope;
+}
+
+// A bare integer too long to be sure of as a JavaScript number (16+ digits: TikTok's ids have 19), as a
+// whole JSON token; strings are matched first so digits inside them are left alone.
+const BIG_INTEGER = /"(?:[^"\\]|\\.)*"|-?\d{16,}(?=\s*[,}\]])/g;
+const HAS_BIG_INTEGER = /[:[,]\s*-?\d{16}/;
+
+/**
+ * JSON.parse, except that integers of 16 digits or more become strings: an id sent as a number (some
+ * TikTok fields are) keeps every digit instead of being rounded to the nearest double.
+ */
+export function parseLossless(text: string): unknown {
+  if (!HAS_BIG_INTEGER.test(text)) return JSON.parse(text);
+  return JSON.parse(text.replace(BIG_INTEGER, (token) => (token.startsWith('"') ? token : `"${token}"`)));
 }

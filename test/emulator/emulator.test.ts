@@ -201,7 +201,7 @@ describe('emulator: faults and rate limits', () => {
     const codes = responses.map((r) => r.body.code);
     expect(codes).toContain(40100);
     expect(responses.find((r) => r.body.code === 40100)!.body.message).toMatch(
-      /QPS \(\d+\) reaches QPS limit 10/,
+      /^App \d+ reaches the QPS limit 10, current QPS is \d+\.$/,
     );
     const logged = await emulator.control.requests();
     expect(logged.filter((r) => r.code === 40100).length).toBe(codes.filter((c) => c === 40100).length);

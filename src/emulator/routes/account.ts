@@ -2,7 +2,6 @@ import type { ApiRoute } from '../api-route.ts';
 import { ApiFailure } from '../envelope.ts';
 import { jsonObjectParam, pageOf, paging } from '../params.ts';
 import { reachableAdvertisers } from '../state.ts';
-import { tiktokTime } from './delivery.ts';
 
 /** Business Centers the token can see and the person behind it. */
 export const ACCOUNT_ROUTES: ApiRoute[] = [
@@ -37,12 +36,13 @@ export const ACCOUNT_ROUTES: ApiRoute[] = [
             company: bc.company,
             currency: bc.currency,
             timezone: bc.timezone,
+            registered_area: 'US',
             type: 'NORMAL',
             status: 'ENABLE',
-            create_time: tiktokTime(bc.createTime),
           },
           user_role: 'ADMIN',
-          ext_user_finance_role: 'MANAGER',
+          ext_user_role: { finance_role: 'MANAGER' },
+          binding_status: 'BOUND',
         })),
       };
     },

@@ -44,42 +44,135 @@ function view(context: CallContext, level: Level, item: Item): Record<string, un
     create_time: tiktokTime(item.createTime),
     modify_time: tiktokTime(item.modifyTime),
   };
-  if (level === 'campaign') {
-    const c = item as EmulatedCampaign;
-    return {
-      ...common,
-      objective_type: c.objectiveType,
-      budget_mode: c.budgetMode,
-      budget: c.budget,
-      buying_type: 'AUCTION',
-      is_smart_performance_campaign: false,
-    };
-  }
+  if (level === 'campaign') return { ...common, ...campaignFields(item as EmulatedCampaign) };
   if (level === 'adgroup') {
     const g = item as EmulatedAdGroup;
-    return {
-      ...common,
-      adgroup_id: g.adgroupId,
-      adgroup_name: g.name,
-      budget_mode: g.budgetMode,
-      budget: g.budget,
-      optimization_goal: g.optimizationGoal,
-      placement_type: 'PLACEMENT_TYPE_NORMAL',
-      placements: g.placements,
-    };
+    return { ...common, ...adGroupFields(g, campaign) };
   }
   const a = item as EmulatedAd;
+  return { ...common, adgroup_name: adGroups.get(a.adgroupId)?.name ?? '', ...adFields(a) };
+}
+
+/** A campaign's own fields (fact sheet §10: objective, type, structure, budget, bidding). */
+function campaignFields(c: EmulatedCampaign) {
   return {
-    ...common,
+    campaign_type: 'REGULAR_CAMPAIGN',
+    objective: 'LANDING_PAGE',
+    objective_type: c.objectiveType,
+    app_promotion_type: 'UNSET',
+    is_new_structure: true,
+    is_smart_performance_campaign: false,
+    is_search_campaign: false,
+    budget_mode: c.budgetMode,
+    budget: c.budget,
+    budget_optimize_on: false,
+    roas_bid: 0,
+    deep_bid_type: null,
+    special_industries: [],
+    rta_id: null,
+    rta_bid_enabled: false,
+    rta_product_selection_enabled: false,
+  };
+}
+
+/** An ad group's own fields: budget, bidding, optimisation, schedule, placements and targeting. */
+function adGroupFields(g: EmulatedAdGroup, campaign: EmulatedCampaign | undefined) {
+  return {
+    adgroup_id: g.adgroupId,
+    adgroup_name: g.name,
+    budget_mode: g.budgetMode,
+    budget: g.budget,
+    scheduled_budget: 0,
+    pacing: 'PACING_MODE_SMOOTH',
+    billing_event: 'OCPM',
+    bid_type: 'BID_TYPE_NO_BID',
+    bid_price: 0,
+    conversion_bid_price: 0,
+    deep_bid_type: null,
+    deep_cpa_bid: 0,
+    optimization_goal: g.optimizationGoal,
+    optimization_event: g.optimizationGoal === 'CONVERT' ? 'SHOPPING' : null,
+    pixel_id: g.optimizationGoal === 'CONVERT' ? '7200000000000000001' : null,
+    promotion_type: 'WEBSITE',
+    placement_type: 'PLACEMENT_TYPE_NORMAL',
+    placements: g.placements,
+    inventory_filter_enabled: false,
+    search_result_enabled: false,
+    comment_disabled: false,
+    video_download_disabled: false,
+    share_disabled: false,
+    schedule_type: 'SCHEDULE_FROM_NOW',
+    schedule_start_time: tiktokTime(g.createTime),
+    schedule_end_time: tiktokTime(g.createTime + 10 * 365 * 86_400_000),
+    dayparting: null,
+    frequency: null,
+    frequency_schedule: null,
+    location_ids: ['6252001'],
+    languages: [],
+    gender: 'GENDER_UNLIMITED',
+    age_groups: null,
+    operating_systems: [],
+    network_types: [],
+    device_price_ranges: [],
+    audience_ids: [],
+    excluded_audience_ids: [],
+    interest_category_ids: [],
+    interest_keyword_ids: [],
+    brand_safety_type: 'STANDARD_INVENTORY',
+    is_hfss: false,
+    is_new_structure: true,
+    creative_material_mode: 'CUSTOM',
+    skip_learning_phase: false,
+    statistic_type: null,
+    app_id: null,
+    campaign_type: campaign ? 'REGULAR_CAMPAIGN' : null,
+  };
+}
+
+/** An ad's own fields: format, creative, identity, texts, destinations and tracking. */
+function adFields(a: EmulatedAd) {
+  return {
     adgroup_id: a.adgroupId,
-    adgroup_name: adGroups.get(a.adgroupId)?.name ?? '',
     ad_id: a.adId,
     ad_name: a.name,
     ad_format: 'SINGLE_VIDEO',
+    creative_type: null,
     video_id: a.videoId,
+    image_ids: [],
     ad_text: a.adText,
+    ad_texts: null,
     call_to_action: a.callToAction,
+    call_to_action_id: null,
     landing_page_url: a.landingPageUrl,
+    landing_page_urls: null,
+    display_name: a.name.split(' ')[0] ?? a.name,
+    identity_type: 'CUSTOMIZED_USER',
+    identity_id: null,
+    identity_authorized_bc_id: null,
+    avatar_icon_web_uri: null,
+    profile_image_url: null,
+    is_aco: false,
+    is_new_structure: true,
+    creative_authorized: false,
+    music_id: null,
+    card_id: null,
+    page_id: null,
+    deeplink: '',
+    deeplink_type: 'NORMAL',
+    fallback_type: 'UNSET',
+    tracking_pixel_id: 0,
+    impression_tracking_url: null,
+    click_tracking_url: null,
+    vast_moat_enabled: false,
+    viewability_postbid_partner: 'UNSET',
+    brand_safety_postbid_partner: 'UNSET',
+    optimization_event: null,
+    utm_params: null,
+    dark_post_status: 'OFF',
+    branded_content_disabled: null,
+    app_name: '',
+    playable_url: '',
+    carousel_image_index: 0,
   };
 }
 

@@ -3,6 +3,7 @@ import type { ApiRoute } from '../api-route.ts';
 import { ApiFailure } from '../envelope.ts';
 import { jsonArrayParam, pageOf, paging, requiredString } from '../params.ts';
 import { hashOf } from '../seed-ads.ts';
+import type { EmulatorState } from '../state.ts';
 import { authorizedAdvertiser } from './advertiser.ts';
 
 const DAY_MS = 86_400_000;
@@ -41,20 +42,40 @@ const METRICS: Record<string, (c: Counts) => string> = {
   conversion_rate: (c) => ratio(c.conversion, c.clicks, 100),
 };
 
+/**
+ * Attribute metrics TikTok accepts next to the numbers: names and texts of the row's objects, at the
+ * levels that have them (an ad's name needs ad rows). Values are strings.
+ */
+const ATTRIBUTES: Record<
+  string,
+  { levels: readonly Level[]; read: (ad: EmulatedAd, state: EmulatorState) => string }
+> = {
+  campaign_name: {
+    levels: ['AUCTION_CAMPAIGN', 'AUCTION_ADGROUP', 'AUCTION_AD'],
+    read: (ad, state) => state.campaigns.get(ad.campaignId)?.name ?? '-',
+  },
+  adgroup_name: {
+    levels: ['AUCTION_ADGROUP', 'AUCTION_AD'],
+    read: (ad, state) => state.adGroups.get(ad.adgroupId)?.name ?? '-',
+  },
+  ad_name: { levels: ['AUCTION_AD'], read: (ad) => ad.name },
+  ad_text: { levels: ['AUCTION_AD'], read: (ad) => ad.adText },
+};
+
 /** One ad's numbers for one UTC day: deterministic, so repeated reports agree. */
 function adDay(ad: EmulatedAd, day: number, today: number): Counts {
   const delivering = ad.operationStatus === 'ENABLE' && /DELIVERY_OK$/.test(ad.secondaryStatus);
   if (!delivering || day > today || day + DAY_MS <= ad.createTime) return zero();
   const h = hashOf(`${ad.adId}:${day}`);
   const impressions = 2_000 + (h % 48_000);
-  const clicks = Math.round(impressions * (0.004 + ((h >> 8) % 20) / 1000));
+  const clicks = Math.round(impressions * (0.004 + ((h >>> 8) % 20) / 1000));
   return {
     impressions,
     clicks,
     reach: Math.round(impressions * 0.78),
     video_play_actions: Math.round(impressions * 0.62),
-    conversion: Math.round(clicks * (0.02 + ((h >> 16) % 8) / 100)),
-    spend: Math.round(impressions * (0.004 + ((h >> 4) % 8) / 1000) * 100) / 100,
+    conversion: Math.round(clicks * (0.02 + ((h >>> 16) % 8) / 100)),
+    spend: Math.round(impressions * (0.004 + ((h >>> 4) % 8) / 1000) * 100) / 100,
   };
 }
 
@@ -98,15 +119,21 @@ export const REPORT_ROUTES: ApiRoute[] = [
         );
 
       const { groups, total } = aggregate(ads, { advertiserId, dimensions, daily, days, start, today });
-      const rendered = [...groups.values()].map(({ dims, counts }) => ({
+      const rendered = [...groups.values()].map(({ dims, counts, ad }) => ({
         dimensions: dims,
-        metrics: Object.fromEntries(metrics.map((m) => [m, METRICS[m]!(counts)])),
+        metrics: Object.fromEntries(
+          metrics.map((m) => [m, ATTRIBUTES[m] ? ATTRIBUTES[m].read(ad, state) : METRICS[m]!(counts)]),
+        ),
       }));
       const { page, pageSize } = paging(query, 1000);
       return {
         ...pageOf(rendered, page, pageSize),
         ...(query.enable_total_metrics === 'true'
-          ? { total_metrics: Object.fromEntries(metrics.map((m) => [m, METRICS[m]!(total)])) }
+          ? {
+              total_metrics: Object.fromEntries(
+                metrics.filter((m) => m in METRICS).map((m) => [m, METRICS[m]!(total)]),
+              ),
+            }
           : {}),
       };
     },
@@ -141,8 +168,11 @@ function reportQuery(context: Parameters<ApiRoute['handle']>[0]) {
   if (!dimensions.includes(idDimension))
     throw new ApiFailure(40002, `dimensions: ${level} reports need the ${idDimension} dimension.`);
   const metrics = jsonArrayParam(query, 'metrics') ?? ['spend', 'impressions'];
-  const badMetric = metrics.find((m) => !(m in METRICS));
+  const badMetric = metrics.find((m) => !(m in METRICS) && !(m in ATTRIBUTES));
   if (badMetric) throw new ApiFailure(40002, `metrics: Unsupported metric ${badMetric}.`);
+  const misplaced = metrics.find((m) => m in ATTRIBUTES && !ATTRIBUTES[m]!.levels.includes(level));
+  if (misplaced)
+    throw new ApiFailure(40002, `metrics: ${misplaced} is not supported at data_level ${level}.`);
   const daily = dimensions.includes('stat_time_day');
   const lifetime = query.query_lifetime === 'true' || query.query_lifetime === true;
   let start = 0;
@@ -152,14 +182,11 @@ function reportQuery(context: Parameters<ApiRoute['handle']>[0]) {
     end = parseDate(query.end_date, 'end_date');
     if (end < start) throw new ApiFailure(40002, 'end_date: Must not be earlier than start_date.');
     if (daily && (end - start) / DAY_MS + 1 > 30)
-      throw new ApiFailure(
-        40002,
-        'The time range between start_date and end_date cannot exceed 30 days when stat_time_day is a dimension.',
-      );
+      throw new ApiFailure(40002, 'max time span is 30 days when use stat_time_day');
   } else if (daily) {
     throw new ApiFailure(40002, 'query_lifetime cannot be used with the stat_time_day dimension.');
   }
-  return { advertiserId, dimensions, metrics, daily, lifetime, start, end };
+  return { advertiserId, level, dimensions, metrics, daily, lifetime, start, end };
 }
 
 /** Rows per dimension values (per day when `stat_time_day` is one), and the total. */
@@ -175,7 +202,7 @@ function aggregate(
   },
 ) {
   const { advertiserId, dimensions, daily, days, start, today } = at;
-  const groups = new Map<string, { dims: Record<string, string>; counts: Counts }>();
+  const groups = new Map<string, { dims: Record<string, string>; counts: Counts; ad: EmulatedAd }>();
   const total = zero();
   for (const ad of ads) {
     const ids: Record<string, string> = {
@@ -190,7 +217,7 @@ function aggregate(
         dims[d] = d === 'stat_time_day' ? `${new Date(day).toISOString().slice(0, 10)} 00:00:00` : ids[d]!;
       const key = JSON.stringify(dims);
       const counts = daily ? adDay(ad, day, today) : sumDays(ad, days, today);
-      const group = groups.get(key) ?? { dims, counts: zero() };
+      const group = groups.get(key) ?? { dims, counts: zero(), ad };
       add(group.counts, counts);
       add(total, counts);
       groups.set(key, group);

@@ -22,7 +22,7 @@ export function videoState(video: EmulatedVideo, now: number): 'processing' | 'r
   return now >= video.readyAt ? 'ready' : 'processing';
 }
 
-function view(video: EmulatedVideo, baseUrl: string, now: number): Record<string, unknown> {
+export function videoView(video: EmulatedVideo, baseUrl: string, now: number): Record<string, unknown> {
   const previewExpires = now + 6 * 3_600_000;
   return {
     video_id: video.videoId,
@@ -73,13 +73,12 @@ function newVideo(
   return video;
 }
 
-function checkFileName(context: CallContext, advertiserId: string, fileName: string): void {
+export function checkFileName(context: CallContext, advertiserId: string, fileName: string): void {
   if (fileName.length < 1 || fileName.length > 100)
     throw new ApiFailure(40002, 'file_name: Length must be between 1 and 100.');
-  for (const video of context.state.videos.values()) {
-    if (video.advertiserId === advertiserId && video.fileName === fileName)
-      throw new ApiFailure(40911, `Duplicated material name: ${fileName}. Please use another file_name.`);
-  }
+  const library = [...context.state.videos.values(), ...context.state.images.values()];
+  if (library.some((m) => m.advertiserId === advertiserId && m.fileName === fileName))
+    throw new ApiFailure(40911, 'Duplicated material name.');
 }
 
 function upload(context: CallContext): EmulatedVideo {
@@ -133,8 +132,10 @@ export const VIDEO_ROUTES: ApiRoute[] = [
     auth: 'token',
     handle(context) {
       const video = upload(context);
-      // TikTok answers with a list of video objects; the new video is not yet displayable.
-      return [{ ...view(video, context.baseUrl, context.now), displayable: false }];
+      // An upload by URL is fetched by TikTok later: the answer holds only the new id (read the rest on
+      // /file/video/ad/info/ once it is transcoded). A file upload answers the video, not yet displayable.
+      if (context.body.upload_type === 'UPLOAD_BY_URL') return [{ video_id: video.videoId }];
+      return [{ ...videoView(video, context.baseUrl, context.now), displayable: false }];
     },
   },
   {
@@ -152,7 +153,7 @@ export const VIDEO_ROUTES: ApiRoute[] = [
           (video): video is EmulatedVideo =>
             !!video && video.advertiserId === advertiserId && videoState(video, context.now) === 'ready',
         )
-        .map((video) => view(video, context.baseUrl, context.now));
+        .map((video) => videoView(video, context.baseUrl, context.now));
       return { list };
     },
   },

@@ -4,7 +4,17 @@ import { FormData } from 'undici';
 import type { ParamValue } from '../call.ts';
 import type { ClientCore } from '../client.ts';
 import { listIn } from '../errors.ts';
-import type { AdvertiserInfo, DeliveryObject, Page, ReportRow, VideoInfo } from './types.ts';
+import type {
+  Ad,
+  AdGroup,
+  AdvertiserInfo,
+  BusinessCenter,
+  Campaign,
+  DeliveryObject,
+  Page,
+  ReportRow,
+  VideoInfo,
+} from './types.ts';
 
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -73,13 +83,7 @@ function accountMethods(core: ClientCore) {
     },
     /** Business Centers the token can see. */
     businessCenters(options: { signal?: AbortSignal } = {}) {
-      return pages<{ bc_info: Record<string, unknown>; user_role?: string }>(
-        core,
-        '/bc/get/',
-        { page_size: 50 },
-        undefined,
-        options.signal,
-      );
+      return pages<BusinessCenter>(core, '/bc/get/', { page_size: 50 }, undefined, options.signal);
     },
     /** The person who authorized the token. */
     getUserInfo() {
@@ -91,9 +95,9 @@ function accountMethods(core: ClientCore) {
 /** Campaigns, ad groups and ads (every page), reports, and ad creation. */
 function deliveryMethods(core: ClientCore) {
   const listing =
-    (level: 'campaign' | 'adgroup' | 'ad') =>
-    (advertiserId: string, options: ListOptions = {}): AsyncGenerator<DeliveryObject> =>
-      pages<DeliveryObject>(
+    <T extends DeliveryObject>(level: 'campaign' | 'adgroup' | 'ad') =>
+    (advertiserId: string, options: ListOptions = {}): AsyncGenerator<T> =>
+      pages<T>(
         core,
         `/${level}/get/`,
         {
@@ -107,9 +111,12 @@ function deliveryMethods(core: ClientCore) {
       );
 
   return {
-    campaigns: listing('campaign'),
-    adGroups: listing('adgroup'),
-    ads: listing('ad'),
+    /** Every campaign of the advertiser (`filtering`: TikTok's, e.g. `{ secondary_status: '…' }`). */
+    campaigns: listing<Campaign>('campaign'),
+    /** Every ad group of the advertiser. */
+    adGroups: listing<AdGroup>('adgroup'),
+    /** Every ad of the advertiser. */
+    ads: listing<Ad>('ad'),
     /** Synchronous report rows over every page (`report_type` BASIC by default). */
     report(
       query: ReportQuery,
