@@ -1,3 +1,5 @@
+import '../require-node.ts';
+
 export type { EmulatorClock } from './clock.ts';
 export {
   type ControlState,
