@@ -18,7 +18,7 @@ import {
   keyRotation,
   type Services,
 } from '../services/index.ts';
-import type { TikTokClientOptions } from '../tiktok/index.ts';
+import { postgresLimiterFactory, type TikTokClientOptions } from '../tiktok/index.ts';
 import { keyRingSource } from '../vault/index.ts';
 import { serviceMetrics } from './service-metrics.ts';
 import { wireWorkflows } from './wire-workflows.ts';
@@ -61,16 +61,9 @@ export async function createServices(config: Config, options: ServicesOptions): 
     const urls = { publicUrl: () => publicUrl };
     const keyRing = () => source.ring();
     const metrics = serviceMetrics({ stores: data.stores, now });
-    const workflows = wireWorkflows({
-      config,
-      options,
-      data,
-      keyRing,
-      publicUrl: urls.publicUrl,
-      now,
-      log,
-      onClient: metrics.observeClient,
-    });
+    const { limiterFactory } = opened;
+    const wiring = { config, options, data, keyRing, publicUrl: urls.publicUrl, now, log, limiterFactory };
+    const workflows = wireWorkflows({ ...wiring, onClient: metrics.observeClient });
     const { apps, notifications } = workflows;
     await sealPlainLinks(notifications, log);
     const keys = keyRotation({
@@ -164,7 +157,10 @@ async function openStorage(config: Config, options: ServicesOptions, given: Data
     await writingDataDir(config.dataDir, 'writing the local admin token', () =>
       ensureAdminToken(config.dataDir, data.stores.apiKeys, new Date((options.now ?? Date.now)())),
     );
-    return { source, database, data };
+    // Processes sharing a PostgreSQL database pace each app against one budget, kept there.
+    const limiterFactory =
+      database.kind === 'postgres' ? await postgresLimiterFactory(database.pool) : undefined;
+    return { source, database, data, limiterFactory };
   } catch (error) {
     if (!given) await database.close().catch(() => {});
     throw error;

@@ -13,7 +13,7 @@ import {
   tokensService,
   usersService,
 } from '../services/index.ts';
-import type { TikTokClient } from '../tiktok/index.ts';
+import type { LimiterFactory, TikTokClient } from '../tiktok/index.ts';
 import type { KeyRing } from '../vault/index.ts';
 import type { ServicesOptions } from './create-services.ts';
 
@@ -27,6 +27,8 @@ interface Wiring {
   now: () => number;
   log: Logger;
   onClient: (appId: string, client: TikTokClient) => void;
+  /** Where pacing keeps its budgets: PostgreSQL when processes share the database, else memory. */
+  limiterFactory?: LimiterFactory;
 }
 
 /**
@@ -35,14 +37,14 @@ interface Wiring {
  * and the incident engine's actions run through the monitor.
  */
 export function wireWorkflows(wiring: Wiring) {
-  const { config, options, data, keyRing, publicUrl, now, log, onClient } = wiring;
+  const { config, options, data, keyRing, publicUrl, now, log, onClient, limiterFactory } = wiring;
   const apps = appsService({
     onClient,
     store: data.stores.apps,
     keyRing,
     publicUrl,
     now,
-    clientOptions: options.clientOptions,
+    clientOptions: { ...(limiterFactory ? { limiterFactory } : {}), ...options.clientOptions },
   });
   let connections: ReturnType<typeof connectionsService> | undefined;
   const tokens = tokensService({

@@ -3,7 +3,16 @@
 // service's command, environment and replica count read from compose.yaml, on this machine's PostgreSQL.
 // Then the scale check: 40 connections, 12 tokens revoked, two workers sharing the sweep.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,13 +55,25 @@ function interpolate(value: string, vars: Record<string, string>): string {
 
 /** The package as the image holds it: bin/ and package.json copied, the built dist/ and dependencies. */
 function imageLayout(): string {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js')))
-    throw new Error('this test runs the built package: run npm run build first');
+  const built = join(ROOT, 'dist', 'cli', 'main.js');
+  if (!existsSync(built)) throw new Error('this test runs the built package: run npm run build first');
+  const newer = newestSource(join(ROOT, 'src'));
+  if (newer > statSync(built).mtimeMs)
+    throw new Error('dist/ is older than src/: run npm run build first (this test runs the built package)');
   const app = mkdtempSync(join(tmpdir(), 'adwarden-image-'));
   cpSync(join(ROOT, 'bin'), join(app, 'bin'), { recursive: true });
   copyFileSync(join(ROOT, 'package.json'), join(app, 'package.json'));
   for (const dir of ['dist', 'node_modules', 'scenarios']) symlinkSync(join(ROOT, dir), join(app, dir));
   return app;
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
 }
 
 const freePort = () =>
@@ -76,6 +97,7 @@ describe('compose.yaml, run as processes (no container engine here)', () => {
   let sink: Awaited<ReturnType<typeof startWebhookSink>>;
   let serveUrl: string;
   const tokens: string[] = [];
+  const said = () => processes.map((p) => `--- ${p.name}\n${p.output.join('').slice(-3000)}`).join('\n');
 
   beforeAll(async () => {
     database = await freshDatabase('postgres');
@@ -130,7 +152,6 @@ describe('compose.yaml, run as processes (no container engine here)', () => {
       }
     }
     // The image's HEALTHCHECK: GET /readyz.
-    const said = () => processes.map((p) => `--- ${p.name}\n${p.output.join('')}`).join('\n');
     await eventually(
       async () => (await fetch(`${serveUrl}/readyz`).catch(() => null))?.ok === true,
       'serve to be ready',
@@ -197,7 +218,9 @@ describe('compose.yaml, run as processes (no container engine here)', () => {
       },
       `${REVOKED} auth incidents, each notified`,
       120_000,
-    );
+    ).catch((error) => {
+      throw new Error(`${error.message}\n${said()}`);
+    });
     expect(new Set(incidents.map((i) => (i.subject as { id: string }).id)).size).toBe(REVOKED);
     const connections = await services.connections.list();
     expect(connections.filter((c) => c.status === 'needs_reauth')).toHaveLength(REVOKED);

@@ -152,7 +152,9 @@ function limitersFor(
   headroom: number,
   speed: number,
 ) {
-  const prefix = `adw:${options.appId}`;
+  // TikTok counts an app's sandbox and production calls apart: so do the budgets (a shared store would
+  // otherwise mix the sandbox's 1 QPS with production's limits under one key).
+  const prefix = `adw:${options.appId}:${options.environment}`;
   const budgetLimiters = (name: string, budget: Budget) => [
     factory({ keyPrefix: `${prefix}:${name}:d`, points: budget.perDay, duration: 86_400 / speed }),
     factory({ keyPrefix: `${prefix}:${name}:m`, points: budget.perMinute, duration: 60 / speed }),
