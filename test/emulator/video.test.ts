@@ -104,7 +104,14 @@ describe('emulator: video upload and processing', () => {
       token,
     );
     expect(byUrl.body.code).toBe(0);
-    expect(byUrl.body.data[0].file_name).toBe('spring.mp4');
+    // TikTok fetches the URL later: the answer holds only the id; the name shows once it is transcoded.
+    expect(byUrl.body.data).toEqual([{ video_id: expect.any(String) }]);
+    await t.emulator.control.advanceClock(60_000);
+    const info = await t.get(
+      `/file/video/ad/info/?advertiser_id=${advertiserId}&video_ids=${list([byUrl.body.data[0].video_id])}`,
+      token,
+    );
+    expect(info.body.data.list[0].file_name).toBe('spring.mp4');
     const byFileId = await t.post(
       '/file/video/ad/upload/',
       { advertiser_id: advertiserId, upload_type: 'UPLOAD_BY_FILE_ID', file_id: '1' },
