@@ -49,6 +49,19 @@ describe('adwarden explain', () => {
     expect((out.fix as string[]).join(' ')).toContain('/file/video/ad/search/');
   });
 
+  it.each([
+    // [what a person pastes, code, kind, what the answer must say]
+    ['App 7659707118749564929 reaches the QPS limit 1, current QPS is 2.', 40100, 'rate_limited', null],
+    ['Client IP address is in banned Country list.', 41000, 'blocked', null],
+    ['Invalid access token', 40105, 'auth_invalid', /40100 is a rate limit/],
+    ['Too many requests', 40100, 'rate_limited', /HTTP 200 with code 40100/],
+  ] as const)('explains TikTok’s message or a pasted phrase: %s', (text, code, kind, note) => {
+    const out = json(['explain', text]);
+    expect(out).toMatchObject({ code, kind });
+    if (note) expect(out.folkloreNote).toMatch(note);
+    if (note) expect(adwarden(['explain', text]).stdout).toContain('About that phrase');
+  });
+
   it('explains that 2200006 is absent from TikTok’s tables and is polled like 40901', () => {
     const out = json(['explain', '2200006']);
     expect(out).toMatchObject({ kind: 'not_ready', action: 'poll', inTikTokTables: false });
