@@ -38,6 +38,14 @@ export {
   type SweepPolicy,
 } from './plan-sweep.ts';
 export {
+  DEFAULT_SPEND_POLICY,
+  type HourlySpend,
+  readSpend,
+  type SpendPolicy,
+  type SpendReading,
+  spendObservation,
+} from './spend-anomaly.ts';
+export {
   DEFAULT_VIDEO_POLL_POLICY,
   type ListedVideo,
   readVideoPoll,
