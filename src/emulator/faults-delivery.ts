@@ -36,6 +36,17 @@ export const DELIVERY_FAULTS = [
     /** Absent: every advertiser. */
     advertiserId: z.string().optional(),
   }),
+  z.strictObject({
+    /** The advertiser stops spending from now (statuses unchanged: what a spend watch must see by itself). */
+    type: z.literal('stopDelivery'),
+    advertiserId: z.string(),
+  }),
+  z.strictObject({
+    /** The advertiser spends `factor` times its usual from now. */
+    type: z.literal('spendSpike'),
+    advertiserId: z.string(),
+    factor: z.number().positive().max(100).default(4),
+  }),
 ] as const;
 
 type DeliveryFault = z.output<(typeof DELIVERY_FAULTS)[number]>;
@@ -102,6 +113,14 @@ export function applyDeliveryFault(
       return failVideo(state, fault, now);
     case 'restoreDelivery':
       return restoreDelivery(state, fault, now);
+    case 'stopDelivery':
+    case 'spendSpike': {
+      if (!state.advertisers.has(fault.advertiserId))
+        throw new RangeError(`unknown advertiser ${fault.advertiserId}`);
+      const factor = fault.type === 'stopDelivery' ? 0 : fault.factor;
+      state.spendChanges.push({ advertiserId: fault.advertiserId, from: now, factor });
+      return { advertiserId: fault.advertiserId, factor, from: new Date(now).toISOString() };
+    }
   }
 }
 
@@ -179,5 +198,8 @@ function restoreDelivery(
       }
     }
   }
+  // Spend returns to its usual level too.
+  const advertisers = fault.advertiserId ? [fault.advertiserId] : [...state.advertisers.keys()];
+  for (const advertiserId of advertisers) state.spendChanges.push({ advertiserId, from: now, factor: 1 });
   return { restored };
 }

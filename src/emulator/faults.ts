@@ -155,6 +155,8 @@ export function applyStateFault(
     case 'videoProcessing':
     case 'failVideo':
     case 'restoreDelivery':
+    case 'stopDelivery':
+    case 'spendSpike':
       return applyDeliveryFault(state, fault, now);
     case 'revokeToken':
       return revokeTokens(state, fault);

@@ -106,6 +106,8 @@ export interface EmulatorState {
   ads: Map<string, EmulatedAd>;
   videos: Map<string, EmulatedVideo>;
   images: Map<string, EmulatedImage>;
+  /** Spend multiplied by `factor` from `from` (emulator ms) on (stopDelivery 0, spendSpike n, restore 1). */
+  spendChanges: Array<{ advertiserId: string; from: number; factor: number }>;
   businessCenters: Map<string, EmulatedBusinessCenter>;
   videoProcessing: VideoProcessing;
 }
@@ -123,6 +125,7 @@ export function createState(): EmulatorState {
     ads: new Map(),
     videos: new Map(),
     images: new Map(),
+    spendChanges: [],
     businessCenters: new Map(),
     videoProcessing: { delayMs: 20_000, fail: false },
   };

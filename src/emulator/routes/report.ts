@@ -15,7 +15,18 @@ const LEVELS = {
 } as const;
 type Level = keyof typeof LEVELS;
 const ID_DIMENSIONS = ['advertiser_id', 'campaign_id', 'adgroup_id', 'ad_id'];
-const TIME_DIMENSIONS = ['stat_time_day'];
+const TIME_DIMENSIONS = ['stat_time_day', 'stat_time_hour'];
+const HOUR_MS = 3_600_000;
+
+/**
+ * A day's shape: the share of a day's delivery in each UTC hour — quiet at night, busiest in the
+ * evening — so hourly reports look like an account's real day.
+ */
+const HOUR_SHAPE = [
+  1, 0.6, 0.4, 0.3, 0.3, 0.5, 1, 1.6, 2.2, 2.8, 3.2, 3.4, 3.6, 3.6, 3.5, 3.6, 3.8, 4.2, 4.8, 5.2, 5, 4.2, 3,
+  1.8,
+];
+const SHAPE_SUM = HOUR_SHAPE.reduce((a, b) => a + b, 0);
 
 interface Counts {
   spend: number;
@@ -79,6 +90,43 @@ function adDay(ad: EmulatedAd, day: number, today: number): Counts {
   };
 }
 
+/** The spend factor of an advertiser at `at` (stopDelivery 0, spendSpike n, restoreDelivery 1). */
+function factorAt(state: EmulatorState, advertiserId: string, at: number): number {
+  let factor = 1;
+  for (const change of state.spendChanges)
+    if (change.advertiserId === advertiserId && change.from <= at) factor = change.factor;
+  return factor;
+}
+
+/** One ad's numbers for one UTC hour: its day's, spread by the day's shape, times any spend change. */
+function adHour(ad: EmulatedAd, hour: number, now: number, state: EmulatorState): Counts {
+  if (hour > now) return zero();
+  const day = Math.floor(hour / DAY_MS) * DAY_MS;
+  const share =
+    (HOUR_SHAPE[(hour - day) / HOUR_MS]! / SHAPE_SUM) * factorAt(state, ad.advertiserId, hour + HOUR_MS / 2);
+  const whole = adDay(ad, day, Math.floor(now / DAY_MS) * DAY_MS);
+  const scaled = zero();
+  for (const key of Object.keys(scaled) as Array<keyof Counts>)
+    scaled[key] =
+      key === 'spend' ? Math.round(whole.spend * share * 100) / 100 : Math.round(whole[key] * share);
+  return scaled;
+}
+
+/** One ad's day: as seeded, or, on a day a spend change touches, the sum of its hours. */
+function adDayAt(ad: EmulatedAd, day: number, now: number, state: EmulatorState): Counts {
+  const changed = state.spendChanges.some((c) => c.advertiserId === ad.advertiserId && c.from < day + DAY_MS);
+  if (!changed) return adDay(ad, day, Math.floor(now / DAY_MS) * DAY_MS);
+  const sum = zero();
+  for (let hour = day; hour < day + DAY_MS; hour += HOUR_MS) add(sum, adHour(ad, hour, now, state));
+  return sum;
+}
+
+function sumOfDays(ad: EmulatedAd, days: number[], now: number, state: EmulatorState): Counts {
+  const sum = zero();
+  for (const day of days) add(sum, adDayAt(ad, day, now, state));
+  return sum;
+}
+
 function add(into: Counts, from: Counts): void {
   for (const key of Object.keys(into) as Array<keyof Counts>) into[key] += from[key];
   into.spend = Math.round(into.spend * 100) / 100;
@@ -101,7 +149,7 @@ export const REPORT_ROUTES: ApiRoute[] = [
     handle(context) {
       const { query, state, now } = context;
       const request = reportQuery(context);
-      const { advertiserId, dimensions, metrics, daily, lifetime } = request;
+      const { advertiserId, dimensions, metrics, daily, hourly, lifetime } = request;
       let { start, end } = request;
       const today = Math.floor(now / DAY_MS) * DAY_MS;
       const ads = [...state.ads.values()].filter((ad) => ad.advertiserId === advertiserId);
@@ -111,14 +159,22 @@ export const REPORT_ROUTES: ApiRoute[] = [
       }
       const days: number[] = [];
       for (let day = start; day <= end; day += DAY_MS) days.push(day);
-      const rows = ads.length * days.length;
+      const hours = hourly ? days.flatMap((day) => HOUR_SHAPE.map((_, h) => day + h * HOUR_MS)) : [];
+      const rows = ads.length * (hourly ? hours.length : days.length);
       if (rows * metrics.length > 2_000_000)
         throw new ApiFailure(
           40067,
           'Your query is too large, please reduce the query size (e.g. fewer metrics or time range) and retry after a while.',
         );
 
-      const { groups, total } = aggregate(ads, { advertiserId, dimensions, daily, days, start, today });
+      const periods = hourly ? hours : daily ? days : null;
+      const countsOf = (ad: EmulatedAd, period: number | null) =>
+        period === null
+          ? sumOfDays(ad, days, now, state)
+          : hourly
+            ? adHour(ad, period, now, state)
+            : adDayAt(ad, period, now, state);
+      const { groups, total } = aggregate(ads, { advertiserId, dimensions, periods, countsOf });
       const rendered = [...groups.values()].map(({ dims, counts, ad }) => ({
         dimensions: dims,
         metrics: Object.fromEntries(
@@ -142,12 +198,6 @@ export const REPORT_ROUTES: ApiRoute[] = [
 
 function zero(): Counts {
   return { spend: 0, impressions: 0, clicks: 0, reach: 0, conversion: 0, video_play_actions: 0 };
-}
-
-function sumDays(ad: EmulatedAd, days: number[], today: number): Counts {
-  const sum = zero();
-  for (const day of days) add(sum, adDay(ad, day, today));
-  return sum;
 }
 
 /** A report request, checked as TikTok checks it (40002 naming the parameter). */
@@ -174,6 +224,9 @@ function reportQuery(context: Parameters<ApiRoute['handle']>[0]) {
   if (misplaced)
     throw new ApiFailure(40002, `metrics: ${misplaced} is not supported at data_level ${level}.`);
   const daily = dimensions.includes('stat_time_day');
+  const hourly = dimensions.includes('stat_time_hour');
+  if (daily && hourly)
+    throw new ApiFailure(40002, 'dimensions: Use stat_time_day or stat_time_hour, not both.');
   const lifetime = query.query_lifetime === 'true' || query.query_lifetime === true;
   let start = 0;
   let end = 0;
@@ -183,27 +236,27 @@ function reportQuery(context: Parameters<ApiRoute['handle']>[0]) {
     if (end < start) throw new ApiFailure(40002, 'end_date: Must not be earlier than start_date.');
     if (daily && (end - start) / DAY_MS + 1 > 30)
       throw new ApiFailure(40002, 'max time span is 30 days when use stat_time_day');
-  } else if (daily) {
-    throw new ApiFailure(40002, 'query_lifetime cannot be used with the stat_time_day dimension.');
+  } else if (daily || hourly) {
+    throw new ApiFailure(40002, 'query_lifetime cannot be used with a time dimension.');
   }
-  return { advertiserId, level, dimensions, metrics, daily, lifetime, start, end };
+  return { advertiserId, level, dimensions, metrics, daily, hourly, lifetime, start, end };
 }
 
-/** Rows per dimension values (per day when `stat_time_day` is one), and the total. */
+/** Rows per dimension values (per day or hour when a time dimension is asked for), and the total. */
 function aggregate(
   ads: EmulatedAd[],
   at: {
     advertiserId: string;
     dimensions: string[];
-    daily: boolean;
-    days: number[];
-    start: number;
-    today: number;
+    /** Day or hour starts when the report has a time dimension; null for one row over the range. */
+    periods: number[] | null;
+    countsOf: (ad: EmulatedAd, period: number | null) => Counts;
   },
 ) {
-  const { advertiserId, dimensions, daily, days, start, today } = at;
+  const { advertiserId, dimensions, periods, countsOf } = at;
   const groups = new Map<string, { dims: Record<string, string>; counts: Counts; ad: EmulatedAd }>();
   const total = zero();
+  const stamp = (period: number) => new Date(period).toISOString().slice(0, 19).replace('T', ' ');
   for (const ad of ads) {
     const ids: Record<string, string> = {
       advertiser_id: advertiserId,
@@ -211,12 +264,11 @@ function aggregate(
       adgroup_id: ad.adgroupId,
       ad_id: ad.adId,
     };
-    for (const day of daily ? days : [start]) {
+    for (const period of periods ?? [null]) {
       const dims: Record<string, string> = {};
-      for (const d of dimensions)
-        dims[d] = d === 'stat_time_day' ? `${new Date(day).toISOString().slice(0, 10)} 00:00:00` : ids[d]!;
+      for (const d of dimensions) dims[d] = TIME_DIMENSIONS.includes(d) ? stamp(period!) : ids[d]!;
       const key = JSON.stringify(dims);
-      const counts = daily ? adDay(ad, day, today) : sumDays(ad, days, today);
+      const counts = countsOf(ad, period);
       const group = groups.get(key) ?? { dims, counts: zero(), ad };
       add(group.counts, counts);
       add(total, counts);
