@@ -8,7 +8,7 @@ import { ApiFailure, type Envelope, fail, ok } from './envelope.ts';
 import type { ActiveFault } from './faults.ts';
 import { drawChaos, MALFORMED_VARIANTS, malformedResponse, sendHuge, sendStalled } from './faults-chaos.ts';
 import type { createIdFactory } from './ids.ts';
-import { accountConsentPage, consentPage, denyConsent, grantConsent } from './portal.ts';
+import { registerPortal } from './portal-routes.ts';
 import { appLimitMessage, type RateLimiter, TIER_LIMITS } from './rate-limits.ts';
 import type { createRequestLog } from './request-log.ts';
 import { ACCOUNT_ROUTES } from './routes/account.ts';
@@ -356,63 +356,6 @@ function pickFault(runtime: EmulatorRuntime, path: string, appId: string | null,
   return undefined;
 }
 
-function registerPortal(app: FastifyInstance, runtime: EmulatorRuntime) {
-  registerAccountPortal(app, runtime);
-  app.get('/portal/auth', (request, reply) => {
-    const query = request.query as { app_id?: string; state?: string; redirect_uri?: string };
-    if (!query.app_id || !query.redirect_uri)
-      return reply.code(400).type('text/plain').send('app_id and redirect_uri are required');
-    runtime.consentRequests.push({
-      appId: query.app_id,
-      state: query.state,
-      redirectUri: query.redirect_uri,
-      granted: false,
-    });
-    if (runtime.consentRequests.length > 100) runtime.consentRequests.shift();
-    return reply
-      .type('text/html')
-      .send(
-        consentPage(
-          runtime.state,
-          { app_id: query.app_id, state: query.state, redirect_uri: query.redirect_uri },
-          '/portal/auth',
-        ),
-      );
-  });
-  app.post('/portal/auth', (request, reply) => {
-    const form = request.body as Record<string, string | string[] | undefined>;
-    const single = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-    const redirectUri = single(form.redirect_uri);
-    const appId = single(form.app_id);
-    if (!redirectUri || !appId)
-      return reply.code(400).type('text/plain').send('app_id and redirect_uri are required');
-    const stateParam = single(form.state) || undefined;
-    if (single(form.decision) === 'cancel') return reply.redirect(denyConsent(redirectUri, stateParam), 302);
-    const ids =
-      form.advertiser_ids === undefined
-        ? []
-        : Array.isArray(form.advertiser_ids)
-          ? form.advertiser_ids
-          : [form.advertiser_ids];
-    try {
-      const environment = runtime.state.apps.get(appId)?.environment ?? 'production';
-      return reply.redirect(
-        grantConsent(
-          runtime.state,
-          { appId, redirectUri, state: stateParam, advertiserIds: ids, environment },
-          runtime.clock.now(),
-        ),
-        302,
-      );
-    } catch (error) {
-      return reply
-        .code(400)
-        .type('text/plain')
-        .send((error as Error).message);
-    }
-  });
-}
-
 // The first id of a JSON-array parameter, for messages about "the" advertiser of a batch call.
 function firstListed(raw: unknown): string {
   try {
@@ -441,51 +384,4 @@ function callerAppId(call: Pick<ApiCall, 'runtime' | 'request' | 'body' | 'query
   const token = call.runtime.state.tokens.get(Array.isArray(header) ? (header[0] ?? '') : (header ?? ''));
   const named = call.body.app_id ?? call.body.client_id ?? call.query.app_id;
   return token?.appId ?? (typeof named === 'string' ? named : null);
-}
-
-/** The TikTok account consent (`tt_user`): `/v2/auth/authorize/`, what a TikTok-account re-auth opens. */
-function registerAccountPortal(app: FastifyInstance, runtime: EmulatorRuntime) {
-  app.get('/v2/auth/authorize/', (request, reply) => {
-    const query = request.query as {
-      client_key?: string;
-      state?: string;
-      redirect_uri?: string;
-      scope?: string;
-    };
-    if (!query.client_key || !query.redirect_uri)
-      return reply.code(400).type('text/plain').send('client_key and redirect_uri are required');
-    runtime.consentRequests.push({
-      appId: query.client_key,
-      state: query.state,
-      redirectUri: query.redirect_uri,
-      granted: false,
-    });
-    if (runtime.consentRequests.length > 100) runtime.consentRequests.shift();
-    const page = accountConsentPage(runtime.state, {
-      ...query,
-      client_key: query.client_key,
-      redirect_uri: query.redirect_uri,
-    });
-    return reply.type('text/html').send(page);
-  });
-  app.post('/v2/auth/authorize/', (request, reply) => {
-    const form = request.body as Record<string, string | string[] | undefined>;
-    const single = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-    const redirectUri = single(form.redirect_uri);
-    const appId = single(form.client_key);
-    if (!redirectUri || !appId)
-      return reply.code(400).type('text/plain').send('client_key and redirect_uri are required');
-    const stateParam = single(form.state) || undefined;
-    if (single(form.decision) === 'cancel') return reply.redirect(denyConsent(redirectUri, stateParam), 302);
-    try {
-      const environment = runtime.state.apps.get(appId)?.environment ?? 'production';
-      const consent = { appId, redirectUri, state: stateParam, environment, regime: 'tt_user' as const };
-      return reply.redirect(grantConsent(runtime.state, consent, runtime.clock.now()), 302);
-    } catch (error) {
-      return reply
-        .code(400)
-        .type('text/plain')
-        .send((error as Error).message);
-    }
-  });
 }

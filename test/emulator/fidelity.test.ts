@@ -2,7 +2,8 @@
 // reads those answers right: each message and shape below, over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../../src/catalog/index.ts';
-import { createTikTokClient, isTikTokError, type TikTokClient } from '../../src/tiktok/index.ts';
+import { createTikTokClient, type TikTokClient } from '../../src/tiktok/index.ts';
+import { failure } from '../tiktok/helpers.ts';
 import { type Json, list, object, startEmulator } from './helpers.ts';
 
 let t: Awaited<ReturnType<typeof startEmulator>>;
@@ -26,15 +27,6 @@ afterAll(async () => {
   await t.emulator.close();
 });
 
-const failure = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (isTikTokError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-};
 const collect = async <T>(rows: AsyncIterable<T>): Promise<T[]> => {
   const all: T[] = [];
   for await (const row of rows) all.push(row);

@@ -13,7 +13,6 @@ import {
   statSync,
   symlinkSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +26,7 @@ import type { Services } from '../../src/services/index.ts';
 import { Secret } from '../../src/vault/secret.ts';
 import { startEmulator } from '../emulator/helpers.ts';
 import { freshDatabase } from '../service/stack.ts';
+import { freePort } from '../support/private-postgres.ts';
 import { eventually, startWebhookSink } from '../support/webhook-sink.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -75,16 +75,6 @@ function newestSource(dir: string): number {
   }
   return newest;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('compose.yaml, run as processes (no container engine here)', () => {
   const compose = parse(readFileSync(join(ROOT, 'compose.yaml'), 'utf8'), { merge: true }) as {

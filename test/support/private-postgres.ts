@@ -39,7 +39,8 @@ function findRunuser(): string | null {
   return null;
 }
 
-const freePort = () =>
+/** A TCP port nothing listens on right now. */
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -4,10 +4,7 @@ import type { ApiRoute, CallContext } from '../api-route.ts';
 import { ApiFailure } from '../envelope.ts';
 import { jsonObjectParam, pageOf, paging, requiredString } from '../params.ts';
 import { authorizedAdvertiser } from './advertiser.ts';
-import { checkFileName, type UploadedFile, videoState, videoView } from './video.ts';
-
-const isFile = (value: unknown): value is UploadedFile =>
-  typeof value === 'object' && value !== null && Buffer.isBuffer((value as UploadedFile).data);
+import { checkFileName, isFile, videoState, videoView } from './video.ts';
 
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 

@@ -13,7 +13,8 @@ export interface UploadedFile {
   data: Buffer;
 }
 
-const isFile = (value: unknown): value is UploadedFile =>
+/** A multipart file part. */
+export const isFile = (value: unknown): value is UploadedFile =>
   typeof value === 'object' && value !== null && Buffer.isBuffer((value as UploadedFile).data);
 
 /** A video is usable once transcoded; a failed one is never listed (TikTok leaves it out silently). */
