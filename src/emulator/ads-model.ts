@@ -3,8 +3,16 @@
 /** `operation_status` as TikTok returns it. */
 export type OperationStatus = 'ENABLE' | 'DISABLE' | 'DELETE' | 'FROZEN';
 
+/**
+ * Campaign families TikTok lists apart: classic campaigns (`/campaign/get/`), upgraded Smart+
+ * (`/smart_plus/*`) and GMV Max (`/gmv_max/campaign/get/`); the classic listings omit the others.
+ */
+export type CampaignFamily = 'classic' | 'smart_plus' | 'gmv_max';
+
 interface Delivery {
   advertiserId: string;
+  /** Absent: classic. */
+  family?: CampaignFamily;
   name: string;
   operationStatus: OperationStatus;
   /** Set by faults (rejection, budget); otherwise derived from the operation status. */
@@ -18,6 +26,9 @@ export interface EmulatedCampaign extends Delivery {
   objectiveType: string;
   budgetMode: 'BUDGET_MODE_DAY' | 'BUDGET_MODE_TOTAL' | 'BUDGET_MODE_INFINITE';
   budget: number;
+  /** GMV Max only: the TikTok Shop it promotes and how (`PRODUCT_GMV_MAX`, `LIVE_GMV_MAX`). */
+  storeId?: string;
+  promotionType?: 'PRODUCT_GMV_MAX' | 'LIVE_GMV_MAX';
 }
 
 export interface EmulatedAdGroup extends Delivery {
@@ -39,6 +50,8 @@ export interface EmulatedAd extends Delivery {
   landingPageUrl: string;
   /** Ads created through the API stay in review (`AD_STATUS_AUDIT`) until this emulator time. */
   reviewEndsAt?: number;
+  /** Why review rejected it (Smart+ `ad/review_info/` tells), set with a rejection. */
+  rejectReason?: string;
 }
 
 export interface EmulatedVideo {

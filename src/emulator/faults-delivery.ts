@@ -7,21 +7,28 @@ import {
 } from './ads-model.ts';
 import type { EmulatorState } from './state.ts';
 
+/** Which campaign family a fault picks its target from, when it names none. */
+const FAMILY = z.enum(['classic', 'smart_plus', 'gmv_max']).default('classic');
+
 /** Faults on campaigns, ads and videos: rejections, budgets, balance, transcoding. */
 export const DELIVERY_FAULTS = [
   z.strictObject({
     type: z.literal('rejectAd'),
-    /** Absent: the first delivering ad of `advertiserId`. */
+    /** Absent: the first delivering ad of `advertiserId` (of any advertiser, for Smart+). */
     adId: z.string().optional(),
     advertiserId: z.string().optional(),
+    family: FAMILY,
+    /** The rejection reason review gives (Smart+ `ad/review_info/` shows it). */
+    reason: z.string().min(1).max(500).optional(),
   }),
   z.strictObject({
     type: z.literal('exceedBudget'),
     /** `campaign` or `adgroup` budget used up, or the account's `balance` spent. */
     level: z.enum(['campaign', 'adgroup', 'balance']).default('campaign'),
-    /** Campaign or ad group id; absent: the first delivering one of `advertiserId`. */
+    /** Campaign or ad group id; absent: the first delivering one of `advertiserId` (any, for Smart+ and GMV Max). */
     id: z.string().optional(),
     advertiserId: z.string().optional(),
+    family: FAMILY,
   }),
   z.strictObject({
     type: z.literal('videoProcessing'),
@@ -52,14 +59,14 @@ export const DELIVERY_FAULTS = [
 type DeliveryFault = z.output<(typeof DELIVERY_FAULTS)[number]>;
 
 /** The fault types defined here. */
-function delivering<T extends { advertiserId: string; operationStatus: string; secondaryStatus: string }>(
-  items: Iterable<T>,
-  advertiserId: string | undefined,
-): T | undefined {
-  if (!advertiserId) return undefined;
+function delivering<
+  T extends { advertiserId: string; operationStatus: string; secondaryStatus: string; family?: string },
+>(items: Iterable<T>, advertiserId: string | undefined, family = 'classic'): T | undefined {
+  if (!advertiserId && family === 'classic') return undefined;
   for (const item of items) {
     if (
-      item.advertiserId === advertiserId &&
+      (!advertiserId || item.advertiserId === advertiserId) &&
+      (item.family ?? 'classic') === family &&
       item.operationStatus === 'ENABLE' &&
       /(DELIVERY_OK|ENABLE)$/.test(item.secondaryStatus)
     )
@@ -93,7 +100,9 @@ export function applyDeliveryFault(
 ): Record<string, unknown> {
   switch (fault.type) {
     case 'rejectAd': {
-      const ad = fault.adId ? state.ads.get(fault.adId) : delivering(state.ads.values(), fault.advertiserId);
+      const ad = fault.adId
+        ? state.ads.get(fault.adId)
+        : delivering(state.ads.values(), fault.advertiserId, fault.family);
       if (!ad)
         throw new RangeError(
           fault.adId
@@ -101,7 +110,8 @@ export function applyDeliveryFault(
             : 'rejectAd needs adId or an advertiserId with a delivering ad',
         );
       mark([ad], () => true, 'AD_STATUS_AUDIT_DENY', now);
-      return { adId: ad.adId, secondaryStatus: ad.secondaryStatus };
+      ad.rejectReason = fault.reason;
+      return { adId: ad.adId, advertiserId: ad.advertiserId, secondaryStatus: ad.secondaryStatus };
     }
     case 'exceedBudget':
       return exceedBudget(state, fault, now);
@@ -148,7 +158,9 @@ function exceedBudget(
   }
   const source: Map<string, EmulatedCampaign | EmulatedAdGroup> =
     fault.level === 'campaign' ? state.campaigns : state.adGroups;
-  const target = fault.id ? source.get(fault.id) : delivering(source.values(), fault.advertiserId);
+  const target = fault.id
+    ? source.get(fault.id)
+    : delivering(source.values(), fault.advertiserId, fault.family);
   if (!target) throw new RangeError(`exceedBudget found no ${fault.level}${fault.id ? ` ${fault.id}` : ''}`);
   target.secondaryStatus =
     fault.level === 'campaign' ? 'CAMPAIGN_STATUS_BUDGET_EXCEED' : 'ADGROUP_STATUS_BUDGET_EXCEED';
@@ -158,7 +170,7 @@ function exceedBudget(
     fault.level === 'campaign'
       ? mark(state.ads.values(), (ad) => ad.campaignId === id, 'AD_STATUS_CAMPAIGN_EXCEED', now)
       : mark(state.ads.values(), (ad) => ad.adgroupId === id, 'AD_STATUS_BUDGET_EXCEED', now);
-  return { id, secondaryStatus: target.secondaryStatus, ads };
+  return { id, advertiserId: target.advertiserId, secondaryStatus: target.secondaryStatus, ads };
 }
 
 /** A video TikTok could not transcode: the ads using it, and their ad groups, cannot deliver. */

@@ -1,6 +1,7 @@
 import { createIdFactory, randomToken } from './ids.ts';
 import { issueTtUserToken } from './routes/tt-user.ts';
 import { seedCampaigns } from './seed-ads.ts';
+import { runsGmvMax, runsSmartPlus, seedGmvMax, seedSmartPlus } from './seed-families.ts';
 import { type EmulatedAdvertiser, type EmulatorState, issueAdvertiserToken, type Tier } from './state.ts';
 
 const BRANDS = [
@@ -101,6 +102,11 @@ export function seedDemo(state: EmulatorState, options: { now: number; tier: Tie
     state.advertisers.set(advertiser.advertiserId, advertiser);
     seedCampaigns(state, advertiser, ids, options.now);
   }
+  // Smart+ and GMV Max after every classic campaign, so the classic ids stay what they were.
+  advertisers.forEach((advertiser, index) => {
+    if (runsSmartPlus(index)) seedSmartPlus(state, advertiser, ids, options.now);
+    if (runsGmvMax(index)) seedGmvMax(state, advertiser, ids, options.now);
+  });
   // Five authorizations: four on the production app (5-6 advertisers each), one on the sandbox app.
   const groups = [
     advertisers.slice(0, 6),

@@ -16,6 +16,7 @@ import { AD_CREATE_ROUTES } from './routes/ad-create.ts';
 import { ADVERTISER_ROUTES } from './routes/advertiser.ts';
 import { CREATIVE_ROUTES } from './routes/creative.ts';
 import { DELIVERY_ROUTES } from './routes/delivery.ts';
+import { FAMILY_ROUTES } from './routes/families.ts';
 import { OAUTH_ROUTES } from './routes/oauth.ts';
 import { REPORT_ROUTES } from './routes/report.ts';
 import { TT_USER_ROUTES } from './routes/tt-user.ts';
@@ -46,6 +47,7 @@ const ROUTES: ApiRoute[] = [
   ...ADVERTISER_ROUTES,
   ...ACCOUNT_ROUTES,
   ...DELIVERY_ROUTES,
+  ...FAMILY_ROUTES,
   ...AD_CREATE_ROUTES,
   ...VIDEO_ROUTES,
   ...CREATIVE_ROUTES,

@@ -1,11 +1,11 @@
-import type { EmulatedAd, EmulatedAdGroup, EmulatedCampaign } from '../ads-model.ts';
+import type { CampaignFamily, EmulatedAd, EmulatedAdGroup, EmulatedCampaign } from '../ads-model.ts';
 import type { ApiRoute, CallContext } from '../api-route.ts';
 import { ApiFailure } from '../envelope.ts';
 import { jsonArrayParam, jsonObjectParam, pageOf, paging, requiredString } from '../params.ts';
 import { authorizedAdvertiser } from './advertiser.ts';
 
 type Level = 'campaign' | 'adgroup' | 'ad';
-type Item = EmulatedCampaign | EmulatedAdGroup | EmulatedAd;
+export type Item = EmulatedCampaign | EmulatedAdGroup | EmulatedAd;
 
 /** TikTok's time format in these responses: "2026-01-31 09:15:00" (UTC). */
 export const tiktokTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
@@ -179,10 +179,11 @@ function adFields(a: EmulatedAd) {
 const ID_KEY: Record<Level, string> = { campaign: 'campaign_id', adgroup: 'adgroup_id', ad: 'ad_id' };
 const NAME_KEY: Record<Level, string> = { campaign: 'campaign_name', adgroup: 'adgroup_name', ad: 'ad_name' };
 
-function listOf(context: CallContext, level: Level): Item[] {
+/** A level's objects of one campaign family (the classic listings leave Smart+ and GMV Max out). */
+function listOf(context: CallContext, level: Level, family: CampaignFamily): Item[] {
   const { campaigns, adGroups, ads } = context.state;
   const source = level === 'campaign' ? campaigns : level === 'adgroup' ? adGroups : ads;
-  return [...source.values()];
+  return [...source.values()].filter((item) => (item.family ?? 'classic') === family);
 }
 
 function strings(filtering: Record<string, unknown>, key: string): string[] | undefined {
@@ -221,8 +222,16 @@ function matches(level: Level, item: Item, filtering: Record<string, unknown>): 
   return primaryStatus(item) === primary;
 }
 
-function getRoute(level: Level): ApiRoute {
-  const path = `/${level}/get/`;
+/**
+ * A listing of one level of one campaign family: `/campaign/get/` for classic campaigns,
+ * `/smart_plus/ad/get/` for Smart+ ads, and so on; `shape` turns the classic view into the family's.
+ */
+export function getRoute(
+  level: Level,
+  family: CampaignFamily = 'classic',
+  shape: (row: Record<string, unknown>, item: Item) => Record<string, unknown> = (row) => row,
+): ApiRoute {
+  const path = family === 'classic' ? `/${level}/get/` : `/${family}/${level}/get/`;
   return {
     method: 'GET',
     path,
@@ -236,7 +245,7 @@ function getRoute(level: Level): ApiRoute {
       // Everything the emulator seeds is AUCTION; other buying types are empty, as in TikTok.
       const buyingTypes = strings(filtering, 'buying_types');
       if (buyingTypes && !buyingTypes.includes('AUCTION')) return pageOf([], page, pageSize);
-      const items = listOf(context, level)
+      const items = listOf(context, level, family)
         .filter((item) => item.advertiserId === advertiserId)
         .map((item) => settle(item, context.now))
         .filter((item) => matches(level, item, filtering));
@@ -244,10 +253,12 @@ function getRoute(level: Level): ApiRoute {
       return {
         ...result,
         list: result.list.map((item) => {
-          const full = view(context, level, item);
+          const full = shape(view(context, level, item), item);
           if (!fields) return full;
           return Object.fromEntries(
-            Object.entries(full).filter(([key]) => key === ID_KEY[level] || fields.includes(key)),
+            Object.entries(full).filter(
+              ([key]) => key === ID_KEY[level] || key === `smart_plus_${ID_KEY[level]}` || fields.includes(key),
+            ),
           );
         }),
       };
