@@ -3,11 +3,24 @@ import type { Severity } from '../incidents/index.ts';
 /** A campaign, ad group or ad as `/…/get/` lists it (only what the rules read). */
 export interface DeliveryItem {
   level: 'campaign' | 'adgroup' | 'ad';
+  /** Classic, upgraded Smart+ or GMV Max (each listed by its own endpoints). @default 'classic' */
+  family?: 'classic' | 'smart_plus' | 'gmv_max';
   id: string;
   name: string;
   secondaryStatus: string;
   campaignId?: string;
   adgroupId?: string;
+  /** Why review rejected it, where TikTok says (Smart+ `ad/review_info/`). */
+  rejectReason?: string;
+}
+
+const FAMILY_NAME = { classic: '', smart_plus: 'Smart+ ', gmv_max: 'GMV Max ' } as const;
+const LEVEL_NAME = { campaign: 'Campaign', adgroup: 'Ad group', ad: 'Ad' } as const;
+
+/** "Ad", "Smart+ ad", "GMV Max campaign": how a summary names the object. */
+function kindOf(item: DeliveryItem): string {
+  const family = FAMILY_NAME[item.family ?? 'classic'];
+  return family ? `${family}${LEVEL_NAME[item.level].toLowerCase()}` : LEVEL_NAME[item.level];
 }
 
 /** One alert-worthy state, keyed so the same state of the same object is one incident. */
@@ -40,7 +53,8 @@ const RULES: Rule[] = [
     status: /^AD_STATUS_(AUDIT_DENY|PRIVACY_POLICY_REJECTED)$/,
     detail: 'rejected',
     severity: 'high',
-    summary: (i, a) => `Ad "${i.name}" (${i.id}) of ${a} was rejected in review (${i.secondaryStatus}).`,
+    summary: (i, a) =>
+      `${kindOf(i)} "${i.name}" (${i.id}) of ${a} was rejected in review (${i.secondaryStatus}${i.rejectReason ? `: ${i.rejectReason}` : ''}).`,
     fix: [
       'Open the ad in TikTok Ads Manager and read the rejection reason.',
       'Edit the creative or landing page to meet the policy and submit it again; the incident resolves when it delivers.',
@@ -51,7 +65,8 @@ const RULES: Rule[] = [
     status: /^CAMPAIGN_STATUS_BUDGET_EXCEED$/,
     detail: 'budget',
     severity: 'medium',
-    summary: (i, a) => `Campaign "${i.name}" (${i.id}) of ${a} has spent its budget; its ads stopped.`,
+    summary: (i, a) =>
+      `${kindOf(i)} "${i.name}" (${i.id}) of ${a} has spent its budget; ${i.family === 'gmv_max' ? 'it stopped delivering' : 'its ads stopped'}.`,
     fix: ['Raise the campaign budget or switch it to an unlimited budget if the spend is intended.'],
   },
   {
@@ -59,7 +74,7 @@ const RULES: Rule[] = [
     status: /^ADGROUP_STATUS_BUDGET_EXCEED$/,
     detail: 'budget',
     severity: 'medium',
-    summary: (i, a) => `Ad group "${i.name}" (${i.id}) of ${a} has spent its budget; its ads stopped.`,
+    summary: (i, a) => `${kindOf(i)} "${i.name}" (${i.id}) of ${a} has spent its budget; its ads stopped.`,
     fix: ['Raise the ad group budget if the spend is intended.'],
   },
   {
@@ -67,7 +82,7 @@ const RULES: Rule[] = [
     status: /^ADGROUP_STATUS_(TRANSCODING_FAIL|ASSET_AUTHORIZATION_LOST)$/,
     detail: 'creative',
     severity: 'high',
-    summary: (i, a) => `Ad group "${i.name}" (${i.id}) of ${a} cannot deliver: ${i.secondaryStatus}.`,
+    summary: (i, a) => `${kindOf(i)} "${i.name}" (${i.id}) of ${a} cannot deliver: ${i.secondaryStatus}.`,
     fix: [
       'Replace the video that failed to transcode (upload it again; wait until /file/video/ad/info/ lists it as displayable before creating the ad).',
       'If an asset lost its authorization (a Spark Ads post or music), renew the authorization or swap the asset.',
@@ -79,7 +94,7 @@ const RULES: Rule[] = [
       /^AD_STATUS_(TRANSCODING_FAIL|DELIVERY_AND_TRANSCODING_FAIL|ASSET_AUTHORIZATION_LOST|SHOWCASE_AUTHORIZATION_LOST|MUSIC_AUTHORIZATION_MISSING)$/,
     detail: 'creative',
     severity: 'high',
-    summary: (i, a) => `Ad "${i.name}" (${i.id}) of ${a} cannot deliver: ${i.secondaryStatus}.`,
+    summary: (i, a) => `${kindOf(i)} "${i.name}" (${i.id}) of ${a} cannot deliver: ${i.secondaryStatus}.`,
     fix: [
       'Upload the video again (or pick another) and update the ad once the new video is displayable.',
       'For a lost asset or music authorization, renew it with the creator or replace the asset.',

@@ -1,9 +1,8 @@
 import { isAuthFailure, isPermissionFailure } from '../../catalog/index.ts';
-import { fingerprintOf, type Observation } from '../../incidents/index.ts';
+import { fingerprintOf, type Observation, type Subject } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
 import {
   advertiserSubject,
-  type DeliveryItem,
   deliveryFindings,
   permissionRefused,
   permissionRestored,
@@ -12,19 +11,7 @@ import {
 import { isTikTokError } from '../../tiktok/index.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
-
-const LEVELS = [
-  { level: 'campaign', path: '/campaign/get/', id: 'campaign_id', name: 'campaign_name' },
-  { level: 'adgroup', path: '/adgroup/get/', id: 'adgroup_id', name: 'adgroup_name' },
-  { level: 'ad', path: '/ad/get/', id: 'ad_id', name: 'ad_name' },
-] as const;
-
-const WATCHED_CALLS = new Set(LEVELS.map((l) => `GET ${l.path}`));
-
-interface Page {
-  list: Array<Record<string, unknown>>;
-  page_info?: { page: number; total_page: number };
-}
+import { LISTINGS, type Listed, listDelivery, WATCHED_CALLS } from './delivery-listings.ts';
 
 /** What `watchConnection` uses. */
 export interface WatchDeps {
@@ -61,39 +48,28 @@ export async function watchConnection(
       { id: advertiser.advertiser_id, name: advertiser.name },
       { connectionId, appId: connection.app_id },
     );
-    const listed = await listDelivery(deps, connectionId, advertiser.advertiser_id);
+    const listed = await listDelivery(deps.connections, connectionId, advertiser.advertiser_id);
     calls += listed.calls;
-    if ('error' in listed) {
-      const { error, path } = listed;
-      if (isTikTokError(error) && isAuthFailure(error.diagnosis.kind)) {
-        await deps.probeSoon(connectionId);
-        return { advertisers: advertisers.length, calls, minimumCalls, findings: findingsCount };
-      }
-      if (isTikTokError(error) && isPermissionFailure(error.diagnosis.kind)) {
-        const refusal = refusalOf(error.diagnosis, { method: 'GET', endpoint: path });
-        await deps.incidents.observe(permissionRefused(subject, refusal, deps.now(), 'campaign_watch'));
-        continue;
-      }
-      // Transient trouble on one advertiser: try again next round.
-      deps.log.info(
-        { connection: connectionId, advertiser: advertiser.advertiser_id, err: error },
-        'campaign watch skipped an advertiser',
-      );
-      continue;
+    const failed = await judgeFailures(deps, connectionId, subject, listed.failures);
+    if (failed === 'auth') {
+      await deps.probeSoon(connectionId);
+      return { advertisers: advertisers.length, calls, minimumCalls, findings: findingsCount };
     }
+    // A classic listing failed: nothing to judge this round.
+    if (listed.failures.some((f) => LISTINGS.find((l) => l.path === f.path)?.family === 'classic')) continue;
     const items = listed.items;
-    minimumCalls += listed.calls;
+    if (listed.failures.length === 0) minimumCalls += listed.calls;
     const at = deps.now();
     const findings = deliveryFindings({ id: advertiser.advertiser_id, name: advertiser.name }, items);
     findingsCount += findings.length;
     const where = { connectionId, appId: connection.app_id, advertiser };
     const observations = findings.map((f) => deliveryObservation(f, where, at));
-    // Every listing answered: a refusal of one of them seen earlier is over.
+    // A listing that answered: a refusal of it seen earlier is over.
+    const answered = new Set(
+      [...WATCHED_CALLS].filter((c) => !listed.failures.some((f) => c === `GET ${f.path}`)),
+    );
     for (const incident of refusals)
-      if (
-        incident.subject.advertiserId === advertiser.advertiser_id &&
-        WATCHED_CALLS.has(incident.detail ?? '')
-      )
+      if (incident.subject.advertiserId === advertiser.advertiser_id && answered.has(incident.detail ?? ''))
         observations.push(
           permissionRestored(
             incident.subject,
@@ -103,9 +79,14 @@ export async function watchConnection(
           ),
         );
     const current = new Set(observations.map(fingerprintOf));
-    for (const incident of await deps.incidents.active('delivery', {
-      advertiserId: advertiser.advertiser_id,
-    }))
+    // On half a picture (a Smart+ or GMV Max listing failed), nothing is declared recovered.
+    const stillActive =
+      listed.failures.length === 0
+        ? await deps.incidents.active('delivery', {
+            advertiserId: advertiser.advertiser_id,
+          })
+        : [];
+    for (const incident of stillActive)
       if (!current.has(incident.fingerprint))
         observations.push({
           problem: 'delivery',
@@ -153,49 +134,27 @@ function deliveryObservation(
 }
 
 /**
- * Lists one advertiser's campaigns, ad groups and ads, every page, with the calls it took; on a failure,
- * the error and the listing it stopped at.
+ * What failed listings mean: an auth failure asks for a probe (`'auth'`: stop watching the
+ * connection); a refusal opens a permission incident naming the advertiser and the endpoint; other
+ * trouble waits for the next round.
  */
-async function listDelivery(
-  deps: { connections: ConnectionsService },
+async function judgeFailures(
+  deps: WatchDeps,
   connectionId: string,
-  advertiserId: string,
-): Promise<{ items: DeliveryItem[]; calls: number } | { error: unknown; path: string; calls: number }> {
-  const items: DeliveryItem[] = [];
-  let calls = 0;
-  let path: string = LEVELS[0].path;
-  try {
-    for (const { level, id, name, ...listing } of LEVELS) {
-      path = listing.path;
-      for (let page = 1; ; page++) {
-        calls++;
-        const data = await deps.connections.call<Page>(
-          connectionId,
-          'GET',
-          path,
-          {
-            query: { advertiser_id: advertiserId, page_size: 1000, page },
-            advertiserId,
-            deadlineMs: 60_000,
-            // The next round retries; a long retry chain here would only hold up the sweep's probes.
-            maxAttempts: 2,
-          },
-          { park: false },
-        );
-        for (const row of data.list ?? [])
-          items.push({
-            level,
-            id: String(row[id]),
-            name: String(row[name] ?? row[id]),
-            secondaryStatus: String(row.secondary_status ?? ''),
-            campaignId: row.campaign_id === undefined ? undefined : String(row.campaign_id),
-            adgroupId: row.adgroup_id === undefined ? undefined : String(row.adgroup_id),
-          });
-        if (!data.page_info || page >= data.page_info.total_page) break;
-      }
+  subject: Subject,
+  failures: Listed['failures'],
+): Promise<'auth' | null> {
+  for (const { error, path } of failures) {
+    if (isTikTokError(error) && isAuthFailure(error.diagnosis.kind)) return 'auth';
+    if (isTikTokError(error) && isPermissionFailure(error.diagnosis.kind)) {
+      const refusal = refusalOf(error.diagnosis, { method: 'GET', endpoint: path });
+      await deps.incidents.observe(permissionRefused(subject, refusal, deps.now(), 'campaign_watch'));
+      continue;
     }
-    return { items, calls };
-  } catch (error) {
-    return { error, path, calls };
+    deps.log.info(
+      { connection: connectionId, advertiser: subject.advertiserId, path, err: error },
+      'campaign watch could not read a listing; it tries again next round',
+    );
   }
+  return null;
 }
