@@ -203,6 +203,7 @@ function worldView(runtime: EmulatorRuntime) {
       name: a.name,
       status: a.status,
       app_ids: a.appIds,
+      timezone: a.timezone,
       deleted: a.deleted,
     })),
     tokens: [...state.tokens.values()].map((t) => ({

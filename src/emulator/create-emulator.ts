@@ -86,6 +86,8 @@ export interface ControlState {
     name: string;
     status: string;
     app_ids: string[];
+    /** IANA zone its reports are stamped in. */
+    timezone: string;
     deleted: boolean;
   }>;
   tokens: Array<{

@@ -40,6 +40,8 @@ export {
 export {
   DEFAULT_SPEND_POLICY,
   type HourlySpend,
+  instantOf,
+  localDate,
   readSpend,
   type SpendPolicy,
   type SpendReading,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type HourlySpend, readSpend, spendObservation } from './spend-anomaly.ts';
+import { type HourlySpend, instantOf, localDate, readSpend, spendObservation } from './spend-anomaly.ts';
 
 const HOUR = 3_600_000;
 const NY = 'America/New_York';
@@ -109,5 +109,29 @@ describe('spendObservation', () => {
 
   it('makes nothing of an unknown reading', () => {
     expect(spendObservation(subject, { state: 'unknown', reason: 'no_history' }, 0, 'USD')).toBeNull();
+  });
+});
+
+describe('instantOf: report stamps in the account’s time zone', () => {
+  const iso = (stamp: string, zone: string) => {
+    const at = instantOf(stamp, zone);
+    return at === null ? null : new Date(at).toISOString();
+  };
+  it.each([
+    ['2026-01-14 09:00:00', 'America/New_York', '2026-01-14T14:00:00.000Z'],
+    ['2026-01-14 09:00:00', 'Asia/Kolkata', '2026-01-14T03:30:00.000Z'],
+    ['2026-01-14 09:00:00', 'UTC', '2026-01-14T09:00:00.000Z'],
+    // The hour spring-forward skips reads as the hour after; the repeated one as its first occurrence.
+    ['2026-03-08 02:00:00', 'America/New_York', '2026-03-08T07:00:00.000Z'],
+    ['2026-11-01 01:00:00', 'America/New_York', '2026-11-01T05:00:00.000Z'],
+    ['2026-11-01 02:00:00', 'America/New_York', '2026-11-01T07:00:00.000Z'],
+    ['2026-01-14', 'UTC', null],
+    ['2026-13-40 99:00:00', 'UTC', null],
+  ])('%s in %s is %s', (stamp, zone, expected) => {
+    expect(iso(stamp, zone)).toBe(expected);
+  });
+  it('localDate gives the account’s date, and days before it', () => {
+    expect(localDate(Date.UTC(2026, 0, 14, 3), 'America/New_York')).toBe('2026-01-13');
+    expect(localDate(Date.UTC(2026, 0, 14, 3), 'America/New_York', 28)).toBe('2025-12-16');
   });
 });

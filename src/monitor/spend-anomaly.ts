@@ -71,6 +71,44 @@ function localHour(hour: number, timeZone: string): { day: string; hour: number 
   return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
 }
 
+/** `timeZone`'s offset from UTC at `at`, in ms (whole minutes). */
+function offsetAt(timeZone: string, at: number): number {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  });
+  const parts = format.formatToParts(new Date(at));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute')) - Math.floor(at / 60_000) * 60_000;
+}
+
+/**
+ * The instant a report's local time stamp names ("2026-03-08 14:00:00" in the account's `timeZone`, as
+ * TikTok reports it). A stamp DST skips reads as the hour after; a repeated one as its first occurrence.
+ * Null for anything else.
+ */
+export function instantOf(stamp: string, timeZone: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(stamp);
+  if (!m) return null;
+  const wall = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  // Date.UTC rolls "13-40 99:00" over into another date: such a stamp is not one.
+  if (new Date(wall).toISOString().slice(0, 19).replace('T', ' ') !== stamp) return null;
+  const first = wall - offsetAt(timeZone, wall);
+  const second = wall - offsetAt(timeZone, first);
+  const real = [first, second].filter((at) => at + offsetAt(timeZone, at) === wall);
+  return real.length > 0 ? Math.min(...real) : Math.max(first, second);
+}
+
+/** The account's local date at `at` ("2026-03-08"), and `days` before it. */
+export function localDate(at: number, timeZone: string, days = 0): string {
+  return daysBefore(localHour(at, timeZone).day, days);
+}
+
 /** The local date `days` before `day` (calendar arithmetic: DST does not shift it). */
 function daysBefore(day: string, days: number): string {
   const [y, m, d] = day.split('-').map(Number);

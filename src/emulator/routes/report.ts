@@ -19,7 +19,7 @@ const TIME_DIMENSIONS = ['stat_time_day', 'stat_time_hour'];
 const HOUR_MS = 3_600_000;
 
 /**
- * A day's shape: the share of a day's delivery in each UTC hour — quiet at night, busiest in the
+ * A day's shape: the share of a day's delivery in each local hour of the account — quiet at night, busiest in the
  * evening — so hourly reports look like an account's real day.
  */
 const HOUR_SHAPE = [
@@ -73,7 +73,7 @@ const ATTRIBUTES: Record<
   ad_text: { levels: ['AUCTION_AD'], read: (ad) => ad.adText },
 };
 
-/** One ad's numbers for one UTC day: deterministic, so repeated reports agree. */
+/** One ad's numbers for one (local) day: deterministic, so repeated reports agree. */
 function adDay(ad: EmulatedAd, day: number, today: number): Counts {
   const delivering = ad.operationStatus === 'ENABLE' && /DELIVERY_OK$/.test(ad.secondaryStatus);
   if (!delivering || day > today || day + DAY_MS <= ad.createTime) return zero();
@@ -98,7 +98,7 @@ function factorAt(state: EmulatorState, advertiserId: string, at: number): numbe
   return factor;
 }
 
-/** One ad's numbers for one UTC hour: its day's, spread by the day's shape, times any spend change. */
+/** One ad's numbers for one (local) hour: its day's, spread by the day's shape, times any spend change. */
 function adHour(ad: EmulatedAd, hour: number, now: number, state: EmulatorState): Counts {
   if (hour > now) return zero();
   const day = Math.floor(hour / DAY_MS) * DAY_MS;
@@ -140,6 +140,26 @@ function parseDate(value: unknown, name: string): number {
   return ms;
 }
 
+/** `timeZone`'s offset from UTC at `at`, in ms (New York in winter: −5 h). */
+export function zoneOffset(timeZone: string, at: number): number {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    }).formatToParts(new Date(at));
+    const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+    const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'));
+    return wall - Math.floor(at / 60_000) * 60_000;
+  } catch {
+    return 0; // an unknown zone reads as UTC
+  }
+}
+
 /** Synchronous BASIC reports over the seeded ads: consistent across levels, metrics as strings. */
 export const REPORT_ROUTES: ApiRoute[] = [
   {
@@ -147,9 +167,17 @@ export const REPORT_ROUTES: ApiRoute[] = [
     path: '/report/integrated/get/',
     auth: 'token',
     handle(context) {
-      const { query, state, now } = context;
+      const { query } = context;
       const request = reportQuery(context);
       const { advertiserId, dimensions, metrics, daily, hourly, lifetime } = request;
+      // TikTok reports in the account's time zone: days and hours are its local ones, on a time axis
+      // shifted by its UTC offset now (a DST change inside the range is not modelled).
+      const offset = zoneOffset(context.state.advertisers.get(advertiserId)?.timezone ?? 'UTC', context.now);
+      const now = context.now + offset;
+      const state = {
+        ...context.state,
+        spendChanges: context.state.spendChanges.map((c) => ({ ...c, from: c.from + offset })),
+      };
       let { start, end } = request;
       const today = Math.floor(now / DAY_MS) * DAY_MS;
       const ads = [...state.ads.values()].filter((ad) => ad.advertiserId === advertiserId);
