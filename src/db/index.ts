@@ -46,11 +46,17 @@ export { type OAuthStore, oauthStore, type StateRejection } from './stores/oauth
 export { type NewNotification, type OutboxStore, outboxStore } from './stores/outbox-store.ts';
 export { type ParkedCallsStore, parkedCallsStore } from './stores/parked-calls-store.ts';
 export {
+  type NewSubscription,
+  type PlatformIncident,
+  pushStore,
+} from './stores/push-store.ts';
+export {
   SEALED_COLUMNS,
   type SealedValue,
   type SealedValuesStore,
   sealedValuesStore,
 } from './stores/sealed-values-store.ts';
+export { spendStore } from './stores/spend-store.ts';
 export { type UsersStore, usersStore } from './stores/users-store.ts';
 export { type NewVideo, type VideosStore, videosStore } from './stores/videos-store.ts';
 export { type Stores, storesOf, type UnitOfWork, unitOfWork } from './unit-of-work.ts';

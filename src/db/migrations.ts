@@ -288,6 +288,58 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table connections add column check_requested_at timestamptz`.execute(db);
     },
   },
+  '0007-campaign-health': {
+    async up(db) {
+      // Hourly spend per advertiser, as TikTok's reports give it (the spend-anomaly baseline), and
+      // when each advertiser's reports were last read.
+      await sql`
+        create table spend_hours (
+          advertiser_id text not null,
+          hour timestamptz not null,
+          spend double precision not null,
+          primary key (advertiser_id, hour)
+        )`.execute(db);
+      await sql`
+        create table spend_reads (
+          advertiser_id text primary key,
+          read_at timestamptz not null,
+          history_from timestamptz not null
+        )`.execute(db);
+      // TikTok subscriptions (push) adwarden made, per connection and entity.
+      await sql`
+        create table tiktok_subscriptions (
+          subscription_id text primary key,
+          app_id text not null,
+          connection_id text references connections (id) on delete cascade,
+          entity text not null,
+          advertiser_ids text not null default '[]',
+          created_at timestamptz not null,
+          checked_at timestamptz not null
+        )`.execute(db);
+      await sql`create index tiktok_subscriptions_connection on tiktok_subscriptions (connection_id)`.execute(
+        db,
+      );
+      // Deliveries already taken in: TikTok delivers at least once and retries for 72 hours.
+      await sql`
+        create table tiktok_receipts (
+          key text primary key,
+          received_at timestamptz not null
+        )`.execute(db);
+      // TikTok's own incidents, from its status feed and API_SERVICE_STATUS pushes.
+      await sql`
+        create table platform_status (
+          id text primary key,
+          title text not null,
+          level text not null,
+          state text not null check (state in ('open', 'resolved')),
+          link text,
+          source text not null,
+          started_at timestamptz not null,
+          updated_at timestamptz not null,
+          resolved_at timestamptz
+        )`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

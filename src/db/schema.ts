@@ -285,6 +285,55 @@ export interface LoginLinksTable {
   used_at: Timestamp | null;
 }
 
+/** One hour of an advertiser's spend, as TikTok's hourly report gave it. */
+export interface SpendHoursTable {
+  advertiser_id: string;
+  hour: Timestamp;
+  spend: number;
+}
+
+/** When an advertiser's hourly reports were last read, and from when its history is held. */
+export interface SpendReadsTable {
+  advertiser_id: string;
+  read_at: Timestamp;
+  history_from: Timestamp;
+}
+
+/** A TikTok subscription (Subscription API) adwarden made for a connection. */
+export interface TikTokSubscriptionsTable {
+  subscription_id: string;
+  app_id: string;
+  /** Null for an app-wide subscription (API_SERVICE_STATUS). */
+  connection_id: string | null;
+  entity: string;
+  /** JSON array of the advertisers it covers. */
+  advertiser_ids: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+  /** Last time `subscription/get` listed it. */
+  checked_at: Timestamp;
+}
+
+/** A push delivery already taken in (deliveries are at-least-once). */
+export interface TikTokReceiptsTable {
+  key: string;
+  received_at: Timestamp;
+}
+
+/** A TikTok platform incident (status feed or API_SERVICE_STATUS push). */
+export interface PlatformStatusTable {
+  id: string;
+  title: string;
+  /** `LOW_DISRUPTION` or `MAJOR_DISRUPTION`. */
+  level: string;
+  state: 'open' | 'resolved';
+  link: string | null;
+  /** `feed` or `push`. */
+  source: string;
+  started_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+
 /** adwarden's database, as Kysely sees it. */
 export interface Database {
   tiktok_apps: TikTokAppsTable;
@@ -306,6 +355,11 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   login_links: LoginLinksTable;
+  spend_hours: SpendHoursTable;
+  spend_reads: SpendReadsTable;
+  tiktok_subscriptions: TikTokSubscriptionsTable;
+  tiktok_receipts: TikTokReceiptsTable;
+  platform_status: PlatformStatusTable;
 }
 
 export type AppRow = Selectable<TikTokAppsTable>;
@@ -323,3 +377,5 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type VideoRow = Selectable<VideosTable>;
 export type UserRow = Selectable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type SubscriptionRow = Selectable<TikTokSubscriptionsTable>;
+export type PlatformStatusRow = Selectable<PlatformStatusTable>;

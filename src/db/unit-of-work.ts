@@ -9,7 +9,9 @@ import { monitorStore } from './stores/monitor-store.ts';
 import { oauthStore } from './stores/oauth-store.ts';
 import { outboxStore } from './stores/outbox-store.ts';
 import { parkedCallsStore } from './stores/parked-calls-store.ts';
+import { pushStore } from './stores/push-store.ts';
 import { sealedValuesStore } from './stores/sealed-values-store.ts';
+import { spendStore } from './stores/spend-store.ts';
 import { usersStore } from './stores/users-store.ts';
 import { videosStore } from './stores/videos-store.ts';
 
@@ -23,7 +25,9 @@ const FACTORIES = {
   oauth: oauthStore,
   outbox: outboxStore,
   parkedCalls: parkedCallsStore,
+  push: pushStore,
   sealedValues: sealedValuesStore,
+  spend: spendStore,
   users: usersStore,
   videos: videosStore,
 };

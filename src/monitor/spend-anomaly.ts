@@ -84,7 +84,9 @@ function offsetAt(timeZone: string, at: number): number {
   });
   const parts = format.formatToParts(new Date(at));
   const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute')) - Math.floor(at / 60_000) * 60_000;
+  return (
+    Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute')) - Math.floor(at / 60_000) * 60_000
+  );
 }
 
 /**

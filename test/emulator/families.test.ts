@@ -48,7 +48,9 @@ describe('Smart+', () => {
     const advertiserId = String(rejected.advertiserId);
     const ads = (await listing('/smart_plus/ad/get/', advertiserId)).data.list as Json[];
     const ids = ads.map((a) => a.smart_plus_ad_id as string);
-    expect(ads.find((a) => a.smart_plus_ad_id === rejected.adId).secondary_status).toBe('AD_STATUS_AUDIT_DENY');
+    expect(ads.find((a) => a.smart_plus_ad_id === rejected.adId).secondary_status).toBe(
+      'AD_STATUS_AUDIT_DENY',
+    );
     const review = await t.get(
       `/smart_plus/ad/review_info/?advertiser_id=${advertiserId}&smart_plus_ad_ids=${list(ids)}`,
       token,

@@ -42,7 +42,8 @@ describe('hourly reports', () => {
   it('give one row per hour of the account’s local day, shaped like a day (evenings busier than nights), none in the future', async () => {
     const rows = await hourly('2026-01-13', '2026-01-14');
     expect(rows).toHaveLength(48);
-    const local = (h: number, day = 13) => instantOf(`2026-01-${day} ${String(h).padStart(2, '0')}:00:00`, zone)!;
+    const local = (h: number, day = 13) =>
+      instantOf(`2026-01-${day} ${String(h).padStart(2, '0')}:00:00`, zone)!;
     const at = (h: number) => rows.find((r) => r.hour === local(h))!.spend;
     expect(at(19)).toBeGreaterThan(3 * at(3));
     expect(rows.filter((r) => r.hour > Date.UTC(2026, 0, 14, 16)).every((r) => r.spend === 0)).toBe(true);

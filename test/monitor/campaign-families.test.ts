@@ -55,7 +55,9 @@ describe('campaign watch of Smart+ and GMV Max', () => {
     expect(found.some((i) => /^Ad .* rejected in review/.test(i.summary))).toBe(true);
     // The GMV Max campaign could not be read: its incident is not taken for recovered.
     const gmv = found.find((i) => /^GMV Max campaign /.test(i.summary))!;
-    expect((await stack.services.incidents.show(gmv.id)) as { recovering_since: string | null }).toMatchObject({
+    expect(
+      (await stack.services.incidents.show(gmv.id)) as { recovering_since: string | null },
+    ).toMatchObject({
       recovering_since: null,
     });
   });

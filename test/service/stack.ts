@@ -47,9 +47,11 @@ export async function startStack(
     logLevel?: 'debug' | 'trace';
     /** More settings, as environment variables (e.g. ADWARDEN_SWEEP_INTERVAL). */
     env?: Record<string, string>;
+    /** Emulator options (a start time, for a test on TikTok's clock). */
+    emulator?: Parameters<typeof startEmulator>[0];
   } = {},
 ) {
-  const tiktok = await startEmulator();
+  const tiktok = await startEmulator(options.emulator);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'adwarden-stack-'));
   const lines: string[] = [];
   const logger = createLogger({

@@ -257,7 +257,8 @@ export function getRoute(
           if (!fields) return full;
           return Object.fromEntries(
             Object.entries(full).filter(
-              ([key]) => key === ID_KEY[level] || key === `smart_plus_${ID_KEY[level]}` || fields.includes(key),
+              ([key]) =>
+                key === ID_KEY[level] || key === `smart_plus_${ID_KEY[level]}` || fields.includes(key),
             ),
           );
         }),

@@ -30,7 +30,8 @@ const reviewInfo: ApiRoute = {
     const advertiserId = requiredString(context.query, 'advertiser_id');
     authorizedAdvertiser(context, advertiserId, 'GET', '/smart_plus/ad/review_info/');
     const ids = jsonArrayParam(context.query, 'smart_plus_ad_ids');
-    if (!ids || ids.length === 0) throw new ApiFailure(40002, 'smart_plus_ad_ids: Missing data for required field.');
+    if (!ids || ids.length === 0)
+      throw new ApiFailure(40002, 'smart_plus_ad_ids: Missing data for required field.');
     if (ids.length > 100) throw new ApiFailure(40002, 'smart_plus_ad_ids: Length must be between 1 and 100.');
     const list = ids.map(String).flatMap((id) => {
       const ad = context.state.ads.get(id);

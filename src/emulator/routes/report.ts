@@ -77,8 +77,10 @@ const ATTRIBUTES: Record<
 function adDay(ad: EmulatedAd, day: number, today: number): Counts {
   const delivering = ad.operationStatus === 'ENABLE' && /DELIVERY_OK$/.test(ad.secondaryStatus);
   if (!delivering || day > today || day + DAY_MS <= ad.createTime) return zero();
+  // Each ad has its own level; days vary around it by up to ±15 %, as steady delivery does.
   const h = hashOf(`${ad.adId}:${day}`);
-  const impressions = 2_000 + (h % 48_000);
+  const level = 2_000 + (hashOf(ad.adId) % 48_000);
+  const impressions = Math.round(level * (0.85 + (h % 3_001) / 10_000));
   const clicks = Math.round(impressions * (0.004 + ((h >>> 8) % 20) / 1000));
   return {
     impressions,

@@ -1,14 +1,16 @@
-import type { MonitorStore } from '../../db/index.ts';
-import { videosStore } from '../../db/index.ts';
+import type { MonitorStore, Stores, UnitOfWork } from '../../db/index.ts';
 import type { Logger } from '../../log/index.ts';
 import { expiryFindings } from '../../monitor/index.ts';
 import type { TokensService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 
+const DAY = 86_400_000;
+
 /** What `runDaily` uses. */
 export interface DailyDeps {
   store: MonitorStore;
+  data: UnitOfWork<Pick<Stores, 'videos' | 'spend' | 'push'>>;
   incidents: IncidentsService;
   tokens: TokensService;
   settings: MonitorSettings;
@@ -27,9 +29,16 @@ export async function runDaily(deps: DailyDeps, schedule: string): Promise<Recor
   if (schedule === 'retention') {
     const before = new Date(now - deps.settings.retentionMs);
     const checks = await deps.store.pruneChecks(before);
-    const videos = await videosStore(deps.store.db).prune(before);
-    deps.log.info({ checks, videos }, 'check history and settled uploads pruned');
-    return { checks, videos };
+    const { videos: videoStore, spend, push } = deps.data.stores;
+    const videos = await videoStore.prune(before);
+    // Spend is kept as long as the baseline reads it (five weeks); receipts past TikTok's 72-hour retries.
+    const spendHours = await spend.prune(new Date(Math.min(before.getTime(), now - 36 * DAY)));
+    const receipts = await push.pruneReceipts(new Date(now - 4 * DAY));
+    deps.log.info(
+      { checks, videos, spendHours, receipts },
+      'check history, settled uploads, old spend and receipts pruned',
+    );
+    return { checks, videos, spend_hours: spendHours, receipts };
   }
   if (schedule !== 'expiry') throw new Error(`unknown daily schedule ${schedule}`);
   const rows = await deps.store.expiries();

@@ -28,7 +28,10 @@ export interface Dispatcher {
 /** What the monitor uses. */
 export interface MonitorDeps {
   data: UnitOfWork<
-    Pick<Stores, 'connections' | 'incidents' | 'monitor' | 'oauth' | 'parkedCalls' | 'videos'>
+    Pick<
+      Stores,
+      'connections' | 'incidents' | 'monitor' | 'oauth' | 'parkedCalls' | 'push' | 'spend' | 'videos'
+    >
   >;
   connections: ConnectionsService;
   incidents: IncidentsService;
@@ -233,7 +236,7 @@ async function afterCallback(
 
 async function watchAndCount(m: Shared, connectionId: string) {
   const probeSoon = (id: string) => m.probeSoon(id, 'campaign_watch');
-  const result = await watchConnection({ ...m, probeSoon }, connectionId);
+  const result = await watchConnection({ ...m, probeSoon, spend: m.data.stores.spend }, connectionId);
   m.stats.watches++;
   m.stats.minimumCalls += result.minimumCalls;
   return result;

@@ -1,5 +1,5 @@
 import { isAuthFailure, isPermissionFailure } from '../../catalog/index.ts';
-import { fingerprintOf, type Observation, type Subject } from '../../incidents/index.ts';
+import { fingerprintOf, type Incident, type Observation, type Subject } from '../../incidents/index.ts';
 import type { Logger } from '../../log/index.ts';
 import {
   advertiserSubject,
@@ -12,6 +12,7 @@ import { isTikTokError } from '../../tiktok/index.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
 import { LISTINGS, type Listed, listDelivery, WATCHED_CALLS } from './delivery-listings.ts';
+import { SPEND_REPORT, type SpendDeps, watchSpend } from './monitor-spend.ts';
 
 /** What `watchConnection` uses. */
 export interface WatchDeps {
@@ -21,6 +22,7 @@ export interface WatchDeps {
   log: Logger;
   labelOf: (connectionId: string) => Promise<string>;
   probeSoon: (connectionId: string) => Promise<void>;
+  spend: SpendDeps['spend'];
 }
 
 /**
@@ -35,71 +37,103 @@ export async function watchConnection(
   connectionId: string,
 ): Promise<{ advertisers: number; calls: number; minimumCalls: number; findings: number }> {
   const connection = await deps.connections.require(connectionId);
+  const total = { advertisers: 0, calls: 0, minimumCalls: 0, findings: 0 };
   if (connection.regime !== 'advertiser' || !['healthy', 'degraded'].includes(connection.status))
-    return { advertisers: 0, calls: 0, minimumCalls: 0, findings: 0 };
+    return total;
   const advertisers = (await deps.connections.show(connectionId)).advertiser_list.filter((a) => a.granted);
-  let calls = 0;
-  let minimumCalls = 0; // pages a listing needed: one call each, when nothing failed
-  let findingsCount = 0;
+  total.advertisers = advertisers.length;
   // Refusals seen earlier, looked up once for the connection (not once per advertiser).
   const refusals = await deps.incidents.active('permission', { connectionId });
+  const where = { connectionId, appId: connection.app_id, refusals };
   for (const advertiser of advertisers) {
-    const subject = advertiserSubject(
-      { id: advertiser.advertiser_id, name: advertiser.name },
-      { connectionId, appId: connection.app_id },
-    );
-    const listed = await listDelivery(deps.connections, connectionId, advertiser.advertiser_id);
-    calls += listed.calls;
-    const failed = await judgeFailures(deps, connectionId, subject, listed.failures);
-    if (failed === 'auth') {
+    const watched = await watchAdvertiser(deps, where, advertiser);
+    total.calls += watched.calls;
+    total.minimumCalls += watched.minimumCalls; // pages a listing needed: one call each, when nothing failed
+    total.findings += watched.findings;
+    if (watched.authFailed) {
       await deps.probeSoon(connectionId);
-      return { advertisers: advertisers.length, calls, minimumCalls, findings: findingsCount };
+      break;
     }
-    // A classic listing failed: nothing to judge this round.
-    if (listed.failures.some((f) => LISTINGS.find((l) => l.path === f.path)?.family === 'classic')) continue;
-    const items = listed.items;
-    if (listed.failures.length === 0) minimumCalls += listed.calls;
-    const at = deps.now();
-    const findings = deliveryFindings({ id: advertiser.advertiser_id, name: advertiser.name }, items);
-    findingsCount += findings.length;
-    const where = { connectionId, appId: connection.app_id, advertiser };
-    const observations = findings.map((f) => deliveryObservation(f, where, at));
-    // A listing that answered: a refusal of it seen earlier is over.
-    const answered = new Set(
-      [...WATCHED_CALLS].filter((c) => !listed.failures.some((f) => c === `GET ${f.path}`)),
-    );
-    for (const incident of refusals)
-      if (incident.subject.advertiserId === advertiser.advertiser_id && answered.has(incident.detail ?? ''))
-        observations.push(
-          permissionRestored(
-            incident.subject,
-            { method: 'GET', endpoint: incident.detail!.slice('GET '.length) },
-            at,
-            'campaign_watch',
-          ),
-        );
-    const current = new Set(observations.map(fingerprintOf));
-    // On half a picture (a Smart+ or GMV Max listing failed), nothing is declared recovered.
-    const stillActive =
-      listed.failures.length === 0
-        ? await deps.incidents.active('delivery', {
-            advertiserId: advertiser.advertiser_id,
-          })
-        : [];
-    for (const incident of stillActive)
-      if (!current.has(incident.fingerprint))
-        observations.push({
-          problem: 'delivery',
-          subject: incident.subject,
-          detail: incident.detail ?? undefined,
-          failing: false,
-          at,
-          source: 'campaign_watch',
-          summary: 'The object delivers again.',
-        });
-    for (const observation of observations) await deps.incidents.observe(observation);
   }
-  return { advertisers: advertisers.length, calls, minimumCalls, findings: findingsCount };
+  return total;
+}
+
+type Where = { connectionId: string; appId: string; refusals: Incident[] };
+type WatchedAdvertiser = Awaited<ReturnType<ConnectionsService['show']>>['advertiser_list'][number];
+
+/** One advertiser's listings and spend, judged; `authFailed` when TikTok refused the token. */
+async function watchAdvertiser(deps: WatchDeps, where: Where, advertiser: WatchedAdvertiser) {
+  const { connectionId } = where;
+  const subject = advertiserSubject(
+    { id: advertiser.advertiser_id, name: advertiser.name },
+    { connectionId, appId: where.appId },
+  );
+  const result = { calls: 0, minimumCalls: 0, findings: 0, authFailed: false };
+  const listed = await listDelivery(deps.connections, connectionId, advertiser.advertiser_id);
+  result.calls += listed.calls;
+  if ((await judgeFailures(deps, connectionId, subject, listed.failures)) === 'auth')
+    return { ...result, authFailed: true };
+  // A classic listing failed: nothing to judge this round.
+  if (listed.failures.some((f) => LISTINGS.find((l) => l.path === f.path)?.family === 'classic'))
+    return result;
+  if (listed.failures.length === 0) result.minimumCalls += listed.calls;
+  const at = deps.now();
+  const findings = deliveryFindings({ id: advertiser.advertiser_id, name: advertiser.name }, listed.items);
+  result.findings = findings.length;
+  const observations = findings.map((f) => deliveryObservation(f, { ...where, advertiser }, at));
+  observations.push(...(await recoveries(deps, advertiser.advertiser_id, listed, observations, at)));
+  // A listing that answered: a refusal of it seen earlier is over.
+  const answered = new Set(
+    [...WATCHED_CALLS].filter((c) => !listed.failures.some((f) => c === `GET ${f.path}`)),
+  );
+  const spend = await watchSpend(deps, connectionId, advertiser, subject);
+  if (spend.state !== 'not_due') result.calls += spend.calls;
+  if (spend.state === 'read') {
+    result.minimumCalls += spend.calls;
+    observations.push(...spend.observations);
+    answered.add(`GET ${SPEND_REPORT}`);
+  } else if (spend.state === 'failed') {
+    const failures = [{ path: SPEND_REPORT, error: spend.error }];
+    if ((await judgeFailures(deps, connectionId, subject, failures)) === 'auth') result.authFailed = true;
+  }
+  for (const incident of where.refusals)
+    if (incident.subject.advertiserId === advertiser.advertiser_id && answered.has(incident.detail ?? ''))
+      observations.push(
+        permissionRestored(
+          incident.subject,
+          { method: 'GET', endpoint: incident.detail!.slice('GET '.length) },
+          at,
+          'campaign_watch',
+        ),
+      );
+  for (const observation of observations) await deps.incidents.observe(observation);
+  return result;
+}
+
+/**
+ * Delivery incidents of the advertiser whose object no longer shows the problem. None on half a
+ * picture (a Smart+ or GMV Max listing failed); spend incidents are the spend watch's to end.
+ */
+async function recoveries(
+  deps: WatchDeps,
+  advertiserId: string,
+  listed: Listed,
+  current: Observation[],
+  at: number,
+): Promise<Observation[]> {
+  if (listed.failures.length > 0) return [];
+  const found = new Set(current.map(fingerprintOf));
+  return (await deps.incidents.active('delivery', { advertiserId }))
+    .filter((i) => !found.has(i.fingerprint) && !i.detail?.startsWith('spend_'))
+    .map((incident) => ({
+      problem: 'delivery' as const,
+      subject: incident.subject,
+      detail: incident.detail ?? undefined,
+      failing: false,
+      at,
+      source: 'campaign_watch' as const,
+      summary: 'The object delivers again.',
+    }));
 }
 
 /** A delivery finding as an observation on its campaign, ad group, ad or advertiser. */
