@@ -1,5 +1,7 @@
 import { createEmulatorClock, type EmulatorClock } from './clock.ts';
 import { createIdFactory } from './ids.ts';
+import type { PushAttempt } from './push.ts';
+import { startPushHub } from './push-hub.ts';
 import { createRateLimiter } from './rate-limits.ts';
 import { createRequestLog, type LoggedRequest } from './request-log.ts';
 import { loadScenario, parseScenario, type Scenario } from './scenario.ts';
@@ -8,6 +10,7 @@ import { seedDemo } from './seed.ts';
 import { loadSeedFile, type SeedFile, seedFromFile } from './seed-file.ts';
 import { buildEmulatorServer, type EmulatorRuntime } from './server.ts';
 import { createState, type EmulatorState, type Tier } from './state.ts';
+import { STATUS_FEED_PATH } from './status-feed.ts';
 
 /** Options of `createEmulator`. */
 export interface EmulatorOptions {
@@ -59,6 +62,8 @@ export interface EmulatorControl {
   scenario(): Promise<ScenarioStatus | null>;
   /** Moves the emulator clock forward (due scenario steps run at once). */
   advanceClock(ms: number): Promise<{ now: string }>;
+  /** Push deliveries attempted (Subscription API), oldest first: what each receiver answered. */
+  pushes(): PushAttempt[];
 }
 
 /** What GET /__control/scenario returns. */
@@ -115,6 +120,8 @@ export interface Emulator {
   url: string;
   /** Base URL of the sandbox environment. */
   sandboxUrl: string;
+  /** TikTok's API status RSS feed, as the emulator serves it. */
+  statusFeedUrl: string;
   /** The server's origin, e.g. `http://127.0.0.1:PORT` (portal and control API live here). */
   origin: string;
   control: EmulatorControl;
@@ -157,6 +164,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   origin = address.replace('[::1]', 'localhost');
   if (initialScenario) runtime.scenario = startScenario(runtime, initialScenario);
+  const pushHub = startPushHub(runtime);
 
   const call = async <T>(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown): Promise<T> => {
     const response = await app.inject({ method, url, payload: payload as never });
@@ -196,9 +204,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       },
       scenario: () => call('GET', '/__control/scenario'),
       advanceClock: (ms) => call('POST', '/__control/clock', { advanceMs: ms }),
+      pushes: () => [...state.pushLog],
     },
+    statusFeedUrl: `${origin}${STATUS_FEED_PATH}`,
     close: async () => {
       runtime.scenario?.stop();
+      pushHub.stop();
       await app.close();
     },
   };

@@ -5,6 +5,7 @@ import {
   type EmulatedCampaign,
   SECONDARY_STATUS,
 } from './ads-model.ts';
+import { emitPush } from './push.ts';
 import type { EmulatorState } from './state.ts';
 
 /** Which campaign family a fault picks its target from, when it names none. */
@@ -111,6 +112,19 @@ export function applyDeliveryFault(
         );
       mark([ad], () => true, 'AD_STATUS_AUDIT_DENY', now);
       ad.rejectReason = fault.reason;
+      emitPush(state, {
+        entity: 'AD',
+        advertiserId: ad.advertiserId,
+        at: now,
+        content: {
+          advertiser_id: ad.advertiserId,
+          ad_id: ad.adId,
+          ad_name: ad.name,
+          review_status: 'REJECTED',
+          reject_reason: fault.reason ?? 'Misleading claims in the ad text',
+          status_change_time: Math.floor(now / 1000),
+        },
+      });
       return { adId: ad.adId, advertiserId: ad.advertiserId, secondaryStatus: ad.secondaryStatus };
     }
     case 'exceedBudget':

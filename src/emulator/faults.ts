@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CHAOS_FAULTS, requestWindow } from './faults-chaos.ts';
 import { applyDeliveryFault, DELIVERY_FAULTS } from './faults-delivery.ts';
+import { applyPushFault, PUSH_FAULTS } from './faults-push.ts';
+import { emitPush } from './push.ts';
 import type { EmulatorState } from './state.ts';
 
 const window = requestWindow;
@@ -87,6 +89,7 @@ export const FaultSchema = z.discriminatedUnion('type', [
   }),
   ...DELIVERY_FAULTS,
   ...CHAOS_FAULTS,
+  ...PUSH_FAULTS,
 ]);
 
 /** A validated fault. */
@@ -185,9 +188,25 @@ export function applyStateFault(
     case 'setTier':
       mustFind(state.apps, fault.appId, 'app').tier = fault.tier;
       return { appId: fault.appId, tier: fault.tier };
-    case 'suspendAccount':
+    case 'suspendAccount': {
       mustFind(state.advertisers, fault.advertiserId, 'advertiser').status = fault.status;
+      emitPush(state, {
+        entity: 'AD_ACCOUNT_SUSPENSION',
+        advertiserId: fault.advertiserId,
+        at: now,
+        content: {
+          advertiser_id: fault.advertiserId,
+          status: fault.status,
+          suspension_reason:
+            fault.status === 'STATUS_ENABLE' ? '' : 'Violation of TikTok Advertising Policies',
+          status_change_time: Math.floor(now / 1000),
+        },
+      });
       return { status: fault.status };
+    }
+    case 'pushDeliveries':
+    case 'statusIncident':
+      return applyPushFault(state, fault, now);
   }
 }
 

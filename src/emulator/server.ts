@@ -19,10 +19,12 @@ import { DELIVERY_ROUTES } from './routes/delivery.ts';
 import { FAMILY_ROUTES } from './routes/families.ts';
 import { OAUTH_ROUTES } from './routes/oauth.ts';
 import { REPORT_ROUTES } from './routes/report.ts';
+import { SUBSCRIPTION_ROUTES } from './routes/subscription.ts';
 import { TT_USER_ROUTES } from './routes/tt-user.ts';
 import { VIDEO_ROUTES } from './routes/video.ts';
 import type { ScenarioRun } from './scenario-runner.ts';
 import type { EmulatedToken, EmulatorState, Environment } from './state.ts';
+import { registerStatusFeed } from './status-feed.ts';
 
 /** Everything the server shares with the control API. */
 export interface EmulatorRuntime {
@@ -52,6 +54,7 @@ const ROUTES: ApiRoute[] = [
   ...VIDEO_ROUTES,
   ...CREATIVE_ROUTES,
   ...REPORT_ROUTES,
+  ...SUBSCRIPTION_ROUTES,
 ];
 /** TikTok's recommended maximum video size is 500 MB. */
 const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
@@ -110,6 +113,7 @@ export function buildEmulatorServer(runtime: EmulatorRuntime): FastifyInstance {
     }
   }
   registerPortal(app, runtime);
+  registerStatusFeed(app, runtime);
   // Cover, preview and avatar URLs the API hands out resolve to small placeholder files.
   app.get('/__media/*', (request, reply) => {
     const path = (request.params as { '*': string })['*'];

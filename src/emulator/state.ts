@@ -7,6 +7,7 @@ import type {
   EmulatedVideo,
   VideoProcessing,
 } from './ads-model.ts';
+import type { EmulatedSubscription, PushAttempt, PushBehaviour, PushEvent } from './push.ts';
 
 /** Production and sandbox are separate worlds: a token from one is unknown (40105) in the other. */
 export type Environment = 'production' | 'sandbox';
@@ -110,6 +111,23 @@ export interface EmulatorState {
   spendChanges: Array<{ advertiserId: string; from: number; factor: number }>;
   businessCenters: Map<string, EmulatedBusinessCenter>;
   videoProcessing: VideoProcessing;
+  /** Subscription API: what apps subscribed to, events waiting for delivery, how deliveries behave. */
+  subscriptions: Map<string, EmulatedSubscription>;
+  pushEvents: PushEvent[];
+  push: PushBehaviour;
+  pushLog: PushAttempt[];
+  /** TikTok's own incidents, as its status page and RSS feed list them. */
+  statusIncidents: Map<string, StatusIncident>;
+}
+
+/** An incident on TikTok's API status page. */
+export interface StatusIncident {
+  id: string;
+  title: string;
+  level: 'LOW_DISRUPTION' | 'MAJOR_DISRUPTION';
+  state: 'open' | 'resolved';
+  startedAt: number;
+  updatedAt: number;
 }
 
 /** An empty world. */
@@ -128,6 +146,11 @@ export function createState(): EmulatorState {
     spendChanges: [],
     businessCenters: new Map(),
     videoProcessing: { delayMs: 20_000, fail: false },
+    subscriptions: new Map(),
+    pushEvents: [],
+    push: { lose: false, duplicate: false },
+    pushLog: [],
+    statusIncidents: new Map(),
   };
 }
 

@@ -49,7 +49,9 @@ export type ObservationSource =
   | 'reauth'
   | 'correlation'
   | 'video_watch'
-  | 'operator';
+  | 'operator'
+  | 'push'
+  | 'status_feed';
 
 /**
  * One fact about a subject at a time: "this problem is happening" (`failing`) or "it is not".

@@ -7,7 +7,7 @@ import { issueAdvertiserToken, reachableAdvertisers } from '../state.ts';
 const AUTH_CODE_TTL_MS = 3_600_000;
 
 // OAuth calls carry the app's credentials: in the JSON body (exchange, revoke) or the query (advertiser/get).
-function appFrom(context: CallContext, source: Record<string, unknown>) {
+export function appFrom(context: CallContext, source: Record<string, unknown>) {
   const appId = requiredString(source, 'app_id');
   const secret = requiredString(source, 'secret');
   const app = context.state.apps.get(appId);
