@@ -10,6 +10,8 @@ import {
   monitorService,
   monitorSettings,
   notificationsService,
+  platformStatus,
+  pushService,
   tokensService,
   usersService,
 } from '../services/index.ts';
@@ -102,9 +104,28 @@ export function wireWorkflows(wiring: Wiring) {
     now,
     log,
     random: options.random,
+    signals: () => signals,
   });
+  const platform = platformStatus({ data, incidents, now, log, feedUrl: config.monitor.statusFeedUrl });
+  const push = pushService({
+    data,
+    apps,
+    connections,
+    tokens,
+    incidents,
+    publicUrl,
+    now,
+    log,
+    probeSoon: (id) => monitor!.requestCheck(id, 'push'),
+    platform: (incident) => platform.record(incident).then(() => {}),
+  });
+  const signals = {
+    subscribe: (id: string) => (config.monitor.push ? push.subscribe(id) : Promise.resolve(0)),
+    reconcile: () => (config.monitor.push ? push.reconcile() : Promise.resolve({})),
+    pollStatus: () => platform.poll(),
+  };
   const users = usersService({ users: data.stores.users, apiKeys: data.stores.apiKeys, now, publicUrl });
-  return { apps, tokens, connections, connect, notifications, incidents, monitor, users };
+  return { apps, tokens, connections, connect, notifications, incidents, monitor, push, platform, users };
 }
 
 /** What a tt_user refresh leads to: a refused one marks the connection, a new token is recorded. */

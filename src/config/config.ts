@@ -52,6 +52,10 @@ export interface Config {
     readonly jobsSchema: string;
     /** Check history and settled uploads older than this are deleted daily. @default 2592000000 ('30d') */
     readonly checkRetentionMs: number;
+    /** TikTok's status RSS feed, read every 5 minutes; null: off. @default TikTok's feed */
+    readonly statusFeedUrl: string | null;
+    /** Connections subscribe to TikTok's pushes (suspensions, review results, TikTok's status). @default true */
+    readonly push: boolean;
   };
   readonly notify: {
     /** Webhook and Slack channels may send to private addresses. @default false */

@@ -18,6 +18,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
       expiryReminderLead: formatDuration(config.monitor.expiryReminderLeadMs),
       maxTokenAge:
         config.monitor.maxTokenAgeMs === null ? null : formatDuration(config.monitor.maxTokenAgeMs),
+      statusFeed: config.monitor.statusFeedUrl ?? 'off',
+      push: config.monitor.push,
     },
     cli: { url: config.cli.url, apiKey: config.cli.apiKey ? '[redacted]' : null },
     warnings: [...config.warnings],

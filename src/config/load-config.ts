@@ -82,6 +82,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       maxTokenAgeMs: raw.monitor.maxTokenAge ?? null,
       jobsSchema: raw.monitor.jobsSchema,
       checkRetentionMs: raw.monitor.checkRetention,
+      statusFeedUrl: raw.monitor.statusFeed === 'off' ? null : raw.monitor.statusFeed,
+      push: raw.monitor.push,
     },
     notify: { allowPrivateDestinations: raw.notify.allowPrivateDestinations },
     embedded: { sharedBuffersMb: raw.embedded.sharedBuffers, optimizeWasm: raw.embedded.optimizeWasm },

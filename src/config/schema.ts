@@ -105,6 +105,12 @@ export const RawConfigSchema = z.strictObject({
       expiryReminderLead: duration.prefault('7d'),
       maxTokenAge: duration.optional(),
       checkRetention: duration.prefault('30d'),
+      /** TikTok's status RSS feed, or `off`. @default TikTok's feed */
+      statusFeed: z
+        .union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL or "off"' })])
+        .default('https://business-api.tiktok.com/marketing_api/api/status_page/incident/rss/'),
+      /** Subscribe connections to TikTok's pushes (Subscription API). @default true */
+      push: flag.default(true),
       /** @default 'pgboss' */
       jobsSchema: z
         .string()

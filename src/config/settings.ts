@@ -109,6 +109,18 @@ export const SETTINGS: readonly SettingSource[] = [
       'How long check history and settled video uploads are kept (e.g. 30d); older ones are deleted daily.',
   },
   {
+    key: 'monitor.statusFeed',
+    env: 'ADWARDEN_TIKTOK_STATUS_FEED',
+    describe:
+      "TikTok's API status RSS feed, read every 5 minutes (its incidents become platform incidents and hold back per-connection alerts); 'off' to not read it.",
+  },
+  {
+    key: 'monitor.push',
+    env: 'ADWARDEN_TIKTOK_PUSH',
+    describe:
+      "Subscribe connections to TikTok's pushes (account suspensions, review results, TikTok's status) at <public URL>/webhooks/tiktok (true/false; default true; real TikTok needs a public https URL).",
+  },
+  {
     key: 'notify.allowPrivateDestinations',
     env: 'ADWARDEN_ALLOW_PRIVATE_DESTINATIONS',
     describe:

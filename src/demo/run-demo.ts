@@ -63,7 +63,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
   let services: Services | null = null;
   const closers: Array<() => Promise<unknown>> = [];
   try {
-    const config = demoConfig(dataDir, options);
+    const config = demoConfig(dataDir, options, emulator);
     services = await createServices(config, {
       command: 'demo',
       logger: options.logger,
@@ -262,7 +262,7 @@ async function openAsOwner(link: string, logger: DemoOptions['logger']) {
 }
 
 /** The service's configuration in the demo: its own data dir, the compressed day, the local inbox allowed. */
-function demoConfig(dataDir: string, options: DemoOptions) {
+function demoConfig(dataDir: string, options: DemoOptions, emulator: Emulator) {
   return loadConfig({
     env: {
       ADWARDEN_DATA_DIR: dataDir,
@@ -272,6 +272,8 @@ function demoConfig(dataDir: string, options: DemoOptions) {
       ADWARDEN_CAMPAIGN_WATCH_INTERVAL: DEMO_MONITOR.watch,
       // The demo's Slack and webhook receivers are a local inbox.
       ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: 'true',
+      // TikTok's status page, as the emulator plays it.
+      ADWARDEN_TIKTOK_STATUS_FEED: emulator.statusFeedUrl,
     },
   });
 }

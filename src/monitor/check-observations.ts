@@ -6,6 +6,7 @@ import {
 } from '../catalog/index.ts';
 import type { Observation, Subject } from '../incidents/index.ts';
 import { advertiserSubject, permissionRefused, permissionRestored } from './permission-observation.ts';
+import { ACCOUNT_STATUS_FIX } from './push-signals.ts';
 
 /** A diagnosis as a check reports it (its kind from the closed vocabulary). */
 export interface CheckDiagnosis {
@@ -254,10 +255,7 @@ function readAccountStatus({ f, at, connection, see }: Reader): void {
       failing: true,
       severity: blocked.status === 'STATUS_DISABLE' ? 'critical' : 'high',
       summary: `The ad account ${blocked.name} (${blocked.advertiser_id}) cannot deliver: ${blocked.status}.`,
-      fix: [
-        'Open the account in TikTok Ads Manager: the banner at the top says why it is limited or disabled.',
-        'Fix what it names (payment, qualification documents, a policy violation) or appeal; the incident resolves when the status returns to STATUS_ENABLE.',
-      ],
+      fix: ACCOUNT_STATUS_FIX,
       facts: { status: blocked.status },
     });
 }

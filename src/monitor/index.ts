@@ -37,6 +37,16 @@ export {
   type SweepCandidate,
   type SweepPolicy,
 } from './plan-sweep.ts';
+export { readStatusFeed, type TikTokIncident, tiktokIncidentObservation } from './platform-status.ts';
+export {
+  ACCOUNT_STATUS_FIX,
+  type PushDelivery,
+  type PushRefusal,
+  type PushSignal,
+  pushObservation,
+  readDelivery,
+  verifySignature,
+} from './push-signals.ts';
 export {
   DEFAULT_SPEND_POLICY,
   type HourlySpend,

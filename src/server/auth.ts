@@ -20,6 +20,8 @@ const PUBLIC = [
   /^\/static\/[^/]+$/,
   /^\/oauth\/tiktok\/callback$/,
   /^\/reauth\/[^/]+$/,
+  // TikTok's pushes: each delivery is signed with the app secret and verified.
+  /^\/webhooks\/tiktok$/,
 ];
 
 /** Is this path public? */

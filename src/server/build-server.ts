@@ -10,6 +10,7 @@ import { apiRoutes } from './routes/api-routes.ts';
 import { incidentRoutes } from './routes/incident-routes.ts';
 import { oauthRoutes } from './routes/oauth-routes.ts';
 import { pageRoutes } from './routes/page-routes.ts';
+import { pushRoutes } from './routes/push-routes.ts';
 
 const SECURITY_HEADERS = {
   'content-security-policy':
@@ -89,6 +90,7 @@ export function buildServer(services: Services): FastifyInstance {
     incidentRoutes(api, services);
     accessRoutes(api, services);
     pageRoutes(api, services);
+    pushRoutes(api, services);
   });
   return app;
 }

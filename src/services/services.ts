@@ -12,6 +12,8 @@ import type { TokensService } from './connections/tokens-service.ts';
 import type { IncidentsService } from './incidents/incidents-service.ts';
 import type { MonitorService } from './monitor/monitor-service.ts';
 import type { NotificationsService } from './notifications/notifications-service.ts';
+import type { PlatformStatus } from './push/platform-status.ts';
+import type { PushService } from './push/push-service.ts';
 
 /** What the service counts for `/metrics`, as the server and the monitor's runner use it. */
 export interface ServiceMetricsPort {
@@ -45,6 +47,10 @@ export interface Services {
   incidents: IncidentsService;
   notifications: NotificationsService;
   monitor: MonitorService;
+  /** TikTok's push signals: subscriptions and the intake of deliveries. */
+  push: PushService;
+  /** TikTok's own incidents (status feed, API_SERVICE_STATUS pushes). */
+  platform: PlatformStatus;
   users: UsersService;
   metrics: ServiceMetricsPort;
   /**

@@ -2,6 +2,7 @@ import { type ClientCore, createCore, type TikTokClientOptions } from './client.
 import type { ClientEvents } from './events.ts';
 import { dataMethods } from './methods/data.ts';
 import { oauthMethods } from './methods/oauth.ts';
+import { subscriptionMethods } from './methods/subscription.ts';
 
 /**
  * A typed, resilient TikTok API for Business client: undici keep-alive pool, envelope decoding into
@@ -15,6 +16,7 @@ export function createTikTokClient(options: TikTokClientOptions) {
   return {
     ...oauthMethods(core, options.now ?? Date.now),
     ...dataMethods(core),
+    ...subscriptionMethods(core),
     /** Any other endpoint: `call('GET', '/pixel/list/', { query: { advertiser_id } })` → `data`. */
     call: core.call,
     on: <K extends keyof ClientEvents>(name: K, listener: (event: ClientEvents[K]) => void) =>
@@ -41,6 +43,7 @@ export {
 export type { BreakerState, ClientEvents } from './events.ts';
 export { APP_BUDGETS, type RateTier, SANDBOX_BUDGET } from './limits.ts';
 export type { AdvertiserGrant, TtUserTokens } from './methods/oauth.ts';
+export type { Subscription } from './methods/subscription.ts';
 export type * from './methods/types.ts';
 export { type PostgresClient, postgresLimiterFactory } from './postgres-limiter.ts';
 export { type AccessTokenProvider, fixedAccessToken, type ParkedCall } from './steps/auth.ts';

@@ -70,6 +70,7 @@ export async function startStack(
       ADWARDEN_DATA_DIR: dataDir,
       ADWARDEN_PORT: '0',
       ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: String(options.allowPrivateDestinations ?? true),
+      ADWARDEN_TIKTOK_STATUS_FEED: tiktok.emulator.statusFeedUrl,
       ...(engine === 'postgres'
         ? { ADWARDEN_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'), DATABASE_URL: database.url! }
         : {}),

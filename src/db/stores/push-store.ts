@@ -31,6 +31,7 @@ export function pushStore(db: Kysely<Database>) {
     removeSubscription,
     markChecked,
     takeReceipt,
+    dropReceipt,
     pruneReceipts,
     recordPlatformIncident,
     platformIncidents,
@@ -94,6 +95,11 @@ async function takeReceipt(db: Kysely<Database>, key: string, at: Date): Promise
     .returning('key')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Forgets one receipt (a delivery that could not be applied: TikTok's retry will be). */
+async function dropReceipt(db: Kysely<Database>, key: string): Promise<void> {
+  await db.deleteFrom('tiktok_receipts').where('key', '=', key).execute();
 }
 
 /** Forgets receipts older than `before` (TikTok stops retrying after 72 hours). */

@@ -37,7 +37,7 @@ export interface MonitorStats {
 
 /** What reading checks uses. */
 export interface ApplierDeps {
-  data: UnitOfWork<Pick<Stores, 'incidents' | 'monitor'>>;
+  data: UnitOfWork<Pick<Stores, 'incidents' | 'monitor' | 'push'>>;
   connections: ConnectionsService;
   incidents: IncidentsService;
   settings: MonitorSettings;
@@ -158,7 +158,8 @@ async function correlate(deps: ApplierDeps, now: number, active: Set<string>) {
     { outage: verdict.outage, failing: verdict.failing.length, checked: verdict.checked },
     'outage correlation',
   );
-  const observation = outageObservation(verdict, now, deps.settings.outage.windowMs);
+  const reported = verdict.outage ? await deps.data.stores.push.platformIncidents({ open: true }) : [];
+  const observation = outageObservation(verdict, now, deps.settings.outage.windowMs, reported);
   await feedActive(deps, [observation], active);
 }
 

@@ -41,6 +41,15 @@ export interface MonitorDeps {
   now: () => number;
   log: Logger;
   random?: () => number;
+  /** TikTok's push signals and status, when wired: subscriptions after every callback, schedules. */
+  signals?: () => Signals | undefined;
+}
+
+/** What the monitor asks of the push and platform-status services. */
+export interface Signals {
+  subscribe(connectionId: string): Promise<number>;
+  reconcile(): Promise<Record<string, number>>;
+  pollStatus(): Promise<number | null>;
 }
 
 /**
@@ -104,6 +113,8 @@ export function monitorService(deps: MonitorDeps) {
     /** Applies the check made right after an OAuth callback (a new connection, or a repaired one). */
     afterCallback: (id: string, purpose: 'connect' | 'reauth', check: Check, replay: ReplayReport | null) =>
       afterCallback(shared(), id, purpose, check, replay),
+    /** Asks for a check of the connection soon (queued with the workers, or run here). */
+    requestCheck: (connectionId: string, reason: string) => probeSoon(connectionId, reason),
     /** Campaign watch of one connection's advertisers. */
     watch: (connectionId: string) => watchAndCount(shared(), connectionId),
     /** Uploads watched until TikTok has transcoded them (`POST /api/v1/videos`). */
@@ -231,7 +242,17 @@ async function afterCallback(
 ) {
   if (replay) m.replays.set(connectionId, replay);
   const connection = await m.connections.require(connectionId);
-  return m.applyCheck(connectionId, connection.app_id, check, { definitive: purpose === 'reauth' });
+  const applied = await m.applyCheck(connectionId, connection.app_id, check, {
+    definitive: purpose === 'reauth',
+  });
+  // A new token: subscriptions made with the old one are dead at TikTok. Not awaited: the owner's
+  // page does not wait on TikTok's Subscription API, and polling covers the gap.
+  const signals = m.signals?.();
+  if (signals)
+    signals
+      .subscribe(connectionId)
+      .catch((error) => m.log.warn({ err: error, connection: connectionId }, 'subscribing to pushes failed'));
+  return applied;
 }
 
 async function watchAndCount(m: Shared, connectionId: string) {
@@ -262,6 +283,9 @@ function inBand(m: Shared, report: InBandReport) {
 
 /** A daily schedule: `expiry`, `retention`, or `digest` (what hourly caps held back, per channel). */
 async function runSchedule(m: Shared, schedule: string): Promise<Record<string, number>> {
+  const signals = m.signals?.();
+  if (schedule === 'status_feed') return { changed: (await signals?.pollStatus()) ?? 0 };
+  if (schedule === 'push_reconcile') return (await signals?.reconcile()) ?? {};
   if (schedule !== 'digest') return runDaily(m, schedule);
   const ids = await m.notifications.digest();
   for (const id of ids) await m.dispatch.deliver(id);

@@ -8,6 +8,11 @@ import type { MonitorSettings } from './monitor-settings.ts';
 
 const DAY_MS = 86_400_000;
 export const DAILY_SCHEDULES = ['expiry', 'retention', 'digest'] as const;
+/** Schedules run more often than daily: TikTok's status feed, and reconciling push subscriptions. */
+export const PERIODIC_SCHEDULES = [
+  ['status_feed', 5 * 60_000],
+  ['push_reconcile', 60 * 60_000],
+] as const;
 
 /**
  * One planning tick on the monitor's clock: repairs left by dead workers, due probes, campaign watch,
@@ -72,8 +77,9 @@ export async function planTick(deps: {
     await dispatch.videos(id);
     planned.videoPolls++;
   }
-  for (const schedule of DAILY_SCHEDULES) {
-    if (!(await store.claimSchedule(schedule, new Date(now), DAY_MS))) continue;
+  const schedules = [...DAILY_SCHEDULES.map((name) => [name, DAY_MS] as const), ...PERIODIC_SCHEDULES];
+  for (const [schedule, every] of schedules) {
+    if (!(await store.claimSchedule(schedule, new Date(now), every))) continue;
     planned.daily.push(schedule);
     await dispatch.daily(schedule);
   }
