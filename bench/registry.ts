@@ -1,3 +1,4 @@
+import { budgetBenchmark } from './budget.bench.ts';
 import { classifyBenchmark } from './classify.bench.ts';
 import { clientBenchmark } from './client.bench.ts';
 import { detectionBenchmark } from './detection.bench.ts';
@@ -5,6 +6,7 @@ import { emulatorBenchmark } from './emulator.bench.ts';
 import { memoryBenchmark } from './memory.bench.ts';
 import { outageBenchmark } from './outage.bench.ts';
 import { pacingBenchmark } from './pacing.bench.ts';
+import { pushBenchmark } from './push.bench.ts';
 import { sweepBenchmark } from './sweep.bench.ts';
 
 /** Options every benchmark takes. */
@@ -25,11 +27,14 @@ export const BENCH_ORDER = [
   'outage',
   'sweep',
   'detection',
+  'push',
+  'budget',
   'memory',
 ];
 
 /** Every benchmark, by the name `npm run bench -- <name>` takes. */
 export const benchmarks: Record<string, Benchmark> = {
+  budget: budgetBenchmark,
   classify: classifyBenchmark,
   client: clientBenchmark,
   detection: detectionBenchmark,
@@ -37,5 +42,6 @@ export const benchmarks: Record<string, Benchmark> = {
   memory: memoryBenchmark,
   outage: outageBenchmark,
   pacing: pacingBenchmark,
+  push: pushBenchmark,
   sweep: sweepBenchmark,
 };

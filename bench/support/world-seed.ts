@@ -34,6 +34,9 @@ export function writeWorldSeed(dir: string, shape: WorldShape) {
       name: `Advertiser ${i + 1}`,
       app_ids: [BENCH_APP.app_id],
       campaigns: shape.campaigns ?? false,
+      // As in an agency's book: a third run upgraded Smart+, a quarter sell through GMV Max.
+      smart_plus: (shape.campaigns ?? false) && i % 3 === 1,
+      gmv_max: (shape.campaigns ?? false) && i % 4 === 2,
     })),
     authorizations,
   };

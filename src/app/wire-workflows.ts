@@ -106,24 +106,10 @@ export function wireWorkflows(wiring: Wiring) {
     random: options.random,
     signals: () => signals,
   });
-  const platform = platformStatus({ data, incidents, now, log, feedUrl: config.monitor.statusFeedUrl });
-  const push = pushService({
-    data,
-    apps,
-    connections,
-    tokens,
-    incidents,
-    publicUrl,
-    now,
-    log,
-    probeSoon: (id) => monitor!.requestCheck(id, 'push'),
-    platform: (incident) => platform.record(incident).then(() => {}),
-  });
-  const signals = {
-    subscribe: (id: string) => (config.monitor.push ? push.subscribe(id) : Promise.resolve(0)),
-    reconcile: () => (config.monitor.push ? push.reconcile() : Promise.resolve({})),
-    pollStatus: () => platform.poll(),
-  };
+  const { push, platform, signals } = wireSignals(
+    { config, data, apps, connections, tokens, incidents, publicUrl, now, log },
+    () => monitor!,
+  );
   const users = usersService({ users: data.stores.users, apiKeys: data.stores.apiKeys, now, publicUrl });
   return { apps, tokens, connections, connect, notifications, incidents, monitor, push, platform, users };
 }
@@ -150,4 +136,29 @@ function refreshOutcomes(
       await data.stores.connections.addEvent(id, 'token_refreshed', detail, new Date(now()));
     },
   };
+}
+
+/** TikTok's push signals and its status: the services, and what the monitor asks of them. */
+function wireSignals(
+  deps: Pick<Wiring, 'config' | 'data' | 'publicUrl' | 'now' | 'log'> & {
+    apps: ReturnType<typeof appsService>;
+    connections: ReturnType<typeof connectionsService>;
+    tokens: ReturnType<typeof tokensService>;
+    incidents: ReturnType<typeof incidentsService>;
+  },
+  monitor: () => MonitorService,
+) {
+  const { config, data, incidents, now, log } = deps;
+  const platform = platformStatus({ data, incidents, now, log, feedUrl: config.monitor.statusFeedUrl });
+  const push = pushService({
+    ...deps,
+    probeSoon: (id) => monitor().requestCheck(id, 'push'),
+    platform: (incident) => platform.record(incident).then(() => {}),
+  });
+  const signals = {
+    subscribe: (id: string) => (config.monitor.push ? push.subscribe(id) : Promise.resolve(0)),
+    reconcile: () => (config.monitor.push ? push.reconcile() : Promise.resolve({})),
+    pollStatus: () => platform.poll(),
+  };
+  return { push, platform, signals };
 }

@@ -17,6 +17,8 @@ export interface DemoReport {
     severity: string;
     state: string;
     opened_at: string;
+    /** What found it first: `sweep`, `campaign_watch`, `push`, `status_feed`, … */
+    opened_by: string | null;
     resolved_at: string | null;
     summary: string;
     actions: string[];
@@ -89,7 +91,7 @@ export async function buildDemoReport(input: ReportInput): Promise<DemoReport> {
       ran_at: s.ranAt ?? null,
       note: s.note ?? null,
     })),
-    incidents: incidents.map(incidentRow),
+    incidents: await Promise.all(incidents.map((i) => incidentRow(services, i))),
     connections: (await services.connections.list()).map((c) => ({
       id: c.id,
       app_id: c.app_id,
@@ -148,7 +150,11 @@ function detectionTimes(steps: Steps, incidents: Incidents, inbox: InboxEntry[])
 }
 
 /** An incident as the report lists it. */
-function incidentRow(i: Incidents[number]) {
+async function incidentRow(services: Services, i: Incidents[number]) {
+  const { timeline } = await services.incidents.show(i.id);
+  const opened = timeline.find((e: { kind: string }) => e.kind === 'opened') as
+    | { data?: { source?: unknown } | null }
+    | undefined;
   return {
     id: i.id,
     kind: i.kind,
@@ -157,6 +163,7 @@ function incidentRow(i: Incidents[number]) {
     severity: i.severity,
     state: i.state,
     opened_at: i.opened_at,
+    opened_by: typeof opened?.data?.source === 'string' ? opened.data.source : null,
     resolved_at: i.resolved_at,
     summary: i.summary,
     actions: i.actions.map((a) => a.text),

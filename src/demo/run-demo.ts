@@ -86,6 +86,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
     closers.push(() => inbox.close());
 
     await adoptSeededTokens(live, world);
+    // The adopted connections hear TikTok's pushes, as ones connected through consent do.
+    for (const c of await live.connections.list()) await live.push.subscribe(c.id);
 
     await emulator.control.clearRequests();
     const baseline = live.monitor.stats();

@@ -7,7 +7,7 @@ import { createRequestLog, type LoggedRequest } from './request-log.ts';
 import { loadScenario, parseScenario, type Scenario } from './scenario.ts';
 import { type ScenarioRun, startScenario } from './scenario-runner.ts';
 import { seedDemo } from './seed.ts';
-import { loadSeedFile, type SeedFile, seedFromFile } from './seed-file.ts';
+import { loadSeedFile, type SeedInput, seedFromFile } from './seed-file.ts';
 import { buildEmulatorServer, type EmulatorRuntime } from './server.ts';
 import { createState, type EmulatorState, type Tier } from './state.ts';
 import { STATUS_FEED_PATH } from './status-feed.ts';
@@ -19,7 +19,7 @@ export interface EmulatorOptions {
   /** @default '127.0.0.1' */
   host?: string;
   /** `demo`, `empty`, a seed file's path, or its parsed content. @default 'demo' */
-  seed?: 'demo' | 'empty' | string | SeedFile;
+  seed?: 'demo' | 'empty' | string | SeedInput;
   /** A scenario to start once listening: a shipped name, a file path, or a scenario object. */
   scenario?: string | Scenario | unknown[];
   /** How long uploaded videos take to transcode (emulator time). @default 20000 */

@@ -20,5 +20,5 @@ export {
   SHIPPED_SCENARIOS,
 } from './scenario.ts';
 export type { StepReport } from './scenario-runner.ts';
-export { type SeedFile, SeedFileSchema } from './seed-file.ts';
+export { type SeedFile, SeedFileSchema, type SeedInput } from './seed-file.ts';
 export type { Environment, Tier } from './state.ts';

@@ -1,6 +1,7 @@
 import { applyStateFault, clearFaults, isRequestFault } from './faults.ts';
 import { randomToken } from './ids.ts';
 import { grantConsent } from './portal.ts';
+import { zoneOffset } from './routes/report.ts';
 import type { Scenario, ScenarioStep } from './scenario.ts';
 import type { EmulatorRuntime } from './server.ts';
 
@@ -99,7 +100,7 @@ export function startScenario(runtime: EmulatorRuntime, scenario: Scenario): Sce
           return;
         }
         Object.assign(report, { status: 'done', result });
-        if (step.do === 'advanceClock') jumped += step.by;
+        if (step.do === 'advanceClock') jumped += (result as { jumpedMs: number }).jumpedMs;
       } catch (error) {
         Object.assign(report, { status: 'failed', error: (error as Error).message });
       }
@@ -137,8 +138,9 @@ function runStep(runtime: EmulatorRuntime, step: ScenarioStep): unknown {
   }
   if (step.do === 'authorize') return authorize(runtime, step, now);
   if (step.do === 'advanceClock') {
-    runtime.clock.advance(step.by);
-    return { now: new Date(runtime.clock.now()).toISOString() };
+    const by = step.by ?? untilTimeOfDay(now, step.to!, step.timeZone);
+    runtime.clock.advance(by);
+    return { now: new Date(runtime.clock.now()).toISOString(), jumpedMs: by };
   }
   const fault = resolvePlaceholders(runtime, step.fault) as typeof step.fault;
   if (isRequestFault(fault)) {
@@ -177,4 +179,18 @@ function authorize(runtime: EmulatorRuntime, step: Extract<ScenarioStep, { do: '
   return {
     redirect: redirect.replace(/auth_code=[^&]+/, 'auth_code=…').replace(/([?&])code=[^&]+/, '$1code=…'),
   };
+}
+
+/** Milliseconds from `now` to the next `hh:mm` in `timeZone` (a day at most). */
+export function untilTimeOfDay(now: number, time: string, timeZone: string): number {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  const day = 86_400_000;
+  const local = now + zoneOffset(timeZone, now);
+  const midnight = Math.floor(local / day) * day;
+  let target = midnight + (hours * 60 + minutes) * 60_000;
+  if (target <= local) target += day;
+  // Back to an instant with the offset at the target (a DST change in between moves it by the difference).
+  const guess = target - zoneOffset(timeZone, now);
+  const at = target - zoneOffset(timeZone, guess);
+  return Math.max(0, at - now);
 }

@@ -37,13 +37,34 @@ const Authorize = z.strictObject({
   followRedirect: z.boolean().default(true),
 });
 
-const AdvanceClock = z.strictObject({
-  do: z.literal('advanceClock'),
-  at: At,
-  note: z.string().optional(),
-  /** How far to jump the emulator clock ("359d"): token expiries and reminders without waiting. */
-  by: At,
-});
+const AdvanceClock = z
+  .strictObject({
+    do: z.literal('advanceClock'),
+    at: At,
+    note: z.string().optional(),
+    /** How far to jump the emulator clock ("359d"): token expiries and reminders without waiting. */
+    by: At.optional(),
+    /** Or the local time of day to jump to ("10:00", the next one to come) in `timeZone`. */
+    to: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day like "10:00"')
+      .optional(),
+    /** The IANA zone `to` is read in. @default 'UTC' */
+    timeZone: z
+      .string()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone like "America/New_York"')
+      .default('UTC'),
+  })
+  .refine((step) => (step.by === undefined) !== (step.to === undefined), {
+    message: 'advanceClock takes either "by" (a duration) or "to" (a time of day)',
+  });
 
 const RawStep = z.looseObject({ at: At, do: z.string(), note: z.string().optional() });
 
@@ -153,6 +174,10 @@ export const SHIPPED_SCENARIOS = [
   'watch-permission',
   'account-info-refused',
   'rate-limit-blackout',
+  'suspension-pushed',
+  'spend-stopped',
+  'campaign-families',
+  'tiktok-incident',
   'demo',
 ] as const;
 

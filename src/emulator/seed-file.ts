@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { createIdFactory, randomToken } from './ids.ts';
 import { seedCampaigns } from './seed-ads.ts';
+import { seedGmvMax, seedSmartPlus } from './seed-families.ts';
 import { type EmulatorState, issueAdvertiserToken, type Tier } from './state.ts';
 
 const Id = z.string().regex(/^\d{1,19}$/, 'must be a string of up to 19 digits');
@@ -37,6 +38,10 @@ export const SeedFileSchema = z.strictObject({
         balance: z.number().nonnegative().default(1000),
         /** Seed campaigns, ad groups and ads for it. @default true */
         campaigns: z.boolean().default(true),
+        /** Also an upgraded Smart+ campaign. @default false */
+        smart_plus: z.boolean().default(false),
+        /** Also a GMV Max campaign (a TikTok Shop). @default false */
+        gmv_max: z.boolean().default(false),
       }),
     )
     .default([]),
@@ -54,6 +59,8 @@ export const SeedFileSchema = z.strictObject({
 
 /** A parsed seed file. */
 export type SeedFile = z.output<typeof SeedFileSchema>;
+/** A seed as written (defaults may be left out). */
+export type SeedInput = z.input<typeof SeedFileSchema>;
 
 /** Reads and validates a seed file; errors name the field and the reason. */
 export async function loadSeedFile(path: string): Promise<SeedFile> {
@@ -74,9 +81,10 @@ export async function loadSeedFile(path: string): Promise<SeedFile> {
 /** Fills `state` from a seed file, checking that every reference resolves. */
 export function seedFromFile(
   state: EmulatorState,
-  seed: SeedFile,
+  input: SeedInput,
   options: { now: number; tier: Tier },
 ): void {
+  const seed: SeedFile = SeedFileSchema.parse(input);
   const ids = createIdFactory(`seed-file:${seed.apps[0]!.app_id}`);
   for (const app of seed.apps) {
     state.apps.set(app.app_id, {
@@ -108,6 +116,8 @@ export function seedFromFile(
     };
     state.advertisers.set(advertiser.advertiserId, advertiser);
     if (a.campaigns) seedCampaigns(state, advertiser, ids, options.now);
+    if (a.smart_plus) seedSmartPlus(state, advertiser, ids, options.now);
+    if (a.gmv_max) seedGmvMax(state, advertiser, ids, options.now);
   }
   for (const grant of seed.authorizations) {
     const app = state.apps.get(grant.app_id);

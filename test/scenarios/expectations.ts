@@ -127,6 +127,57 @@ export const EXPECTATIONS: Record<string, (r: DemoReport) => void> = {
     expect(blind.every((i) => i.state === 'resolved')).toBe(true);
     expect(kinds(r).filter((k) => k !== 'monitoring')).toEqual([]);
   },
+  'suspension-pushed': (r) => {
+    const accounts = of(r, 'account_status');
+    const pushed = accounts.find((i) => /STATUS_LIMIT/.test(i.summary))!;
+    // TikTok's push opened it, within 2 s (real time; the report counts emulator time at r.speed×).
+    expect(pushed.opened_by).toBe('push');
+    expect(r.detection_ms.incidents[pushed.id]!.opened_after_step_ms).toBeLessThanOrEqual(2_000 * r.speed);
+    expect(pushed.state).toBe('resolved');
+    // Its push lost, the sweep found the other.
+    const swept = accounts.find((i) => /STATUS_DISABLE/.test(i.summary))!;
+    expect(swept.opened_by).toBe('sweep');
+    expect(swept.state).toBe('open');
+    expect(accounts).toHaveLength(2);
+    expect(kinds(r).filter((k) => k !== 'account_status')).toEqual([]);
+  },
+  'spend-stopped': (r) => {
+    const spend = of(r, 'delivery');
+    // One incident, on the advertiser that stopped: nothing from the quiet night or the others.
+    expect(spend).toHaveLength(1);
+    expect(spend[0]!.subject_type).toBe('advertiser');
+    expect(spend[0]!.summary).toMatch(/has spent nothing for the last hours, where it usually spends/);
+    expect(spend[0]!.opened_by).toBe('campaign_watch');
+    // Found at 16:00 New York time (10:00 + 3 h window + 3 h reporting delay), not at 13:00 or 15:00.
+    const hour = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/New_York',
+      hour: 'numeric',
+      hourCycle: 'h23',
+    }).format(new Date(spend[0]!.opened_at));
+    expect(hour).toBe('16');
+    expect(spend[0]!.state).toBe('resolved');
+    expect(kinds(r).filter((k) => k !== 'delivery')).toEqual([]);
+  },
+  'campaign-families': (r) => {
+    const delivery = of(r, 'delivery');
+    const smart = delivery.find((i) => /rejected in review/.test(i.summary))!;
+    expect(smart.summary).toMatch(/Unverified health claim/);
+    expect(smart.subject_type).toBe('ad');
+    const gmv = delivery.find((i) => /^GMV Max campaign .* has spent its budget/.test(i.summary))!;
+    expect(gmv.subject_type).toBe('campaign');
+    expect(delivery.every((i) => i.state === 'resolved')).toBe(true);
+    expect(kinds(r).filter((k) => k !== 'delivery')).toEqual([]);
+  },
+  'tiktok-incident': (r) => {
+    const outages = of(r, 'outage');
+    const tiktok = outages.find((i) => /^TikTok reports an incident/.test(i.summary))!;
+    expect(tiktok.summary).toContain('Marketing API: elevated 50002 errors (Major Disruption)');
+    // While TikTok's incident lasts, connections raise nothing of their own.
+    expect(kinds(r).filter((k) => k !== 'outage')).toEqual([]);
+    for (const own of outages.filter((i) => i !== tiktok))
+      expect(own.summary).toMatch(/TikTok reports it too/);
+    expect(outages.every((i) => i.state === 'resolved')).toBe(true);
+  },
   demo: (r) => {
     for (const kind of ['auth', 'permission', 'account_status', 'delivery']) expect(kinds(r)).toContain(kind);
     expect(of(r, 'auth')[0]!.state).toBe('resolved');

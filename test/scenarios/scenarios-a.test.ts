@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { playScenario } from './expectations.ts';
 
-describe('shipped scenarios (1 of 3)', () => {
+describe('shipped scenarios (1 of 4)', () => {
   for (const name of [
     'revoked-token',
     'rate-limit-storm',

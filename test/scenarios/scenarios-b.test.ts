@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { playScenario } from './expectations.ts';
 
-describe('shipped scenarios (2 of 3)', () => {
+describe('shipped scenarios (2 of 4)', () => {
   for (const name of [
     'advertiser-removed',
     'app-secret-rotated',

@@ -158,7 +158,12 @@ async function correlate(deps: ApplierDeps, now: number, active: Set<string>) {
     { outage: verdict.outage, failing: verdict.failing.length, checked: verdict.checked },
     'outage correlation',
   );
-  const reported = verdict.outage ? await deps.data.stores.push.platformIncidents({ open: true }) : [];
+  // TikTok's incidents open now, or resolved within the last half hour (an outage outlasts TikTok's notice).
+  const reported = verdict.outage
+    ? (await deps.data.stores.push.platformIncidents({ limit: 20 })).filter(
+        (i) => i.state === 'open' || (i.resolved_at?.getTime() ?? 0) >= now - 30 * 60_000,
+      )
+    : [];
   const observation = outageObservation(verdict, now, deps.settings.outage.windowMs, reported);
   await feedActive(deps, [observation], active);
 }

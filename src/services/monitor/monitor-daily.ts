@@ -26,20 +26,7 @@ export interface DailyDeps {
  */
 export async function runDaily(deps: DailyDeps, schedule: string): Promise<Record<string, number>> {
   const now = deps.now();
-  if (schedule === 'retention') {
-    const before = new Date(now - deps.settings.retentionMs);
-    const checks = await deps.store.pruneChecks(before);
-    const { videos: videoStore, spend, push } = deps.data.stores;
-    const videos = await videoStore.prune(before);
-    // Spend is kept as long as the baseline reads it (five weeks); receipts past TikTok's 72-hour retries.
-    const spendHours = await spend.prune(new Date(Math.min(before.getTime(), now - 36 * DAY)));
-    const receipts = await push.pruneReceipts(new Date(now - 4 * DAY));
-    deps.log.info(
-      { checks, videos, spendHours, receipts },
-      'check history, settled uploads, old spend and receipts pruned',
-    );
-    return { checks, videos, spend_hours: spendHours, receipts };
-  }
+  if (schedule === 'retention') return retention(deps, now);
   if (schedule !== 'expiry') throw new Error(`unknown daily schedule ${schedule}`);
   const rows = await deps.store.expiries();
   const candidates = await Promise.all(
@@ -105,4 +92,20 @@ export async function runDaily(deps: DailyDeps, schedule: string): Promise<Recor
     }
   }
   return counts;
+}
+
+/** Deletes what is past keeping: check history, settled uploads, old spend hours and push receipts. */
+async function retention(deps: DailyDeps, now: number): Promise<Record<string, number>> {
+  const before = new Date(now - deps.settings.retentionMs);
+  const checks = await deps.store.pruneChecks(before);
+  const { videos: videoStore, spend, push } = deps.data.stores;
+  const videos = await videoStore.prune(before);
+  // Spend is kept as long as the baseline reads it (five weeks); receipts past TikTok's 72-hour retries.
+  const spendHours = await spend.prune(new Date(Math.min(before.getTime(), now - 36 * DAY)));
+  const receipts = await push.pruneReceipts(new Date(now - 4 * DAY));
+  deps.log.info(
+    { checks, videos, spendHours, receipts },
+    'check history, settled uploads, old spend and receipts pruned',
+  );
+  return { checks, videos, spend_hours: spendHours, receipts };
 }

@@ -30,7 +30,7 @@ export interface MonitorDeps {
   data: UnitOfWork<
     Pick<
       Stores,
-      'connections' | 'incidents' | 'monitor' | 'oauth' | 'parkedCalls' | 'push' | 'spend' | 'videos'
+      'apps' | 'connections' | 'incidents' | 'monitor' | 'oauth' | 'parkedCalls' | 'push' | 'spend' | 'videos'
     >
   >;
   connections: ConnectionsService;
@@ -257,7 +257,12 @@ async function afterCallback(
 
 async function watchAndCount(m: Shared, connectionId: string) {
   const probeSoon = (id: string) => m.probeSoon(id, 'campaign_watch');
-  const result = await watchConnection({ ...m, probeSoon, spend: m.data.stores.spend }, connectionId);
+  const environmentOf = async (appId: string) =>
+    (await m.data.stores.apps.get(appId))?.environment ?? 'production';
+  const result = await watchConnection(
+    { ...m, probeSoon, spend: m.data.stores.spend, environmentOf },
+    connectionId,
+  );
   m.stats.watches++;
   m.stats.minimumCalls += result.minimumCalls;
   return result;

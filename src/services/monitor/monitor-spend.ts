@@ -61,9 +61,10 @@ export async function watchSpend(
   const id = advertiser.advertiser_id;
   const last = await deps.spend.lastRead(id);
   const every = deps.everyMs ?? HOUR;
-  // A read "in the future" was made by a clock that has since jumped back: read again.
-  if (last && now - last.readAt.getTime() < every && last.readAt.getTime() <= now)
-    return { state: 'not_due' };
+  // Due once about an hour has passed (a watch a few minutes early reads; a later one would be up
+  // to a watch interval late). A read "in the future" was made by a clock that has since jumped back.
+  const since = last ? now - last.readAt.getTime() : Number.POSITIVE_INFINITY;
+  if (since < every - every / 12 && since >= 0) return { state: 'not_due' };
   const zone = advertiser.timezone ?? 'UTC';
   const historyDays = policy.weeks * 7 + 1;
   // After a gap (the monitor was down), the days it missed; never more than the history.

@@ -12,7 +12,7 @@ import { isTikTokError } from '../../tiktok/index.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
 import { LISTINGS, type Listed, listDelivery, WATCHED_CALLS } from './delivery-listings.ts';
-import { SPEND_REPORT, type SpendDeps, watchSpend } from './monitor-spend.ts';
+import { SPEND_REPORT, type SpendDeps, type SpendRead, watchSpend } from './monitor-spend.ts';
 
 /** What `watchConnection` uses. */
 export interface WatchDeps {
@@ -23,6 +23,8 @@ export interface WatchDeps {
   labelOf: (connectionId: string) => Promise<string>;
   probeSoon: (connectionId: string) => Promise<void>;
   spend: SpendDeps['spend'];
+  /** The environment of an app (the sandbox delivers no ads: it has no spend to watch). */
+  environmentOf: (appId: string) => Promise<'production' | 'sandbox'>;
 }
 
 /**
@@ -44,7 +46,8 @@ export async function watchConnection(
   total.advertisers = advertisers.length;
   // Refusals seen earlier, looked up once for the connection (not once per advertiser).
   const refusals = await deps.incidents.active('permission', { connectionId });
-  const where = { connectionId, appId: connection.app_id, refusals };
+  const sandbox = (await deps.environmentOf(connection.app_id)) === 'sandbox';
+  const where = { connectionId, appId: connection.app_id, refusals, sandbox };
   for (const advertiser of advertisers) {
     const watched = await watchAdvertiser(deps, where, advertiser);
     total.calls += watched.calls;
@@ -58,7 +61,7 @@ export async function watchConnection(
   return total;
 }
 
-type Where = { connectionId: string; appId: string; refusals: Incident[] };
+type Where = { connectionId: string; appId: string; refusals: Incident[]; sandbox: boolean };
 type WatchedAdvertiser = Awaited<ReturnType<ConnectionsService['show']>>['advertiser_list'][number];
 
 /** One advertiser's listings and spend, judged; `authFailed` when TikTok refused the token. */
@@ -86,7 +89,9 @@ async function watchAdvertiser(deps: WatchDeps, where: Where, advertiser: Watche
   const answered = new Set(
     [...WATCHED_CALLS].filter((c) => !listed.failures.some((f) => c === `GET ${f.path}`)),
   );
-  const spend = await watchSpend(deps, connectionId, advertiser, subject);
+  const spend: SpendRead = where.sandbox
+    ? { state: 'not_due' }
+    : await watchSpend(deps, connectionId, advertiser, subject);
   if (spend.state !== 'not_due') result.calls += spend.calls;
   if (spend.state === 'read') {
     result.minimumCalls += spend.calls;

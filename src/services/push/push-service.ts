@@ -128,5 +128,11 @@ async function apply(
   const observation = pushObservation(signal, subject, at);
   if (observation) await deps.incidents.observe(observation);
   // TikTok advises reading the account again: the sweep's check confirms and records the status.
-  if (signal.kind === 'account_status') await deps.probeSoon(connectionId);
+  // Asked for, not awaited: the delivery is answered at once.
+  if (signal.kind === 'account_status')
+    deps
+      .probeSoon(connectionId)
+      .catch((error) =>
+        deps.log.warn({ err: error, connection: connectionId }, 'could not ask for a check after a push'),
+      );
 }

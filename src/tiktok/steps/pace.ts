@@ -49,8 +49,8 @@ const DAY_SUSPICION_MS = 10 * 60_000;
 
 /**
  * Token buckets per app (per second, minute, day), per app+endpoint where TikTok sets a lower limit, and
- * per advertiser+path. Per-second budgets are spaced evenly (one request every 1/QPS s), so no second
- * TikTok counts — aligned or not — sees more than its limit. Adapts to what TikTok answers: a 40100/40133
+ * per advertiser+path. Requests are spaced evenly (one every 1/QPS s, or 60/QPM s where the minute is
+ * the stricter limit), so no second or minute TikTok counts — aligned or not — sees more than its limit. Adapts to what TikTok answers: a 40100/40133
  * holds the bucket for the next second; repeated ones mean the per-minute limit (5-minute pause); if they
  * persist, the daily limit — calls then fail fast with `retryAt` = next 00:00 UTC instead of sleeping.
  */
@@ -158,10 +158,13 @@ function limitersFor(
   const budgetLimiters = (name: string, budget: Budget) => [
     factory({ keyPrefix: `${prefix}:${name}:d`, points: budget.perDay, duration: 86_400 / speed }),
     factory({ keyPrefix: `${prefix}:${name}:m`, points: budget.perMinute, duration: 60 / speed }),
+    // Spaced at the stricter of the per-second and per-minute rates: the sandbox's 30 QPM (or an
+    // endpoint's) with 1 QPS would otherwise let 30 calls through in the first half of a minute, and a
+    // minute TikTok counts across two of ours could see up to twice its limit.
     factory({
       keyPrefix: `${prefix}:${name}:s`,
       points: 1,
-      duration: 1 / (budget.perSecond * headroom * speed),
+      duration: 1 / (Math.min(budget.perSecond, budget.perMinute / 60) * headroom * speed),
     }),
   ];
   const appBudget = options.environment === 'sandbox' ? SANDBOX_BUDGET : APP_BUDGETS[options.tier];
