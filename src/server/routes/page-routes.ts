@@ -135,11 +135,12 @@ function signInRoutes(app: FastifyInstance, services: Services): void {
 /** The overview: health, open incidents, calls against each app's budget. */
 function overviewRoutes(app: FastifyInstance, services: Services): void {
   app.get('/', async (request, reply) => {
-    const [connections, open, totals, apps] = await Promise.all([
+    const [connections, open, totals, apps, tiktok] = await Promise.all([
       services.connections.list(),
       services.incidents.list({ states: ['open', 'acknowledged'] }),
       services.monitor.checkTotals(DAY),
       services.apps.list(),
+      services.platform.list(),
     ]);
     const budgets = apps.map((a) => appBudgetView(services, a));
     return sendPage(
@@ -151,6 +152,13 @@ function overviewRoutes(app: FastifyInstance, services: Services): void {
         calls24h: totals.calls,
         checks24h: totals.checks,
         budgets,
+        tiktok: tiktok.slice(0, 5).map((i) => ({
+          title: i.title,
+          level: i.level,
+          state: i.state,
+          link: i.link,
+          startedAt: i.started_at.toISOString(),
+        })),
       }),
     );
   });

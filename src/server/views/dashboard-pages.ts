@@ -45,6 +45,8 @@ export function overviewPage(
       lastMinute: number;
       perMinute: number | null;
     }>;
+    /** TikTok's own latest incidents (its status page and pushes), newest first. */
+    tiktok: Array<{ title: string; level: string; state: string; link: string | null; startedAt: string }>;
   },
 ): string {
   const count = (status: string) => data.connections.filter((c) => c.status === status).length;
@@ -76,9 +78,20 @@ ${incidentTable(data.open.slice(0, 10), data.now)}
           )}</tbody></table></div><p class="muted">Counted by this process; at scale each worker paces to the shared budget in PostgreSQL.</p>`
         : html`<p class="muted">No TikTok app registered yet.</p>`
     }
+<h2>TikTok's status</h2>${tiktokStatus(data.tiktok, data.now)}
 <h2>TikTok calls</h2><p>${data.checks24h} checks made ${data.calls24h} calls in the last 24 hours.
 <a href="/connections">Connect an advertiser</a> to watch more.</p>`,
   );
+}
+
+/** TikTok's latest incidents as its status page tells them, or that it reports none. */
+function tiktokStatus(incidents: Parameters<typeof overviewPage>[1]['tiktok'], now: number): Raw {
+  if (incidents.length === 0)
+    return html`<p class="muted">TikTok reports no incident on its API status page.</p>`;
+  return html`<div class="wrap"><table><thead><tr><th>Incident</th><th>Level</th><th>State</th><th>Since</th></tr></thead><tbody>${incidents.map(
+    (i) =>
+      html`<tr><td>${i.link ? html`<a href="${i.link}" rel="noreferrer">${i.title}</a>` : i.title}</td><td>${i.level.replace('_', ' ').toLowerCase()}</td><td>${badge(i.state === 'open' ? 'open' : 'resolved')}</td><td>${ago(i.startedAt, now)}</td></tr>`,
+  )}</tbody></table></div>`;
 }
 
 const badgeTone = (s: string) =>
