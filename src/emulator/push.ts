@@ -59,7 +59,7 @@ export function listens(state: EmulatorState, s: EmulatedSubscription, event: Pu
   if (s.entity !== event.entity) return false;
   if (s.accessToken !== null) {
     const token = state.tokens.get(s.accessToken);
-    if (!token || token.status !== 'active') return false;
+    if (token?.status !== 'active') return false;
   }
   return event.advertiserId === null || s.advertiserIds.includes(event.advertiserId);
 }

@@ -28,7 +28,7 @@ function subscribeRequest(context: CallContext) {
 function coverage(context: CallContext, appId: string, detail: Record<string, unknown>) {
   const accessToken = requiredString(detail, 'access_token');
   const token = context.state.tokens.get(accessToken);
-  if (!token || token.status !== 'active' || token.environment !== context.environment)
+  if (token?.status !== 'active' || token.environment !== context.environment)
     throw new ApiFailure(40105, 'The access token is invalid or has been revoked.');
   if (token.appId !== appId) throw new ApiFailure(40102, 'app_id is inconsistent with the token.');
   const raw = detail.advertiser_ids;
