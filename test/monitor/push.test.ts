@@ -16,7 +16,8 @@ describe('push signals', () => {
     for (;;) {
       const value = await read();
       if (ok(value)) return value;
-      if (Date.now() > end) throw new Error(`timed out; last: ${JSON.stringify(value).slice(0, 500)}`);
+      if (Date.now() > end)
+        throw new Error(`timed out; last: ${String(JSON.stringify(value)).slice(0, 500)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   };
@@ -81,16 +82,31 @@ describe('push signals', () => {
 
   it('finds a suspension by polling when the push is lost', async () => {
     await stack.emulator.control.fault({ type: 'pushDeliveries', lose: true });
-    await stack.emulator.control.fault({
-      type: 'suspendAccount',
-      advertiserId: ids[2]!,
-      status: 'STATUS_DISABLE',
-    });
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await accountIncidents()).some((i) => (i.subject as { id: string }).id === ids[2])).toBe(false);
-    await stack.services.monitor.probe(connectionId, 'test');
-    expect((await accountIncidents()).some((i) => (i.subject as { id: string }).id === ids[2])).toBe(true);
-    await stack.emulator.control.fault({ type: 'pushDeliveries', lose: false });
+    try {
+      await stack.emulator.control.fault({
+        type: 'suspendAccount',
+        advertiserId: ids[2]!,
+        status: 'STATUS_DISABLE',
+      });
+      await until(
+        async () => stack.emulator.control.pushes().filter((p) => p.error?.startsWith('lost')),
+        (lost) => lost.length > 0,
+      );
+      // The sweep's probe (one may be running already, holding the connection's probe lease).
+      const found = (await until(
+        async () => {
+          await stack.services.monitor.probe(connectionId, 'test');
+          return (await accountIncidents()).find((i) => (i.subject as { id: string }).id === ids[2]);
+        },
+        (incident) => incident !== undefined,
+      ))!;
+      const opened = (await stack.services.incidents.show(found.id)).timeline.find(
+        (e: { kind: string }) => e.kind === 'opened',
+      ) as { data: { source: string } };
+      expect(opened.data.source).toBe('sweep');
+    } finally {
+      await stack.emulator.control.fault({ type: 'pushDeliveries', lose: false });
+    }
   });
 
   it('opens the rejected-ad incident campaign watch would, from the AD push', async () => {

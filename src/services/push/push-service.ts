@@ -38,15 +38,29 @@ export interface IntakeAnswer {
  */
 export function pushService(deps: PushDeps) {
   const callbackUrl = () => `${deps.publicUrl()}${PUSH_PATH}`;
+  // One subscribing run per connection at a time in this process (a callback's and a reconciliation's
+  // would otherwise both end the old subscriptions and both make new ones).
+  const running = new Map<string, Promise<number>>();
+  const subscribe = (connectionId: string): Promise<number> => {
+    const before = running.get(connectionId) ?? Promise.resolve(0);
+    const next = before
+      .catch(() => 0)
+      .then(() => subscribeConnection({ ...deps, callbackUrl }, connectionId));
+    running.set(connectionId, next);
+    void next.finally(() => {
+      if (running.get(connectionId) === next) running.delete(connectionId);
+    });
+    return next;
+  };
   return {
     callbackUrl,
     /** Subscribes a connection's advertisers (replacing its earlier subscriptions); returns how many were made. */
-    subscribe: (connectionId: string) => subscribeConnection({ ...deps, callbackUrl }, connectionId),
+    subscribe,
     /** Compares every app's subscriptions at TikTok with what adwarden made, and repairs the difference. */
     async reconcile(): Promise<Record<string, number>> {
       const total = { kept: 0, recreated: 0, removed: 0, failed: 0 };
       for (const app of await deps.data.stores.apps.list()) {
-        const counts = await reconcileApp({ ...deps, callbackUrl }, app.app_id);
+        const counts = await reconcileApp({ ...deps, callbackUrl, subscribe }, app.app_id);
         for (const key of Object.keys(total) as Array<keyof typeof total>) total[key] += counts[key];
       }
       return total;

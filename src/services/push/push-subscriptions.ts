@@ -8,6 +8,8 @@ export const APP_ENTITY = 'API_SERVICE_STATUS';
 const PER_SUBSCRIPTION = 100;
 
 type Deps = PushDeps & { callbackUrl: () => string };
+/** Reconciliation subscribes through the service, one run per connection at a time. */
+type ReconcileDeps = Deps & { subscribe: (connectionId: string) => Promise<number> };
 
 /**
  * Whether TikTok can reach the callback: real TikTok needs a public https URL. (The emulator, or any
@@ -101,7 +103,7 @@ async function ensureAppSubscription(deps: Deps, appId: string): Promise<number>
  * revoked, or TikTok lost them) are made again for connections that work; ones TikTok lists to our
  * callback that we do not hold are ended; healthy connections without any are subscribed.
  */
-export async function reconcileApp(deps: Deps, appId: string) {
+export async function reconcileApp(deps: ReconcileDeps, appId: string) {
   const counts = { kept: 0, recreated: 0, removed: 0, failed: 0 };
   const store = deps.data.stores.push;
   if (!(await reachable(deps, appId))) return counts;
@@ -133,7 +135,7 @@ export async function reconcileApp(deps: Deps, appId: string) {
   const held = new Set((await store.subscriptions({ appId })).map((s) => s.connection_id));
   for (const c of await deps.connections.list())
     if (c.app_id === appId && c.regime === 'advertiser' && (lost.has(c.id) || !held.has(c.id)))
-      counts.recreated += await subscribeConnection(deps, c.id);
+      counts.recreated += await deps.subscribe(c.id);
   counts.recreated += await ensureAppSubscription(deps, appId).catch(() => 0);
   return counts;
 }
