@@ -2,12 +2,7 @@ import { startMonitor } from '../src/app/index.ts';
 import { startWebhookSink } from '../test/support/webhook-sink.ts';
 import type { BenchOptions } from './registry.ts';
 import { startMonitorWorld } from './support/monitor-world.ts';
-
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
-};
+import { percentile } from './support/percentile.ts';
 
 /**
  * Detection: a token is revoked in the emulator; how long until its incident is open, and until the

@@ -1,12 +1,7 @@
 import { buildServer } from '../src/server/index.ts';
 import type { BenchOptions } from './registry.ts';
 import { startMonitorWorld } from './support/monitor-world.ts';
-
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
-};
+import { percentile } from './support/percentile.ts';
 
 /**
  * Detection by push: each round suspends one advertiser in the emulator (a separate process), which

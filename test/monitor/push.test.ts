@@ -102,7 +102,7 @@ describe('push signals', () => {
       ))!;
       const opened = (await stack.services.incidents.show(found.id)).timeline.find(
         (e: { kind: string }) => e.kind === 'opened',
-      ) as { data: { source: string } };
+      ) as unknown as { data: { source: string } };
       expect(opened.data.source).toBe('sweep');
     } finally {
       await stack.emulator.control.fault({ type: 'pushDeliveries', lose: false });
