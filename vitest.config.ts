@@ -37,10 +37,10 @@ export default defineConfig({
           include: ['test/scenarios/**/*.test.ts'],
           testTimeout: 180_000,
           // The demo runs emulator, service and PGlite in one process on an accelerated clock, mostly
-          // waiting for it: the four files side by side (one worker each) use about one core between them. A
+          // waiting for it: the files side by side (one worker each) use about one core between them. A
           // short fault (the outage lasts 6 s of real time) can still slip between sweeps on a busy machine; a retry
           // covers that, and vitest reports it.
-          maxWorkers: 4,
+          maxWorkers: 3,
           retry: 2,
         },
       },

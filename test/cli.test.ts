@@ -125,6 +125,11 @@ describe('adwarden (command line)', () => {
     expect(adwarden(['frobnicate']).code).toBe(2);
     expect(adwarden(['explain']).code).toBe(2);
     expect(adwarden(['explain', '40100', '--nope']).code).toBe(2);
+    const bogus = adwarden(['incidents', 'list', '--state', 'bogus']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/bogus is not a state; use open, acknowledged, muted, resolved or all/);
+    expect(adwarden(['incidents', 'list', '--kind', 'nope']).code).toBe(2);
+    expect(adwarden(['incidents', 'list', '--limit', '0']).code).toBe(2);
   });
 
   it('doctor prints the effective config with secrets redacted', () => {

@@ -3,6 +3,7 @@ import type { UnitOfWork } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import {
   appsService,
+  clientsService,
   connectFlow,
   connectionsService,
   incidentsService,
@@ -40,14 +41,8 @@ interface Wiring {
  */
 export function wireWorkflows(wiring: Wiring) {
   const { config, options, data, keyRing, publicUrl, now, log, onClient, limiterFactory } = wiring;
-  const apps = appsService({
-    onClient,
-    store: data.stores.apps,
-    keyRing,
-    publicUrl,
-    now,
-    clientOptions: { ...(limiterFactory ? { limiterFactory } : {}), ...options.clientOptions },
-  });
+  const clientOptions = { ...(limiterFactory ? { limiterFactory } : {}), ...options.clientOptions };
+  const apps = appsService({ onClient, store: data.stores.apps, keyRing, publicUrl, now, clientOptions });
   let connections: ReturnType<typeof connectionsService> | undefined;
   const tokens = tokensService({
     data,
@@ -110,8 +105,19 @@ export function wireWorkflows(wiring: Wiring) {
     { config, data, apps, connections, tokens, incidents, publicUrl, now, log },
     () => monitor!,
   );
-  const users = usersService({ users: data.stores.users, apiKeys: data.stores.apiKeys, now, publicUrl });
-  return { apps, tokens, connections, connect, notifications, incidents, monitor, push, platform, users };
+  return {
+    apps,
+    tokens,
+    connections,
+    connect,
+    notifications,
+    incidents,
+    monitor,
+    push,
+    platform,
+    clients: clientsService({ data, apps, connections, connect, publicUrl, now }),
+    users: usersService({ users: data.stores.users, apiKeys: data.stores.apiKeys, now, publicUrl }),
+  };
 }
 
 /** What a tt_user refresh leads to: a refused one marks the connection, a new token is recorded. */

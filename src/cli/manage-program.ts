@@ -1,5 +1,6 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/index.ts';
+import { PROBLEMS } from '../incidents/index.ts';
 import { appsCommands, connectionsCommands, keysCommands } from './commands/manage.ts';
 import { incidentsCommands, usersCommands } from './commands/manage-incidents.ts';
 import { migrateCommand } from './commands/migrate.ts';
@@ -118,8 +119,16 @@ function addIncidentAndKeyCommands(program: Command, config: () => Config, io: C
   incidents
     .command('list')
     .description('active incidents (or --state resolved, muted, …)')
-    .option('--state <states>', 'comma-separated: open, acknowledged, muted, resolved', 'open,acknowledged')
-    .option('--kind <problem>', 'auth, permission, delivery, video, outage, …')
+    .option(
+      '--state <states>',
+      'comma-separated: open, acknowledged, muted, resolved (or all)',
+      parseStates,
+      'open,acknowledged',
+    )
+    .option('--kind <problem>', `one of: ${PROBLEMS.join(', ')}`, parseKind)
+    .option('--client <id>', "one client's incidents (see GET /api/v1/clients)")
+    .option('--search <words>', 'words in the summary or the subject')
+    .option('--limit <n>', 'at most this many (1–500)', parseLimit, 100)
     .option(...json)
     .action((o) => incidentsCommands.list(config(), o, io));
   incidents
@@ -161,4 +170,31 @@ function addIncidentAndKeyCommands(program: Command, config: () => Config, io: C
     .description('active key and what each key seals')
     .option(...json)
     .action((o) => keysCommands.status(config(), o, io));
+}
+
+const STATES = ['open', 'acknowledged', 'muted', 'resolved'];
+
+/** `--state open,resolved` (or `all`); anything else is a usage error (exit 2). */
+function parseStates(value: string): string {
+  if (value === 'all') return STATES.join(',');
+  const states = value.split(',').map((s) => s.trim());
+  const bad = states.filter((s) => !STATES.includes(s));
+  if (bad.length > 0 || states.length === 0)
+    throw new InvalidArgumentError(
+      `${bad.join(', ') || '(empty)'} is not a state; use ${STATES.join(', ')} or all`,
+    );
+  return states.join(',');
+}
+
+function parseKind(value: string): string {
+  if (!(PROBLEMS as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`${value} is not a kind of incident; use one of ${PROBLEMS.join(', ')}`);
+  return value;
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new InvalidArgumentError('use a whole number from 1 to 500');
+  return n;
 }

@@ -28,6 +28,7 @@ export type * from './schema.ts';
 export { type ApiKeysStore, apiKeysStore } from './stores/api-keys-store.ts';
 export { type AppsStore, appsStore, type NewApp } from './stores/apps-store.ts';
 export { type ChannelsStore, channelsStore, type NewChannel } from './stores/channels-store.ts';
+export { clientsStore } from './stores/clients-store.ts';
 export {
   type AdvertiserFacts,
   type ConnectionSummary,

@@ -340,6 +340,40 @@ const MIGRATIONS: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0008-clients-and-invitations': {
+    async up(db) {
+      // An agency's clients: each connection may belong to one; an operator may be limited to some.
+      await sql`
+        create table clients (
+          id text primary key,
+          name text not null unique,
+          notify_channel_ids text not null default '[]',
+          created_at timestamptz not null
+        )`.execute(db);
+      await sql`alter table connections add column client_id text references clients (id) on delete set null`.execute(
+        db,
+      );
+      await sql`create index connections_by_client on connections (client_id)`.execute(db);
+      await sql`alter table oauth_states add column client_id text`.execute(db);
+      await sql`alter table oauth_states add column invitation_id text`.execute(db);
+      // Null: every client. A JSON array of client ids: only those.
+      await sql`alter table users add column client_ids text`.execute(db);
+      // Connect invitations: a signed link per client and app, usable without an adwarden account.
+      await sql`
+        create table invitations (
+          id text primary key,
+          token_hash text not null unique,
+          client_id text not null references clients (id) on delete cascade,
+          app_id text not null,
+          invited_by text not null,
+          created_at timestamptz not null,
+          expires_at timestamptz not null,
+          revoked_at timestamptz,
+          uses integer not null default 0,
+          last_used_at timestamptz
+        )`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -37,6 +37,8 @@ export interface ConnectionsTable {
   updated_at: Timestamp;
   last_check_at: Timestamp | null;
   last_ok_at: Timestamp | null;
+  /** The agency's client it belongs to, if any. */
+  client_id: Generated<string | null>;
   /** A short lease taken by whoever refreshes a tt_user token, so two processes never refresh at once. */
   refresh_lease_until: Timestamp | null;
   /** When the liveness sweep checks this connection next (interval with jitter, or backoff). */
@@ -113,6 +115,10 @@ export interface OAuthStatesTable {
   created_at: Timestamp;
   expires_at: Timestamp;
   used_at: Timestamp | null;
+  /** The client a new connection goes to (a connect invitation's, or the operator's choice). */
+  client_id: string | null;
+  /** The invitation the consent was started from. */
+  invitation_id: string | null;
 }
 
 /** Durable links sent to the person who can repair a connection; each click starts a fresh OAuth state. */
@@ -264,6 +270,8 @@ export interface UsersTable {
   role: 'admin';
   created_at: Timestamp;
   last_login_at: Timestamp | null;
+  /** JSON array of the clients the user may see; null: every client. */
+  client_ids: Generated<string | null>;
 }
 
 /** A signed-in browser. Only the SHA-256 of the cookie's value is stored. */
@@ -334,6 +342,29 @@ export interface PlatformStatusTable {
   resolved_at: Timestamp | null;
 }
 
+/** An agency's client: a name, the channels its alerts also go to. */
+export interface ClientsTable {
+  id: string;
+  name: string;
+  /** JSON array of channel ids its incidents are sent to (besides the severity routing). */
+  notify_channel_ids: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+/** A connect invitation: a link a client's person opens, without an adwarden account, to connect. */
+export interface InvitationsTable {
+  id: string;
+  token_hash: string;
+  client_id: string;
+  app_id: string;
+  invited_by: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  uses: ColumnType<number, number | undefined, number>;
+  last_used_at: Timestamp | null;
+}
+
 /** adwarden's database, as Kysely sees it. */
 export interface Database {
   tiktok_apps: TikTokAppsTable;
@@ -360,6 +391,8 @@ export interface Database {
   tiktok_subscriptions: TikTokSubscriptionsTable;
   tiktok_receipts: TikTokReceiptsTable;
   platform_status: PlatformStatusTable;
+  clients: ClientsTable;
+  invitations: InvitationsTable;
 }
 
 export type AppRow = Selectable<TikTokAppsTable>;
@@ -379,3 +412,5 @@ export type UserRow = Selectable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type SubscriptionRow = Selectable<TikTokSubscriptionsTable>;
 export type PlatformStatusRow = Selectable<PlatformStatusTable>;
+export type ClientRow = Selectable<ClientsTable>;
+export type InvitationRow = Selectable<InvitationsTable>;

@@ -3,6 +3,7 @@ import type { Database } from './schema.ts';
 import { apiKeysStore } from './stores/api-keys-store.ts';
 import { appsStore } from './stores/apps-store.ts';
 import { channelsStore } from './stores/channels-store.ts';
+import { clientsStore } from './stores/clients-store.ts';
 import { connectionsStore } from './stores/connections-store.ts';
 import { incidentsStore } from './stores/incidents-store.ts';
 import { monitorStore } from './stores/monitor-store.ts';
@@ -12,6 +13,7 @@ import { parkedCallsStore } from './stores/parked-calls-store.ts';
 import { pushStore } from './stores/push-store.ts';
 import { sealedValuesStore } from './stores/sealed-values-store.ts';
 import { spendStore } from './stores/spend-store.ts';
+import { trendsStore } from './stores/trends-store.ts';
 import { usersStore } from './stores/users-store.ts';
 import { videosStore } from './stores/videos-store.ts';
 
@@ -19,6 +21,7 @@ const FACTORIES = {
   apiKeys: apiKeysStore,
   apps: appsStore,
   channels: channelsStore,
+  clients: clientsStore,
   connections: connectionsStore,
   incidents: incidentsStore,
   monitor: monitorStore,
@@ -28,6 +31,7 @@ const FACTORIES = {
   push: pushStore,
   sealedValues: sealedValuesStore,
   spend: spendStore,
+  trends: trendsStore,
   users: usersStore,
   videos: videosStore,
 };

@@ -22,6 +22,8 @@ const PUBLIC = [
   /^\/reauth\/[^/]+$/,
   // TikTok's pushes: each delivery is signed with the app secret and verified.
   /^\/webhooks\/tiktok$/,
+  // Connect invitations: single-purpose links for a client's people, who have no adwarden account.
+  /^\/invite\/[^/]+(\/start)?$/,
 ];
 
 /** Is this path public? */

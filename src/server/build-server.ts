@@ -7,10 +7,13 @@ import { registerMetrics } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { accessRoutes } from './routes/access-routes.ts';
 import { apiRoutes } from './routes/api-routes.ts';
+import { clientRoutes } from './routes/client-routes.ts';
 import { incidentRoutes } from './routes/incident-routes.ts';
+import { listPages } from './routes/list-pages.ts';
 import { oauthRoutes } from './routes/oauth-routes.ts';
 import { pageRoutes } from './routes/page-routes.ts';
 import { pushRoutes } from './routes/push-routes.ts';
+import { registerClientScope } from './scope.ts';
 
 const SECURITY_HEADERS = {
   'content-security-policy':
@@ -55,6 +58,7 @@ export function buildServer(services: Services): FastifyInstance {
       if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   registerAuth(app, services);
+  registerClientScope(app, services);
 
   app.setErrorHandler(async (error, request, reply) => answerError(services, error, request, reply));
 
@@ -91,6 +95,8 @@ export function buildServer(services: Services): FastifyInstance {
     accessRoutes(api, services);
     pageRoutes(api, services);
     pushRoutes(api, services);
+    clientRoutes(api, services);
+    listPages(api, services);
   });
   return app;
 }

@@ -1,4 +1,5 @@
 export * from './access/index.ts';
+export * from './clients/index.ts';
 export * from './connections/index.ts';
 export * from './hold-lease.ts';
 export * from './incidents/index.ts';

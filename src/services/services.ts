@@ -5,6 +5,7 @@ import type { Logger } from '../log/index.ts';
 import type { TikTokClient } from '../tiktok/index.ts';
 import type { KeyRotation } from './access/key-rotation.ts';
 import type { UsersService } from './access/users-service.ts';
+import type { ClientsService } from './clients/clients-service.ts';
 import type { AppsService } from './connections/apps-service.ts';
 import type { ConnectFlow } from './connections/connect-flow.ts';
 import type { ConnectionsService } from './connections/connections-service.ts';
@@ -51,6 +52,8 @@ export interface Services {
   push: PushService;
   /** TikTok's own incidents (status feed, API_SERVICE_STATUS pushes). */
   platform: PlatformStatus;
+  /** The agency's clients, and their connect invitations. */
+  clients: ClientsService;
   users: UsersService;
   metrics: ServiceMetricsPort;
   /**

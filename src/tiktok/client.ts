@@ -68,6 +68,8 @@ export interface CallOptions {
   deadlineMs?: number;
   /** Caps attempts for transient failures below the catalog's (a caller that retries later itself). */
   maxAttempts?: number;
+  /** Told the `request_id` of the answer (TikTok's begin with its UTC time: `20260114093000…`). */
+  onRequestId?: (requestId: string) => void;
 }
 
 /** The pipeline and transport under the typed methods. */
@@ -115,6 +117,7 @@ export function createCore(options: TikTokClientOptions) {
       throw new TypeError(`path must start and end with "/" (TikTok needs the trailing slash): ${path}`);
     const request = callOf(method, path, opts, (opts.deadlineMs ?? deadlineMs) / (options.clockSpeed ?? 1));
     const envelope = (await pipeline(request)) as Envelope<T>;
+    if (opts.onRequestId && typeof envelope.request_id === 'string') opts.onRequestId(envelope.request_id);
     return envelope.data;
   }
 

@@ -185,6 +185,79 @@ describe('the newcomer’s path, in Chromium', () => {
     await shot('incident-resolved');
   }, 120_000);
 
+  it('runs an agency’s day: a client, its connect invitation opened signed out, the connection under the client, lists filtered and searched, the overview’s charts', async () => {
+    // 1. A client, and a connect invitation for it.
+    await page.goto(`${demo.service}/clients`);
+    await page.fill('input[name=name]', 'Northwind Outdoors');
+    await page.click('text=Add client');
+    await expect.poll(() => page.locator('.flash').textContent()).toMatch(/Client Northwind Outdoors added/);
+    const section = page.locator('section', { hasText: 'Northwind Outdoors' }).last();
+    const apps = await section.locator('select[name=app_id] option').allTextContents();
+    const production = apps.findIndex((text) => !/sandbox/i.test(text));
+    await section.locator('select[name=app_id]').selectOption({ index: Math.max(0, production) });
+    await section.locator('text=Create connect invitation').click();
+    const invitation = await page.locator('#invitation-url').inputValue();
+    expect(invitation).toMatch(/\/invite\/[\w-]{40,}$/);
+    await shot('agency-invitation');
+
+    // 2. The client's person opens it in a browser with no adwarden session.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    try {
+      const guest = await (await browser.newContext({ viewport: { width: 1000, height: 800 } })).newPage();
+      await guest.goto(invitation);
+      await expect.poll(() => guest.locator('h1').textContent()).toMatch(/Connect Northwind Outdoors/);
+      await guest.screenshot({ path: join(SHOTS, 'agency-guest-invitation.png'), fullPage: true });
+      await guest.click('text=Continue to TikTok');
+      await guest.waitForURL(/\/portal\/auth/);
+      const boxes = guest.locator('input[name=advertiser_ids]');
+      for (let i = 1; i < (await boxes.count()); i++) await boxes.nth(i).uncheck();
+      await guest.click('button[value=authorize]');
+      await guest.waitForURL(/\/oauth\/tiktok\/callback/);
+      await expect.poll(() => guest.locator('h1').textContent()).toMatch(/Connected/);
+      await guest.screenshot({ path: join(SHOTS, 'agency-guest-connected.png'), fullPage: true });
+      // The invitation opened nothing else: the dashboard still asks the guest to sign in.
+      await guest.goto(`${demo.service}/connections`);
+      await guest.waitForURL(/\/login/);
+    } finally {
+      await browser.close();
+    }
+
+    // 3. The connection is under the client; lists filter and search.
+    await page.goto(`${demo.service}/connections`);
+    await page.selectOption('select[name=client]', { label: 'Northwind Outdoors' });
+    await page.click('form.filters button');
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('Northwind Outdoors');
+    const name = (await rows.first().locator('a').first().textContent())!.replace(/ \+\d+$/, '');
+    await shot('agency-connections-by-client');
+    await page.goto(`${demo.service}/connections`);
+    await page.fill('input[name=q]', name.slice(0, 6));
+    await page.click('form.filters button');
+    await expect.poll(() => page.locator('tbody tr').first().textContent()).toContain(name.slice(0, 6));
+    expect(await page.locator('.pager').textContent()).toMatch(/Showing 1–\d+ of \d+/);
+    await page.goto(`${demo.service}/incidents?state=open,acknowledged,muted,resolved`);
+    expect(await page.locator('a.selected').textContent()).toBe('All');
+    await page.fill('input[name=q]', 'revoked');
+    await page.click('form.filters button');
+    await expect.poll(() => page.url()).toMatch(/q=revoked/);
+    await shot('agency-incidents-search');
+
+    // 4. The overview's pictures, also on a phone's width without overflowing.
+    await page.goto(`${demo.service}/`);
+    expect(await page.locator('figure.chart svg.bars').count()).toBe(2);
+    expect(await page.locator('figure.chart').first().textContent()).toMatch(/Connection checks/);
+    await shot('agency-overview');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    const overflow = await page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(Number(overflow)).toBeLessThanOrEqual(1);
+    await shot('agency-overview-mobile');
+    await page.setViewportSize({ width: 1200, height: 900 });
+  }, 180_000);
+
   it('renders the API reference for a signed-in user under the dashboard’s security policy', async () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorClock } from '../../src/emulator/index.ts';
+import { timeOfRequestId } from '../../src/services/monitor/monitor-spend.ts';
 import { type Stack, startStack } from '../service/stack.ts';
 
 const HOUR = 3_600_000;
@@ -84,5 +85,17 @@ describe('spend watch', () => {
     expect(await reportCalls()).toBe(before + 1);
     const open = (await spendIncidents()).filter((i) => i.state === 'open');
     expect(open).toEqual([]);
+  });
+});
+
+describe('TikTok’s time, from its request ids', () => {
+  it.each([
+    ['20260114093000a1b2c3d4e5f60718293a', Date.UTC(2026, 0, 14, 9, 30)],
+    ['202601140930001A2B3C4D5E6F70819203', Date.UTC(2026, 0, 14, 9, 30)],
+    ['20261399093000a1b2c3d4e5f60718293a', null],
+    ['abc', null],
+    ['', null],
+  ])('%s → %s', (id, expected) => {
+    expect(timeOfRequestId(id)).toBe(expected);
   });
 });

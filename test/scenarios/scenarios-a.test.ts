@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { playScenario } from './expectations.ts';
 
-describe('shipped scenarios (1 of 4)', () => {
+describe('shipped scenarios (1 of 3)', () => {
   for (const name of [
     'revoked-token',
     'rate-limit-storm',
@@ -9,6 +9,7 @@ describe('shipped scenarios (1 of 4)', () => {
     'permission-removed',
     'account-suspended',
     'ad-rejected',
+    'tiktok-incident',
   ])
     it(
       `${name} leads to the expected incidents, actions and notifications`,

@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { playScenario } from './expectations.ts';
 
-describe('shipped scenarios (2 of 4)', () => {
+describe('shipped scenarios (2 of 3)', () => {
   for (const name of [
     'advertiser-removed',
     'app-secret-rotated',
@@ -9,6 +9,7 @@ describe('shipped scenarios (2 of 4)', () => {
     'expiring-refresh-token',
     'video-processing',
     'demo',
+    'spend-stopped',
   ])
     it(
       `${name} leads to the expected incidents, actions and notifications`,

@@ -65,6 +65,9 @@ describe('access to the service', () => {
         '/static/live.js',
         // TikTok's pushes: each delivery is signed with the app secret (test/security/push-intake.test.ts).
         '/webhooks/tiktok',
+        // Connect invitations: a page and the way on to TikTok, for one client (test/security/clients.test.ts).
+        '/invite/:token',
+        '/invite/:token/start',
       ].sort(),
     );
   });

@@ -12,15 +12,33 @@ const line = (i: Json) =>
 
 /** `adwarden incidents list|show|ack|resolve`. */
 export const incidentsCommands = {
-  async list(config: Config, options: { json?: boolean; state?: string; kind?: string }, io: CliIo) {
+  async list(
+    config: Config,
+    options: {
+      json?: boolean;
+      state?: string;
+      kind?: string;
+      client?: string;
+      search?: string;
+      limit?: number;
+    },
+    io: CliIo,
+  ) {
     const query = new URLSearchParams();
     query.set('state', options.state ?? 'open,acknowledged');
     if (options.kind) query.set('kind', options.kind);
-    const { incidents } = await withService(config, (t) =>
-      send<{ incidents: Json[] }>(t, 'GET', `/api/v1/incidents?${query}`),
+    if (options.client) query.set('client', options.client);
+    if (options.search) query.set('q', options.search);
+    query.set('limit', String(options.limit ?? 100));
+    const { incidents, total } = await withService(config, (t) =>
+      send<{ incidents: Json[]; total?: number }>(t, 'GET', `/api/v1/incidents?${query}`),
     );
+    const more =
+      total !== undefined && total > incidents.length
+        ? `(${incidents.length} of ${total} shown; --limit for more)\n`
+        : '';
     print(io, options.json, incidents, () =>
-      incidents.length ? `${incidents.map(line).join('\n')}\n` : '(no incidents)\n',
+      incidents.length ? `${incidents.map(line).join('\n')}\n${more}` : '(no incidents)\n',
     );
   },
   async show(config: Config, id: string, options: { json?: boolean }, io: CliIo) {

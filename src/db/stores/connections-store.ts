@@ -28,6 +28,8 @@ export interface ConnectionSummary extends ConnectionRow {
   access_expires_at: Date | null;
   refresh_expires_at: Date | null;
   token_issued_at: Date | null;
+  /** The first granted advertiser's name (by id), what people know the connection by. */
+  first_advertiser: string | null;
 }
 
 /** Connections, their tokens (sealed), advertisers, checks and history. Pass a transaction to group writes. */
@@ -79,6 +81,7 @@ async function insert(
     scopes: Array<number | string>;
     ownerContact: string | null;
     openId: string | null;
+    clientId?: string | null;
     now: Date;
   },
 ): Promise<void> {
@@ -92,8 +95,10 @@ async function insert(
       status_reason: null,
       scopes: json(input.scopes),
       owner_contact: input.ownerContact,
-      labels: json({}),
+      // The client is also a routing label: a channel with labels {client: id} hears only that client.
+      labels: json(input.clientId ? { client: input.clientId } : {}),
       open_id: input.openId,
+      client_id: input.clientId ?? null,
       created_at: input.now,
       updated_at: input.now,
       last_check_at: null,
@@ -121,6 +126,11 @@ async function list(db: Kysely<Database>, id?: string): Promise<ConnectionSummar
       't.issued_at as token_issued_at',
       sql<number>`(select count(*)::int from advertisers a where a.connection_id = c.id and a.granted)`.as(
         'advertiser_count',
+      ),
+      sql<
+        string | null
+      >`(select a.name from advertisers a where a.connection_id = c.id and a.granted order by a.advertiser_id limit 1)`.as(
+        'first_advertiser',
       ),
     ])
     .orderBy('c.created_at')

@@ -58,8 +58,15 @@ export interface IncidentFilter {
   states?: Array<Incident['state']>;
   problem?: string;
   connectionId?: string;
+  /** Only incidents of these connections (and, unless `attachedOnly`, those of no connection: apps, the platform). */
+  connectionIds?: readonly string[];
+  attachedOnly?: boolean;
+  /** Words in the summary or the subject's name (case-insensitive). */
+  q?: string;
+  severity?: Incident['severity'];
   since?: Date;
   limit?: number;
+  offset?: number;
 }
 
 /** Incidents and their timelines. */
@@ -76,6 +83,7 @@ export function incidentsStore(db: Kysely<Database>) {
       addTimeline,
       addAction,
       list,
+      count,
       active,
       activeFingerprints,
       settling,
@@ -163,17 +171,48 @@ async function addAction(
     .execute();
 }
 
+/** Incidents matching `filter`, newest first: `limit` of them (500 at most) from `offset`. */
 async function list(db: Kysely<Database>, filter: IncidentFilter = {}): Promise<IncidentRow[]> {
-  let query = db.selectFrom('incidents').selectAll();
-  if (filter.states?.length) query = query.where('state', 'in', filter.states);
-  if (filter.problem) query = query.where('problem', '=', filter.problem);
-  if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
-  if (filter.since) query = query.where('opened_at', '>=', filter.since);
-  return query
+  return filtered(db, filter)
+    .selectAll()
     .orderBy('opened_at', 'desc')
     .orderBy('id')
-    .limit(filter.limit ?? 500)
+    .limit(Math.min(filter.limit ?? 500, 500))
+    .offset(filter.offset ?? 0)
     .execute();
+}
+
+/** How many incidents match `filter` (for pages of a list). */
+async function count(db: Kysely<Database>, filter: IncidentFilter = {}): Promise<number> {
+  const row = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+function filtered(db: Kysely<Database>, filter: IncidentFilter) {
+  let query = db.selectFrom('incidents');
+  if (filter.states?.length) query = query.where('state', 'in', filter.states);
+  if (filter.problem) query = query.where('problem', '=', filter.problem);
+  if (filter.severity) query = query.where('severity', '=', filter.severity);
+  if (filter.connectionId) query = query.where('connection_id', '=', filter.connectionId);
+  if (filter.connectionIds) {
+    const ids = [...filter.connectionIds];
+    const attached = ids.length > 0 ? ids : ['(none)'];
+    query = query.where((eb) =>
+      filter.attachedOnly
+        ? eb('connection_id', 'in', attached)
+        : eb.or([eb('connection_id', 'is', null), eb('connection_id', 'in', attached)]),
+    );
+  }
+  if (filter.q) {
+    const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([eb('summary', 'ilike', like), eb(sql<string>`subject->>'label'`, 'ilike', like)]),
+    );
+  }
+  if (filter.since) query = query.where('opened_at', '>=', filter.since);
+  return query;
 }
 
 /** Open (not resolved) incidents of a problem, e.g. to resolve what a listing no longer shows. */

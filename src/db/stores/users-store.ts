@@ -35,7 +35,7 @@ async function count(db: Kysely<Database>): Promise<number> {
 
 async function create(
   db: Kysely<Database>,
-  input: { email: string; passwordHash: string | null },
+  input: { email: string; passwordHash: string | null; clientIds?: readonly string[] | null },
   now: Date,
 ): Promise<UserRow> {
   return db
@@ -45,6 +45,7 @@ async function create(
       email: input.email,
       password_hash: input.passwordHash,
       role: 'admin',
+      client_ids: input.clientIds ? JSON.stringify(input.clientIds) : null,
       created_at: now,
     })
     .returningAll()

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { CATALOG, lookupCode } from '../../catalog/index.ts';
-import { ServiceError, type Services } from '../../services/index.ts';
+import { canSee, ServiceError, type Services } from '../../services/index.ts';
+import { scopeOf } from '../scope.ts';
+import { filteredConnections, paging } from './list-pages.ts';
 
 /** Apps, connections (with their advertisers, checks and history), the sealing keys, and the catalog. */
 export function apiRoutes(app: FastifyInstance, services: Services): void {
@@ -13,7 +15,13 @@ export function apiRoutes(app: FastifyInstance, services: Services): void {
     app: await services.apps.get(request.params.appId),
   }));
 
-  app.get('/api/v1/connections', async () => ({ connections: await services.connections.list() }));
+  app.get('/api/v1/connections', async (request) => {
+    const { picked } = await filteredConnections(services, request);
+    const query = request.query as { page?: string };
+    if (!query.page) return { connections: picked, total: picked.length };
+    const { page, per } = paging(query as Record<string, string>);
+    return { connections: picked.slice((page - 1) * per, page * per), total: picked.length, page, per };
+  });
   app.get<{ Params: { id: string } }>('/api/v1/connections/:id', async (request) => ({
     connection: await services.connections.show(request.params.id),
   }));
@@ -42,9 +50,10 @@ export function apiRoutes(app: FastifyInstance, services: Services): void {
       return { checks: checks.map((c) => ({ at: c.at.toISOString(), outcome: c.outcome })) };
     },
   );
-  app.get('/api/v1/advertisers', async () => {
+  app.get('/api/v1/advertisers', async (request) => {
     const advertisers = [];
-    for (const connection of await services.connections.list())
+    const scope = scopeOf(request);
+    for (const connection of (await services.connections.list()).filter((c) => canSee(scope, c.client_id)))
       for (const a of (await services.connections.show(connection.id)).advertiser_list)
         advertisers.push({ ...a, connection_id: connection.id, connection_status: connection.status });
     return { advertisers };

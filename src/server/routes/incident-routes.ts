@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ServiceError, type Services } from '../../services/index.ts';
+import { scopeOf, visibleConnectionIds } from '../scope.ts';
 
 const STATES = ['open', 'acknowledged', 'resolved', 'muted'] as const;
 
@@ -12,7 +13,11 @@ const ListQuery = z.object({
     .pipe(z.array(z.enum(STATES)).optional()),
   kind: z.string().optional(),
   connection: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  client: z.string().max(64).optional(),
+  severity: z.enum(['critical', 'high', 'medium', 'low']).optional(),
+  q: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
 });
 
 const CommandBody = z.object({
@@ -50,14 +55,29 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
 export function incidentRoutes(app: FastifyInstance, services: Services): void {
   app.get('/api/v1/incidents', async (request) => {
     const q = parse(ListQuery, request.query, 'query');
-    return {
-      incidents: await services.incidents.list({
-        states: q.state,
-        problem: q.kind,
-        connectionId: q.connection,
-        limit: q.limit,
-      }),
+    const scope = scopeOf(request);
+    let connectionIds = await visibleConnectionIds(services, scope);
+    if (q.client) {
+      const ofClient = (await services.connections.list())
+        .filter((c) => c.client_id === q.client)
+        .map((c) => c.id);
+      connectionIds = connectionIds ? ofClient.filter((id) => connectionIds!.includes(id)) : ofClient;
+    }
+    const filter = {
+      states: q.state,
+      problem: q.kind,
+      severity: q.severity,
+      q: q.q,
+      connectionId: q.connection,
+      ...(connectionIds ? { connectionIds, attachedOnly: Boolean(q.client) } : {}),
     };
+    const limit = q.limit ?? 100;
+    const [incidents, total] = await Promise.all([
+      services.incidents.list({ ...filter, limit, offset: q.offset ?? 0 }),
+      services.incidents.count(filter),
+    ]);
+    // A page, and how many there are: no list is cut short without saying so.
+    return { incidents, total, limit, offset: q.offset ?? 0 };
   });
   app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', async (request) => ({
     incident: await services.incidents.show(request.params.id),

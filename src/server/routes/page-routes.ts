@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { lookupCode } from '../../catalog/index.ts';
-import { isServiceError, type Services } from '../../services/index.ts';
+import { canSee, isServiceError, type Services } from '../../services/index.ts';
 import { APP_BUDGETS, SANDBOX_BUDGET } from '../../tiktok/index.ts';
 import { SESSION_COOKIE, setSessionCookie } from '../auth.ts';
 import { page } from '../pages.ts';
-import { connectionPage, connectionsPage, connectStartPage, overviewPage } from '../views/dashboard-pages.ts';
-import { incidentPage, incidentsPage } from '../views/incident-pages.ts';
+import { scopeOf, visibleConnectionIds } from '../scope.ts';
+import { connectionPage, connectStartPage, overviewPage } from '../views/dashboard-pages.ts';
+import { incidentPage } from '../views/incident-pages.ts';
 import { errorPage, errorsIndexPage } from '../views/kb-pages.ts';
 import type { PageContext } from '../views/layout.ts';
 import { loginPage, settingsPage } from '../views/settings-pages.ts';
@@ -135,13 +136,20 @@ function signInRoutes(app: FastifyInstance, services: Services): void {
 /** The overview: health, open incidents, calls against each app's budget. */
 function overviewRoutes(app: FastifyInstance, services: Services): void {
   app.get('/', async (request, reply) => {
-    const [connections, open, totals, apps, tiktok] = await Promise.all([
+    const scope = scopeOf(request);
+    const visible = await visibleConnectionIds(services, scope);
+    const [all, open, totals, apps, tiktok, trends] = await Promise.all([
       services.connections.list(),
-      services.incidents.list({ states: ['open', 'acknowledged'] }),
+      services.incidents.list({
+        states: ['open', 'acknowledged'],
+        ...(visible ? { connectionIds: visible } : {}),
+      }),
       services.monitor.checkTotals(DAY),
       services.apps.list(),
       services.platform.list(),
+      services.monitor.trends(14, visible),
     ]);
+    const connections = all.filter((c) => canSee(scope, c.client_id));
     const budgets = apps.map((a) => appBudgetView(services, a));
     return sendPage(
       reply,
@@ -152,6 +160,7 @@ function overviewRoutes(app: FastifyInstance, services: Services): void {
         calls24h: totals.calls,
         checks24h: totals.checks,
         budgets,
+        trends,
         tiktok: tiktok.slice(0, 5).map((i) => ({
           title: i.title,
           level: i.level,
@@ -166,16 +175,6 @@ function overviewRoutes(app: FastifyInstance, services: Services): void {
 
 /** The connection pages with their actions. */
 function connectionRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/connections', async (request, reply) =>
-    sendPage(
-      reply,
-      connectionsPage(contextOf(request), {
-        connections: await services.connections.list(),
-        apps: await services.apps.list(),
-        now: services.now(),
-      }),
-    ),
-  );
   app.get('/connections/connect', async (request, reply) => {
     const query = request.query as { app?: string; owner?: string };
     const app = await services.apps.get(String(query.app ?? ''));
@@ -232,18 +231,6 @@ function connectionRoutes(app: FastifyInstance, services: Services): void {
 
 /** Incidents, and the knowledge base of TikTok's errors. */
 function incidentAndErrorRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/incidents', async (request, reply) => {
-    const query = request.query as { state?: string; severity?: string };
-    const state = query.state ?? 'open,acknowledged';
-    const states = state
-      .split(',')
-      .filter((s): s is 'open' | 'acknowledged' | 'resolved' | 'muted' =>
-        ['open', 'acknowledged', 'resolved', 'muted'].includes(s),
-      );
-    let incidents = await services.incidents.list({ states, limit: 500 });
-    if (query.severity) incidents = incidents.filter((i) => i.severity === query.severity);
-    return sendPage(reply, incidentsPage(contextOf(request), { incidents, state, now: services.now() }));
-  });
   app.get('/incidents/:id', async (request: IdRequest, reply) =>
     sendPage(
       reply,

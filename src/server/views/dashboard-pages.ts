@@ -1,5 +1,7 @@
 import type { Services } from '../../services/index.ts';
+import { barChart, sparkline } from './charts.ts';
 import { actionButton, ago, badge, html, layout, type PageContext, type Raw } from './layout.ts';
+import { choice, pager } from './list-parts.ts';
 
 type Connections = Awaited<ReturnType<Services['connections']['list']>>;
 type Incidents = Awaited<ReturnType<Services['incidents']['list']>>;
@@ -17,6 +19,14 @@ export function expiryText(c: Connections[number], now: number): Raw {
   return next ? ago(next, now) : html`<span class="muted">unknown</span>`;
 }
 
+/** `text` cut to at most `max` characters at a word boundary, with an ellipsis when cut. */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.(]+$/, '')}…`;
+}
+
 /** A table of incidents with severity, what, subject and age. */
 export function incidentTable(incidents: Incidents, now: number): Raw {
   if (incidents.length === 0) return html`<p class="muted">None.</p>`;
@@ -24,7 +34,7 @@ export function incidentTable(incidents: Incidents, now: number): Raw {
 ${incidents.map(
   (
     i,
-  ) => html`<tr><td>${badge(i.severity)}</td><td><a href="/incidents/${i.id}">${i.summary.slice(0, 140)}</a></td>
+  ) => html`<tr><td>${badge(i.severity)}</td><td><a href="/incidents/${i.id}">${shorten(i.summary, 160)}</a></td>
 <td>${badge(i.state)}</td><td>${(i.subject as { label?: string }).label ?? ''}</td><td>${ago(i.opened_at, now)}</td></tr>`,
 )}</tbody></table></div>`;
 }
@@ -47,6 +57,7 @@ export function overviewPage(
     }>;
     /** TikTok's own latest incidents (its status page and pushes), newest first. */
     tiktok: Array<{ title: string; level: string; state: string; link: string | null; startedAt: string }>;
+    trends: Trends;
   },
 ): string {
   const count = (status: string) => data.connections.filter((c) => c.status === status).length;
@@ -64,6 +75,7 @@ ${(['healthy', 'degraded', 'needs_reauth', 'revoked'] as const).map(
   (s) => html`<div class="card"><div class="n ${badgeTone(s)}">${count(s)}</div>${s.replace('_', ' ')}</div>`,
 )}
 <div class="card"><div class="n">${data.connections.reduce((n, c) => n + c.advertisers, 0)}</div>advertisers</div></div>
+<h2>Over the last ${data.trends.days.length} days</h2>${trendCharts(data.trends)}
 <h2>Open incidents</h2><div class="cards">
 ${SEVERITIES.map(
   (s) =>
@@ -84,6 +96,27 @@ ${incidentTable(data.open.slice(0, 10), data.now)}
   );
 }
 
+type Trends = Awaited<ReturnType<Services['monitor']['trends']>>;
+
+/** Connection health and incidents per day, and each advertiser's spend as a sparkline. */
+function trendCharts(t: Trends): Raw {
+  return html`<div class="charts">${barChart('Connection checks', t.days, [
+    { name: 'healthy', values: t.checks.ok, color: '#12b76a' },
+    { name: 'failed', values: t.checks.failed, color: '#f04438' },
+  ])}${barChart('Incidents', t.days, [
+    { name: 'opened', values: t.incidents.opened, color: '#f79009' },
+    { name: 'resolved', values: t.incidents.resolved, color: '#2e90fa' },
+  ])}</div>
+<h3>Spend by advertiser</h3>${
+    t.spend.length === 0
+      ? html`<p class="muted">No spend read yet: campaign watch reads each advertiser's hourly spend once an hour.</p>`
+      : html`<div class="wrap"><table><thead><tr><th>Advertiser</th><th>Daily spend</th><th>Last day</th></tr></thead><tbody>${t.spend.map(
+          (a) =>
+            html`<tr><td>${a.name} <span class="muted">${a.advertiser_id}</span></td><td>${sparkline(`Daily spend of ${a.name}`, a.values)}</td><td>${(a.values.at(-1) ?? 0).toFixed(2)}</td></tr>`,
+        )}</tbody></table></div>`
+  }`;
+}
+
 /** TikTok's latest incidents as its status page tells them, or that it reports none. */
 function tiktokStatus(incidents: Parameters<typeof overviewPage>[1]['tiktok'], now: number): Raw {
   if (incidents.length === 0)
@@ -97,38 +130,75 @@ function tiktokStatus(incidents: Parameters<typeof overviewPage>[1]['tiktok'], n
 const badgeTone = (s: string) =>
   s === 'healthy' ? 'good' : s === 'degraded' ? 'warn' : s === 'revoked' ? 'muted' : 'bad';
 
-/** `/connections`: every connection with status, advertisers, last check, expiry and actions. */
+/** `/connections`: search, filters and pages over the connections: status, advertisers, client, last check, expiry. */
 export function connectionsPage(
   ctx: PageContext,
-  data: { connections: Connections; apps: Array<{ app_id: string; name: string | null }>; now: number },
+  data: {
+    connections: Connections;
+    total: number;
+    page: number;
+    per: number;
+    filter: { client: string; status: string; app: string; q: string; sort: string };
+    clients: Array<{ id: string; name: string }>;
+    apps: Array<{ app_id: string; name: string | null }>;
+    canConnect: boolean;
+    now: number;
+  },
 ): string {
+  const clientName = new Map(data.clients.map((c) => [c.id, c.name]));
+  const f = data.filter;
   return layout(
     ctx,
     'Connections',
-    html`<section aria-labelledby="connect"><h2 id="connect">Connect an advertiser</h2>
-${
-  data.apps.length === 0
-    ? html`<p>Register a TikTok app first (Settings, or <code>adwarden apps add</code>).</p>`
-    : html`<form method="get" action="/connections/connect"><label>App <select name="app">${data.apps.map(
-        (a) => html`<option value="${a.app_id}">${a.name ?? a.app_id} (${a.app_id})</option>`,
-      )}</select></label><label>Owner's email (gets the re-auth links) <input type="email" name="owner" autocomplete="email"></label>
-<button type="submit" class="primary">Connect through TikTok</button></form>`
-}</section>
+    html`${data.canConnect ? connectForm(data.apps) : ''}
 <h2>All connections</h2>
+<form method="get" action="/connections" class="filters" role="search"><label>Search <input type="search" name="q" value="${f.q}" placeholder="advertiser, id or owner"></label>
+${choice('client', 'Client', f.client, [['', 'All clients'], ...data.clients.map((c) => [c.id, c.name] as const), ['none', 'No client']])}
+${choice('status', 'Status', f.status, [
+  ['', 'Any status'],
+  ['healthy', 'healthy'],
+  ['degraded', 'degraded'],
+  ['needs_reauth', 'needs re-auth'],
+  ['revoked', 'revoked'],
+  ['pending', 'pending'],
+])}
+${choice('app', 'App', f.app, [['', 'Any app'], ...data.apps.map((a) => [a.app_id, a.name ?? a.app_id] as const)])}
+${choice('sort', 'Sort by', f.sort, [
+  ['name', 'name'],
+  ['status', 'status'],
+  ['last_check', 'last check'],
+])}
+<button type="submit">Filter</button></form>
 ${
   data.connections.length === 0
-    ? html`<p class="muted">No connections yet.</p>`
-    : html`<div class="wrap"><table><thead><tr><th>Connection</th><th>Status</th><th>Advertisers</th><th>Last check</th><th>Token</th><th>Expires</th><th>Actions</th></tr></thead><tbody>
+    ? html`<p class="muted">${data.total === 0 && !f.q && !f.client && !f.status && !f.app ? 'No connections yet.' : 'No connection matches.'}</p>`
+    : html`<div class="wrap"><table><thead><tr><th>Connection</th><th>Client</th><th>Status</th><th>Advertisers</th><th>Last check</th><th>Expires</th><th>Actions</th></tr></thead><tbody>
 ${data.connections.map(
   (
     c,
-  ) => html`<tr><td><a href="/connections/${c.id}">${c.id}</a><br><span class="muted">${c.owner_contact ?? ''}</span></td>
-<td>${badge(c.status)}${c.status_reason ? html`<br><span class="muted">${c.status_reason.slice(0, 120)}</span>` : ''}</td>
-<td>${c.advertisers}</td><td>${ago(c.last_check_at, data.now)}</td><td>${c.regime === 'tt_user' ? 'TikTok account (24 h, refreshed)' : 'advertiser (long-lived)'}</td>
+  ) => html`<tr><td><a href="/connections/${c.id}">${c.name}</a><br><span class="muted">${c.id}${c.owner_contact ? ` · ${c.owner_contact}` : ''}</span></td>
+<td>${c.client_id ? html`<a href="/connections?client=${c.client_id}">${clientName.get(c.client_id) ?? c.client_id}</a>` : html`<span class="muted">—</span>`}</td>
+<td>${badge(c.status)}${c.status_reason ? html`<br><span class="muted">${shorten(c.status_reason, 140)}</span>` : ''}</td>
+<td>${c.advertisers}</td><td>${ago(c.last_check_at, data.now)}</td>
 <td>${expiryText(c, data.now)}</td><td>${actionButton(ctx, `/connections/${c.id}/check`, 'Check now')}</td></tr>`,
 )}</tbody></table></div>`
-}`,
+}
+${pager('/connections', { q: f.q, client: f.client, status: f.status, app: f.app, sort: f.sort }, { page: data.page, per: data.per, total: data.total })}`,
   );
+}
+
+/** Connecting an advertiser yourself (clients get an invitation instead: Clients). */
+function connectForm(apps: Array<{ app_id: string; name: string | null }>): Raw {
+  return html`<section aria-labelledby="connect"><h2 id="connect">Connect an advertiser</h2>
+${
+  apps.length === 0
+    ? html`<p>Register a TikTok app first (Settings, or <code>adwarden apps add</code>).</p>`
+    : html`<form method="get" action="/connections/connect"><label>App <select name="app">${apps.map(
+        (a) => html`<option value="${a.app_id}">${a.name ?? a.app_id} (${a.app_id})</option>`,
+      )}</select></label><label>Owner's email (gets the re-auth links) <input type="email" name="owner" autocomplete="email"></label>
+<button type="submit" class="primary">Connect through TikTok</button></form>
+<p class="muted">For a client's own people: <a href="/clients">send the client a connect invitation</a> (no adwarden account needed).</p>`
+}</section>`;
 }
 
 /**
@@ -143,7 +213,7 @@ export function connectStartPage(ctx: PageContext, data: { appId: string; owner:
     html`<p>TikTok asks whoever signs in there which ad accounts app <code>${data.appId}</code> may manage. Sign in as the advertiser (or a Business Center admin of its accounts), tick the accounts, and authorize.</p>
 ${data.owner ? html`<p>Re-auth links and alerts for this connection go to ${data.owner}.</p>` : ''}
 <p><a class="button primary" href="/connect/tiktok?${query.toString()}">Continue to TikTok</a></p>
-<p class="muted">To let the advertiser do it, send them this address instead: <code>/connect/tiktok?${query.toString()}</code> (it needs an adwarden sign-in; a re-auth link does not).</p>`,
+<p class="muted">For the advertiser's own people, send a <a href="/clients">client's connect invitation</a> instead: it needs no adwarden sign-in.</p>`,
     { live: false },
   );
 }

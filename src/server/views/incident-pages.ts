@@ -1,6 +1,8 @@
+import { PROBLEMS } from '../../incidents/index.ts';
 import type { Services } from '../../services/index.ts';
 import { incidentTable } from './dashboard-pages.ts';
 import { actionButton, ago, badge, csrfField, html, layout, type PageContext } from './layout.ts';
+import { choice, pager } from './list-parts.ts';
 
 type Incidents = Awaited<ReturnType<Services['incidents']['list']>>;
 type Shown = Awaited<ReturnType<Services['incidents']['show']>>;
@@ -15,18 +17,47 @@ const FILTERS = [
   ['open,acknowledged,muted,resolved', 'All'],
 ] as const;
 
-/** `/incidents`: filter by state, newest first. */
+/** `/incidents`: state tabs, search, filters (client, severity, kind) and pages, newest first. */
 export function incidentsPage(
   ctx: PageContext,
-  data: { incidents: Incidents; state: string; now: number },
+  data: {
+    incidents: Incidents;
+    state: string;
+    total: number;
+    page: number;
+    per: number;
+    filter: { client: string; severity: string; kind: string; q: string };
+    clients: Array<{ id: string; name: string }>;
+    now: number;
+  },
 ): string {
+  const f = data.filter;
+  const keep = { client: f.client, severity: f.severity, kind: f.kind, q: f.q };
+  const tab = (state: string) =>
+    new URLSearchParams({
+      ...Object.fromEntries(Object.entries(keep).filter(([, v]) => v)),
+      state,
+    }).toString();
   return layout(
     ctx,
     'Incidents',
     html`<nav aria-label="Filter"><ul class="inline-list">${FILTERS.map(
       ([state, label]) =>
-        html`<li style="display:inline;margin-right:.8rem"><a href="/incidents?state=${state}"${state === data.state ? html` aria-current="true"` : ''}>${label}</a></li>`,
-    )}</ul></nav>${incidentTable(data.incidents, data.now)}`,
+        html`<li><a href="/incidents?${tab(state)}"${state === data.state ? html` aria-current="page" class="selected"` : ''}>${label}</a></li>`,
+    )}</ul></nav>
+<form method="get" action="/incidents" class="filters" role="search"><input type="hidden" name="state" value="${data.state}"><label>Search <input type="search" name="q" value="${f.q}" placeholder="words in the summary or subject"></label>
+${choice('client', 'Client', f.client, [['', 'All clients'], ...data.clients.map((c) => [c.id, c.name] as const)])}
+${choice('severity', 'Severity', f.severity, [
+  ['', 'Any severity'],
+  ['critical', 'critical'],
+  ['high', 'high'],
+  ['medium', 'medium'],
+  ['low', 'low'],
+])}
+${choice('kind', 'Kind', f.kind, [['', 'Any kind'], ...PROBLEMS.map((k) => [k, k.replace(/_/g, ' ')] as const)])}
+<button type="submit">Filter</button></form>
+${incidentTable(data.incidents, data.now)}
+${pager('/incidents', { ...keep, state: data.state }, { page: data.page, per: data.per, total: data.total })}`,
   );
 }
 

@@ -41,6 +41,7 @@ export interface PageContext {
 
 const NAV = [
   ['/', 'Overview'],
+  ['/clients', 'Clients'],
   ['/connections', 'Connections'],
   ['/incidents', 'Incidents'],
   ['/errors', 'Knowledge base'],

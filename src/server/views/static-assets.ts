@@ -19,7 +19,15 @@ button.primary,a.button.primary{background:#175cd3;color:#fff;border-color:#175c
 :focus-visible{outline:3px solid #84adff;outline-offset:2px}label{display:block;margin:.4rem 0}input,select{padding:.3rem .5rem;border:1px solid #98a2b3;border-radius:6px;max-width:100%}
 ol.fix li{margin:.3rem 0}code{background:#f2f4f7;padding:.05rem .3rem;border-radius:4px}.timeline{list-style:none;padding:0}.timeline li{border-left:3px solid var(--line);padding:.2rem .8rem}
 svg.health rect.ok{fill:#12b76a}svg.health rect.bad{fill:#f04438}svg.health rect.warn{fill:#f79009}svg.health rect.none{fill:#eaecf0}
-@media (max-width:40rem){th:nth-child(n+4),td:nth-child(n+4){display:none}}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:.8rem}.chart{margin:0;background:#fff;border:1px solid var(--line);border-radius:8px;padding:.6rem}
+.chart figcaption{font-weight:600;margin-bottom:.3rem}.legend{font-weight:400;font-size:.85rem;color:var(--muted)}.legend span{margin-left:.6rem;white-space:nowrap}
+.legend i{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;margin-right:.25rem;vertical-align:-1px}svg.bars{width:100%;height:9rem}svg.bars .axis{font-size:11px;fill:var(--muted)}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+form.filters{display:flex;flex-wrap:wrap;gap:.2rem 1rem;align-items:flex-end;margin-bottom:.6rem}form.filters label{margin:.2rem 0}
+.inline-list{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.8rem}.inline-list a.selected{font-weight:700;text-decoration:none;border-bottom:2px solid var(--info)}
+.pager{margin:.6rem 0;display:flex;flex-wrap:wrap;gap:.6rem}.pager a[aria-current=page]{font-weight:700}input.copy{width:100%;font-family:monospace}
+td{overflow-wrap:anywhere}
+@media (max-width:40rem){th:nth-child(n+4),td:nth-child(n+4){display:none}header{padding:.6rem}main{padding:.6rem}}
 `;
 
 /**

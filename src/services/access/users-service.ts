@@ -19,8 +19,27 @@ const token = () => randomBytes(32).toString('base64url');
 
 /** Who a request acts for: a signed-in user (with the session's CSRF token) or an API key. */
 export type Principal =
-  | { type: 'user'; userId: string; email: string; csrf: string; scopes: readonly ApiScope[] }
-  | { type: 'key'; keyId: string; name: string; scopes: readonly ApiScope[] };
+  | {
+      type: 'user';
+      userId: string;
+      email: string;
+      csrf: string;
+      scopes: readonly ApiScope[];
+      /** The clients this operator may see; null: every client. */
+      clientIds: readonly string[] | null;
+    }
+  | { type: 'key'; keyId: string; name: string; scopes: readonly ApiScope[]; clientIds: null };
+
+/** A user row's client list: null (all) or the ids. */
+const clientIdsOf = (user: UserRow): string[] | null => {
+  if (!user.client_ids) return null;
+  try {
+    const ids = JSON.parse(user.client_ids);
+    return Array.isArray(ids) ? ids.map(String) : [];
+  } catch {
+    return []; // unreadable: nothing rather than everything
+  }
+};
 
 const Email = z.string().trim().toLowerCase().email().max(200);
 const Password = z.string().min(12, 'must be at least 12 characters').max(200);
@@ -110,7 +129,10 @@ async function isEmpty(deps: UsersDeps) {
 }
 
 /** Adds a user; a password is optional (the bootstrap admin signs in by link, then sets one). */
-async function createUser(deps: UsersDeps, input: { email: string; password?: string | null }) {
+async function createUser(
+  deps: UsersDeps,
+  input: { email: string; password?: string | null; clientIds?: readonly string[] | null },
+) {
   const email = Email.safeParse(input.email);
   if (!email.success) throw invalid('email', email.error);
   if (input.password != null) {
@@ -120,8 +142,11 @@ async function createUser(deps: UsersDeps, input: { email: string; password?: st
   if (await deps.users.byEmail(email.data))
     throw new ServiceError('ADW_CONFLICT', `a user ${email.data} already exists`);
   const passwordHash = input.password ? await hash(input.password) : null;
-  const user = await deps.users.create({ email: email.data, passwordHash }, new Date(deps.now()));
-  return { id: user.id, email: user.email };
+  const user = await deps.users.create(
+    { email: email.data, passwordHash, clientIds: input.clientIds ?? null },
+    new Date(deps.now()),
+  );
+  return { id: user.id, email: user.email, client_ids: input.clientIds ?? null };
 }
 
 async function listUsers(deps: UsersDeps) {
@@ -129,6 +154,7 @@ async function listUsers(deps: UsersDeps) {
     id: u.id,
     email: u.email,
     role: u.role,
+    client_ids: clientIdsOf(u),
     has_password: u.password_hash !== null,
     created_at: u.created_at.toISOString(),
     last_login_at: u.last_login_at?.toISOString() ?? null,
@@ -206,7 +232,9 @@ async function session(deps: UsersDeps, value: string): Promise<Principal | null
     userId: found.user.id,
     email: found.user.email,
     csrf: found.session.csrf_token,
-    scopes: API_SCOPES,
+    // An operator limited to some clients reads and acts on them, but manages no keys or users.
+    scopes: clientIdsOf(found.user) === null ? API_SCOPES : API_SCOPES.slice(0, 2),
+    clientIds: clientIdsOf(found.user),
   };
 }
 
@@ -221,7 +249,7 @@ async function apiKey(deps: UsersDeps, value: string): Promise<Principal | null>
   // Scopes nest: admin includes write, write includes read.
   const rank = Math.max(-1, ...key.scopes.map((s) => (API_SCOPES as readonly string[]).indexOf(s)));
   const scopes = API_SCOPES.slice(0, rank + 1);
-  return { type: 'key', keyId: key.id, name: key.name, scopes };
+  return { type: 'key', keyId: key.id, name: key.name, scopes, clientIds: null };
 }
 
 /** Creates an API key; its value is returned once and only its hash is kept. */

@@ -18,7 +18,16 @@ export const AppInputSchema = z.strictObject({
   secret: z.string().min(1, 'must not be empty'),
   name: z.string().min(1).max(200).optional(),
   environment: z.enum(['production', 'sandbox']).default('production'),
-  base_url: httpUrl.optional(),
+  base_url: httpUrl
+    .check((ctx) => {
+      if (URL.canParse(ctx.value) && !/\/open_api\/v1\.3\/?$/.test(new URL(ctx.value).pathname))
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: `must end in /open_api/v1.3 (TikTok's API root), e.g. ${ctx.value.replace(/\/+$/, '')}/open_api/v1.3`,
+        });
+    })
+    .optional(),
   redirect_uri: httpUrl.optional(),
   rate_tier: z.enum(['basic', 'advanced', 'premium', 'ultimate']).default('basic'),
 });

@@ -75,6 +75,8 @@ async function redirectFor(
     regime: Regime;
     connectionId: string | null;
     ownerContact: string | null;
+    clientId?: string | null;
+    invitationId?: string | null;
   },
 ): Promise<string> {
   const app = await deps.apps.require(input.appId);
@@ -87,6 +89,8 @@ async function redirectFor(
     regime: input.regime,
     connection_id: input.connectionId,
     owner_contact: input.ownerContact,
+    client_id: input.clientId ?? null,
+    invitation_id: input.invitationId ?? null,
     created_at: at,
     expires_at: new Date(at.getTime() + STATE_TTL_MS),
     used_at: null,
@@ -131,6 +135,7 @@ async function adopt(
     regime: Regime;
     connectionId: string | null;
     ownerContact: string | null;
+    clientId?: string | null;
     grant: Awaited<ReturnType<typeof exchange>>;
   },
 ) {
@@ -148,6 +153,7 @@ async function adopt(
         scopes: grant.scopes,
         ownerContact: input.ownerContact,
         openId: grant.openId,
+        clientId: input.clientId ?? null,
         now: at,
       });
     }
@@ -227,6 +233,9 @@ async function startConnect(
     appId: string;
     regime?: Regime;
     ownerContact?: string | null;
+    /** The client the new connection belongs to (an invitation's). */
+    clientId?: string | null;
+    invitationId?: string | null;
   },
 ): Promise<string> {
   return redirectFor(deps, {
@@ -235,6 +244,8 @@ async function startConnect(
     regime: input.regime ?? 'advertiser',
     connectionId: null,
     ownerContact: input.ownerContact ?? null,
+    clientId: input.clientId ?? null,
+    invitationId: input.invitationId ?? null,
   });
 }
 
@@ -319,6 +330,7 @@ async function handleCallback(deps: ConnectDeps, query: Record<string, unknown>)
     regime: state.regime,
     connectionId: state.connection_id,
     ownerContact: state.owner_contact,
+    clientId: state.client_id,
     grant,
   });
 }

@@ -18,8 +18,16 @@ export function connectionView(c: ConnectionSummary, maxTokenAgeMs: number | nul
     maxTokenAgeMs !== null && c.regime === 'advertiser' && c.token_issued_at
       ? new Date(c.token_issued_at.getTime() + maxTokenAgeMs)
       : null;
+  const more = c.advertiser_count > 1 ? ` +${c.advertiser_count - 1}` : '';
   return {
     id: c.id,
+    /** What people know it by: its first advertiser's name (and how many more), else its id. */
+    name: c.first_advertiser
+      ? `${c.first_advertiser}${more}`
+      : c.regime === 'tt_user'
+        ? 'TikTok account'
+        : c.id,
+    client_id: c.client_id,
     status: c.status,
     status_reason: c.status_reason,
     app_id: c.app_id,

@@ -77,7 +77,7 @@ export interface IncidentsDeps {
  */
 export function incidentsService(deps: IncidentsDeps) {
   return {
-    ...bindDeps(deps, { observe, command, tick, active, note, list, show }),
+    ...bindDeps(deps, { observe, command, tick, active, note, list, count, show }),
   };
 }
 
@@ -244,6 +244,11 @@ async function note(
 
 async function list(deps: IncidentsDeps, filter: IncidentFilter = {}) {
   return (await deps.data.stores.incidents.list(filter)).map((row) => incidentView(row, deps.publicUrl()));
+}
+
+/** How many incidents match (the total behind a page of `list`). */
+async function count(deps: IncidentsDeps, filter: IncidentFilter = {}) {
+  return deps.data.stores.incidents.count(filter);
 }
 
 async function show(deps: IncidentsDeps, id: string) {

@@ -12,6 +12,7 @@ import { announceOrphans } from './monitor-orphans.ts';
 import { probeConnection } from './monitor-probe.ts';
 import type { MonitorSettings } from './monitor-settings.ts';
 import { planTick } from './monitor-tick.ts';
+import { trends } from './monitor-trends.ts';
 import { videoWatch } from './monitor-videos.ts';
 import { watchConnection } from './monitor-watch.ts';
 
@@ -30,7 +31,16 @@ export interface MonitorDeps {
   data: UnitOfWork<
     Pick<
       Stores,
-      'apps' | 'connections' | 'incidents' | 'monitor' | 'oauth' | 'parkedCalls' | 'push' | 'spend' | 'videos'
+      | 'apps'
+      | 'connections'
+      | 'incidents'
+      | 'monitor'
+      | 'oauth'
+      | 'parkedCalls'
+      | 'push'
+      | 'spend'
+      | 'trends'
+      | 'videos'
     >
   >;
   connections: ConnectionsService;
@@ -190,11 +200,14 @@ function inPlaceDispatcher(
 
 /** What the monitor did and found, for the dashboard and metrics. */
 function monitorReads(
-  deps: { data: UnitOfWork<Pick<Stores, 'monitor' | 'oauth'>>; now: () => number },
+  deps: { data: UnitOfWork<Pick<Stores, 'monitor' | 'oauth' | 'trends' | 'connections'>>; now: () => number },
   stats: MonitorStats,
 ) {
   const store = deps.data.stores.monitor;
   return {
+    /** Checks, incidents and spend per day over the last `days` (the overview's charts). */
+    trends: (days: number, connectionIds: readonly string[] | null = null) =>
+      trends(deps, days, connectionIds),
     /** A connection's checks over the last `ms` (the dashboard's health chart). */
     checkHistory: (connectionId: string, ms: number) =>
       store.checksOf(connectionId, new Date(deps.now() - ms)),

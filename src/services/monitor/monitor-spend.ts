@@ -70,17 +70,20 @@ export async function watchSpend(
   // After a gap (the monitor was down), the days it missed; never more than the history.
   const days = last ? Math.min(historyDays, Math.ceil((now - last.readAt.getTime()) / DAY) + 1) : historyDays;
   const range = { from: localDate(now, zone, days), to: localDate(now, zone) };
-  const calls = { count: 0 };
+  const calls = { count: 0, tiktokNow: null as number | null };
   let hours: Array<{ hour: number; spend: number }>;
   try {
     hours = await readHours(deps.connections, connectionId, id, range, zone, calls);
   } catch (error) {
     return { state: 'failed', calls: calls.count, error };
   }
+  // Judged at TikTok's time when ours runs ahead of it (a wrong or jumped clock): hours TikTok has not
+  // lived yet read as no spend, and would look like a stop.
+  const judgedAt = calls.tiktokNow !== null && calls.tiktokNow < now ? calls.tiktokNow : now;
   const historyFrom = last?.historyFrom ?? new Date(instantOf(`${range.from} 00:00:00`, zone) ?? now);
   await deps.spend.record(id, hours, new Date(now), historyFrom);
   const series = await deps.spend.since(id, new Date(now - (historyDays + 1) * DAY));
-  const reading = readSpend(series, now, zone, policy);
+  const reading = readSpend(series, judgedAt, zone, policy);
   const observations: Observation[] = [];
   const observation = spendObservation(subject, reading, now, advertiser.currency ?? '');
   if (observation) observations.push(observation);
@@ -107,7 +110,7 @@ async function readHours(
   advertiserId: string,
   range: { from: string; to: string },
   zone: string,
-  calls: { count: number },
+  calls: { count: number; tiktokNow: number | null },
 ): Promise<Array<{ hour: number; spend: number }>> {
   const hours: Array<{ hour: number; spend: number }> = [];
   for (let page = 1; ; page++) {
@@ -131,6 +134,9 @@ async function readHours(
         advertiserId,
         deadlineMs: 60_000,
         maxAttempts: 2,
+        onRequestId: (requestId) => {
+          calls.tiktokNow = timeOfRequestId(requestId) ?? calls.tiktokNow;
+        },
       },
       { park: false },
     );
@@ -143,4 +149,12 @@ async function readHours(
     }
     if (!data.page_info || page >= data.page_info.total_page) return hours;
   }
+}
+
+/** TikTok's time from a request id that begins with it (`20260114093000` + hex, fact sheet §10); else null. */
+export function timeOfRequestId(requestId: string): number | null {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})[0-9A-Fa-f]/.exec(requestId);
+  if (!m) return null;
+  const at = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return Number.isNaN(at) || +m[2]! > 12 || +m[3]! > 31 ? null : at;
 }

@@ -1,0 +1,1 @@
+export { type ClientScope, type ClientsService, canSee, clientsService } from './clients-service.ts';
