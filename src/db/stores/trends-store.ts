@@ -17,8 +17,8 @@ async function checksByDay(db: Kysely<Database>, since: Date, connectionIds: rea
     .selectFrom('checks')
     .select([
       day('checks.at').as('day'),
-      sql<number>`count(*) filter (where outcome = 'ok')::int`.as('ok'),
-      sql<number>`count(*) filter (where outcome <> 'ok')::int`.as('failed'),
+      sql<number>`count(*) filter (where outcome = 'valid')::int`.as('ok'),
+      sql<number>`count(*) filter (where outcome <> 'valid')::int`.as('failed'),
     ])
     .where('at', '>=', since);
   if (connectionIds) query = query.where('connection_id', 'in', [...connectionIds]);
