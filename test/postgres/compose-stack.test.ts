@@ -113,6 +113,9 @@ describe('compose.yaml, run as processes (no container engine here)', () => {
       ADWARDEN_SWEEP_INTERVAL: '3s',
       ADWARDEN_CAMPAIGN_WATCH_INTERVAL: '1h',
       ADWARDEN_ALLOW_PRIVATE_DESTINATIONS: 'true',
+      // What this test measures is the sweep: no pushes to subscribe, no status feed to fetch (no internet here).
+      ADWARDEN_TIKTOK_PUSH: 'false',
+      ADWARDEN_TIKTOK_STATUS_FEED: 'off',
     };
     const app = imageLayout();
     for (const [name, service] of Object.entries(compose.services)) {

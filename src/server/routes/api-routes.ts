@@ -16,7 +16,7 @@ export function apiRoutes(app: FastifyInstance, services: Services): void {
   }));
 
   app.get('/api/v1/connections', async (request) => {
-    const { picked } = await filteredConnections(services, request);
+    const { picked } = await filteredConnections(services, request, 'created');
     const query = request.query as { page?: string };
     if (!query.page) return { connections: picked, total: picked.length };
     const { page, per } = paging(query as Record<string, string>);

@@ -29,7 +29,12 @@ export function paging(query: Query): { page: number; per: number } {
 const text = (value: string | undefined, max = 100) => (value ?? '').trim().slice(0, max);
 
 /** The connections a request's filters pick, sorted: what the page and the API list. */
-export async function filteredConnections(services: Services, request: FastifyRequest) {
+export async function filteredConnections(
+  services: Services,
+  request: FastifyRequest,
+  /** Without `sort`: `created` (the API: oldest first, as connections were made), `name` (the page). */
+  defaultSort: 'created' | 'name' = 'name',
+) {
   const query = (request.query ?? {}) as Query;
   const scope = scopeOf(request);
   const q = text(query.q).toLowerCase();
@@ -41,7 +46,9 @@ export async function filteredConnections(services: Services, request: FastifyRe
       (!query.app || c.app_id === query.app) &&
       (!q || [c.name, c.id, c.owner_contact ?? ''].some((v) => v.toLowerCase().includes(q))),
   );
-  const sort = query.sort === 'status' || query.sort === 'last_check' ? query.sort : 'name';
+  const sort =
+    (['status', 'last_check', 'name', 'created'] as const).find((s) => s === query.sort) ?? defaultSort;
+  if (sort === 'created') return { picked, sort };
   picked.sort((a, b) =>
     sort === 'status'
       ? a.status.localeCompare(b.status) || a.name.localeCompare(b.name)
