@@ -239,6 +239,10 @@ export const ADWARDEN_ERROR_CODES = {
     'Another live adwarden process holds the data dir (one process per data dir); the message names its command, pid and URL. Management commands talk to it instead.',
   ADW_DATA_DIR_READ_ONLY:
     'The data dir cannot be written (a read-only mount, or permissions): adwarden refuses to start there, and changes nothing. Make it writable or point ADWARDEN_DATA_DIR elsewhere.',
+  ADW_PORT_IN_USE:
+    'The port adwarden should listen on is taken (another adwarden, or another program). Stop it, or choose another port with --port or ADWARDEN_PORT.',
+  ADW_CANNOT_LISTEN:
+    'adwarden cannot listen on the host and port it was given: ports below 1024 need privileges, and the host must be an address of this machine. Set ADWARDEN_HOST / ADWARDEN_PORT.',
   ADW_DATA_DIR_FULL:
     'The filesystem of the data dir has less than 32 MB free: an embedded service refuses to start, and a running one answers /readyz with 503 and pauses the monitor until there is room, then carries on. Nothing is written half-way.',
   ADW_SECRET_KEY_REQUIRED:
