@@ -176,6 +176,57 @@ describe('adwarden serve with the management commands, as separate processes', (
     expect(missing.stderr).toMatch(/no incident inc_nope/);
   });
 
+  it('sets up clients, invitations, channels, API keys and users through the running service', async () => {
+    const client = await json(['clients', 'add', '--name', 'Northwind']);
+    expect(client).toMatchObject({ name: 'Northwind', connections: 0 });
+    const invitation = await json(['clients', 'invite', client.id, '--days', '3']);
+    expect(invitation.url).toMatch(new RegExp(`^${url}/invite/[\\w-]{40,}$`));
+    expect((await fetch(invitation.url)).status).toBe(200);
+    expect((await json(['clients', 'list'])).map((c: { name: string }) => c.name)).toEqual(['Northwind']);
+    // A webhook to a private address is refused (SSRF guard), with the reason.
+    const refused = await adwarden([
+      'channels',
+      'add',
+      '--name',
+      'ops',
+      '--kind',
+      'webhook',
+      '--endpoint',
+      'http://127.0.0.1:9/hook',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/invalid channel: url/);
+    const channel = await json([
+      'channels',
+      'add',
+      '--name',
+      'ops',
+      '--kind',
+      'webhook',
+      '--endpoint',
+      'https://hooks.example.com/adwarden',
+      '--labels',
+      `client=${client.id}`,
+    ]);
+    expect(channel).toMatchObject({ name: 'ops', kind: 'webhook' });
+    expect(channel.signing_secret).toMatch(/^whsec_/);
+    expect((await json(['channels', 'list'])).map((c: { name: string }) => c.name)).toContain('ops');
+    expect(await json(['channels', 'remove', channel.id])).toBeTruthy();
+    const key = await json(['api-keys', 'create', '--name', 'reporting', '--scope', 'read']);
+    expect(key.key).toMatch(/^adw_/);
+    expect(
+      (await fetch(`${url}/api/v1/connections`, { headers: { authorization: `Bearer ${key.key}` } })).status,
+    ).toBe(200);
+    await json(['api-keys', 'revoke', key.id]);
+    expect(
+      (await fetch(`${url}/api/v1/connections`, { headers: { authorization: `Bearer ${key.key}` } })).status,
+    ).toBe(401);
+    const user = await json(['users', 'add', '--email', 'north@agency.example', '--clients', client.id]);
+    expect(user).toMatchObject({ email: 'north@agency.example', client_ids: [client.id] });
+    const bad = await adwarden(['channels', 'add', '--name', 'x', '--kind', 'pigeon']);
+    expect(bad.code).toBe(2);
+  });
+
   it('opens the data dir itself once the service has stopped', async () => {
     serve.kill('SIGTERM');
     await new Promise((resolve) => serve.on('exit', resolve));

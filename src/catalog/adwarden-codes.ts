@@ -237,6 +237,8 @@ export const ADWARDEN_ERROR_CODES = {
     '`adwarden emulator --scenario`: no shipped scenario has that name and no such file validates; the message names each bad step (exit code 2).',
   ADW_DATA_DIR_LOCKED:
     'Another live adwarden process holds the data dir (one process per data dir); the message names its command, pid and URL. Management commands talk to it instead.',
+  ADW_DATA_DIR_NOT_A_DIR:
+    'The data dir is a file, or sits on a path that cannot be created (a missing mount): adwarden refuses to start and changes nothing. Point ADWARDEN_DATA_DIR at a folder.',
   ADW_DATA_DIR_READ_ONLY:
     'The data dir cannot be written (a read-only mount, or permissions): adwarden refuses to start there, and changes nothing. Make it writable or point ADWARDEN_DATA_DIR elsewhere.',
   ADW_PORT_IN_USE:

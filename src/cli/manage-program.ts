@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Config } from '../config/index.ts';
 import { PROBLEMS } from '../incidents/index.ts';
 import { appsCommands, connectionsCommands, keysCommands } from './commands/manage.ts';
+import { accessCommands, channelsCommands, clientsCommands } from './commands/manage-access.ts';
 import { incidentsCommands, usersCommands } from './commands/manage-incidents.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -159,6 +160,20 @@ function addIncidentAndKeyCommands(program: Command, config: () => Config, io: C
     .option(...json)
     .action((o) => usersCommands.loginLink(config(), o, io));
 
+  users
+    .command('list')
+    .description('dashboard users and the clients each may see')
+    .option(...json)
+    .action((o) => accessCommands.listUsers(config(), o, io));
+  users
+    .command('add')
+    .description('a dashboard user (then: users login-link --email …)')
+    .requiredOption('--email <email>', 'their email address')
+    .option('--clients <ids>', 'comma-separated client ids they may see (default: every client)')
+    .option(...json)
+    .action((o) => accessCommands.addUser(config(), o, io));
+  addAccessCommands(program, config, io);
+
   const keys = program.command('keys').description('the keys that seal tokens and secrets at rest');
   keys
     .command('rotate')
@@ -197,4 +212,103 @@ function parseLimit(value: string): number {
   if (!Number.isInteger(n) || n < 1 || n > 500)
     throw new InvalidArgumentError('use a whole number from 1 to 500');
   return n;
+}
+
+/** `channels`, `api-keys` and `clients`: what an operator sets up, from the command line. */
+function addAccessCommands(program: Command, config: () => Config, io: CliIo): void {
+  const channels = program.command('channels').description('where incident notifications go');
+  channels
+    .command('list')
+    .description('every channel')
+    .option(...json)
+    .action((o) => channelsCommands.list(config(), o, io));
+  channels
+    .command('add')
+    .description('add (or replace by name) a Slack, signed-webhook or email channel')
+    .requiredOption('--name <name>', 'a name people recognise')
+    .addOption(
+      new Option('--kind <kind>', 'slack, webhook or email')
+        .choices(['slack', 'webhook', 'email'])
+        .makeOptionMandatory(),
+    )
+    .option('--endpoint <url>', 'the Slack incoming-webhook or webhook URL to send to')
+    .option('--smtp-url <url>', 'email: smtp://user:pass@host:587 or smtps://…:465')
+    .option('--from <address>', 'email: the sender')
+    .option('--to <addresses>', 'email: comma-separated recipients (connection owners get theirs too)')
+    .addOption(
+      new Option('--min-severity <severity>', 'least severity sent').choices([
+        'low',
+        'medium',
+        'high',
+        'critical',
+      ]),
+    )
+    .option('--labels <pairs>', 'only incidents of connections with these labels, e.g. client=cli_…')
+    .option('--max-per-hour <n>', 'hourly cap (the rest goes into a daily digest when enabled)')
+    .option(...json)
+    .action((o) => channelsCommands.add(config(), o, io));
+  channels
+    .command('test')
+    .argument('<id>', 'channel id')
+    .description('send a test message now')
+    .option(...json)
+    .action((id: string, o) => channelsCommands.test(config(), id, o, io));
+  channels
+    .command('remove')
+    .argument('<id>', 'channel id')
+    .description('remove a channel')
+    .option(...json)
+    .action((id: string, o) => channelsCommands.remove(config(), id, o, io));
+
+  const keys = program.command('api-keys').description('API keys for scripts and integrations');
+  keys
+    .command('list')
+    .description('every API key (never their values)')
+    .option(...json)
+    .action((o) => accessCommands.listKeys(config(), o, io));
+  keys
+    .command('create')
+    .description('a new API key; its value is shown once')
+    .requiredOption('--name <name>', 'what it is for')
+    .addOption(
+      new Option('--scope <scope>', 'read, write or admin')
+        .choices(['read', 'write', 'admin'])
+        .default('read'),
+    )
+    .option(...json)
+    .action((o) => accessCommands.createKey(config(), o, io));
+  keys
+    .command('revoke')
+    .argument('<id>', 'API key id')
+    .description('revoke an API key')
+    .option(...json)
+    .action((id: string, o) => accessCommands.revokeKey(config(), id, o, io));
+
+  addClientCommands(program, config, io);
+}
+
+/** `clients list|add|invite`. */
+function addClientCommands(program: Command, config: () => Config, io: CliIo): void {
+  const clients = program
+    .command('clients')
+    .description("the agency's clients and their connect invitations");
+  clients
+    .command('list')
+    .description('every client')
+    .option(...json)
+    .action((o) => clientsCommands.list(config(), o, io));
+  clients
+    .command('add')
+    .description('a new client')
+    .requiredOption('--name <name>', 'its name')
+    .option(...json)
+    .action((o) => clientsCommands.add(config(), o, io));
+  clients
+    .command('invite')
+    .argument('<id>', 'client id (see clients list)')
+    .description('a connect invitation link for the client (no adwarden account needed)')
+    .option('--app <app-id>', 'the TikTok app (default: the production one)')
+    .option('--days <n>', 'how long it works, 1–30 (default 7)')
+    .option(...json)
+    .action((id: string, o) => clientsCommands.invite(config(), id, o, io));
 }

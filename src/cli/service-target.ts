@@ -10,7 +10,11 @@ import { UserError } from './user-error.ts';
 export interface ServiceTarget {
   /** Human description, e.g. "the service at http://127.0.0.1:7420". */
   readonly where: string;
-  request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  request(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -103,7 +107,7 @@ function remoteTarget(url: string, key: string): ServiceTarget {
 /** Sends one request and returns its body, turning an API error into a clear CLI error. */
 export async function send<T>(
   target: ServiceTarget,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<T> {

@@ -9,7 +9,7 @@ export const MIN_FREE_BYTES = 32 * 1024 * 1024;
  */
 export class DataDirError extends Error {
   override readonly name = 'DataDirError';
-  readonly code: 'ADW_DATA_DIR_READ_ONLY' | 'ADW_DATA_DIR_FULL';
+  readonly code: 'ADW_DATA_DIR_READ_ONLY' | 'ADW_DATA_DIR_FULL' | 'ADW_DATA_DIR_NOT_A_DIR';
   readonly dataDir: string;
 
   constructor(code: DataDirError['code'], dataDir: string, message: string, cause?: unknown) {
@@ -47,6 +47,20 @@ export function dataDirProblem(dataDir: string, error: unknown, doing: string): 
       error,
     );
   if (isDiskFull(error)) return fullError(dataDir, freeBytes(dataDir), doing, error);
+  if (code === 'EEXIST' || code === 'ENOTDIR')
+    return new DataDirError(
+      'ADW_DATA_DIR_NOT_A_DIR',
+      dataDir,
+      `the data dir ${dataDir} is a file (or a path through one), not a folder, while ${doing}. Set ADWARDEN_DATA_DIR to a folder (it is created if missing), or move the file away. Nothing was changed.`,
+      error,
+    );
+  if (code === 'ENOENT')
+    return new DataDirError(
+      'ADW_DATA_DIR_NOT_A_DIR',
+      dataDir,
+      `the data dir ${dataDir} cannot be created (${code}: a missing mount, or a path that does not exist) while ${doing}. Mount the volume, or set ADWARDEN_DATA_DIR to a folder that can be created. Nothing was changed.`,
+      error,
+    );
   return error;
 }
 

@@ -8,6 +8,16 @@ import { DataDirLockedError, lockDataDir, readLockHolder } from './data-dir-lock
 const dir = () => mkdtempSync(join(tmpdir(), 'adwarden-lock-'));
 
 describe('lockDataDir', () => {
+  it('refuses a data dir that is a file, or below one, with a clear ADW_ error', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'adwarden-lock-')), 'not-a-folder');
+    writeFileSync(file, 'x');
+    for (const dir of [file, join(file, 'below')])
+      expect(() => lockDataDir(dir, 'test')).toThrow(
+        expect.objectContaining({ code: 'ADW_DATA_DIR_NOT_A_DIR', message: expect.stringMatching(/is a file/) }),
+      );
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
   it('refuses a second holder and names the first', () => {
     const dataDir = dir();
     const lock = lockDataDir(dataDir, 'serve');

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { lookupCode } from '../../catalog/index.ts';
+import { classify, lookupCode } from '../../catalog/index.ts';
 import { canSee, isServiceError, type Services } from '../../services/index.ts';
 import { APP_BUDGETS, SANDBOX_BUDGET } from '../../tiktok/index.ts';
 import { SESSION_COOKIE, setSessionCookie } from '../auth.ts';
@@ -236,6 +236,7 @@ function incidentAndErrorRoutes(app: FastifyInstance, services: Services): void 
       reply,
       incidentPage(contextOf(request), {
         incident: await services.incidents.show(request.params.id),
+        channels: new Map((await services.notifications.listChannels()).map((c) => [c.id, c.name])),
         now: services.now(),
       }),
     ),
@@ -253,7 +254,14 @@ function incidentAndErrorRoutes(app: FastifyInstance, services: Services): void 
       }),
     );
 
-  app.get('/errors', async (request, reply) => sendPage(reply, errorsIndexPage(contextOf(request))));
+  app.get('/errors', async (request, reply) => {
+    const q = String((request.query as { q?: unknown }).q ?? '')
+      .trim()
+      .slice(0, 500);
+    // A pasted message or code is also read the way `adwarden explain` reads it.
+    const recognized = q ? classify(q, { now: services.now() }) : null;
+    return sendPage(reply, errorsIndexPage(contextOf(request), { q, recognized }));
+  });
   app.get<{ Params: { code: string } }>('/errors/:code', async (request, reply) => {
     const match = /^\d{1,9}$/.test(request.params.code) ? lookupCode(Number(request.params.code)) : undefined;
     if (!match)
@@ -293,7 +301,10 @@ function settingsRoutes(app: FastifyInstance, services: Services): void {
   app.post('/settings/apps', async (request, reply) =>
     handled(reply, '/settings', async () => {
       const { _csrf, ...input } = form(request);
-      const result = await services.apps.register(input);
+      // Optional fields left empty mean "the default".
+      const result = await services.apps.register(
+        Object.fromEntries(Object.entries(input).filter(([, value]) => value !== '')),
+      );
       return `App ${result.app.app_id} ${result.created ? 'registered' : 'updated'}.`;
     }),
   );

@@ -62,7 +62,10 @@ ${pager('/incidents', { ...keep, state: data.state }, { page: data.page, per: da
 }
 
 /** `/incidents/:id`: what is wrong, the fix, what adwarden did, the timeline, and the commands. */
-export function incidentPage(ctx: PageContext, data: { incident: Shown; now: number }): string {
+export function incidentPage(
+  ctx: PageContext,
+  data: { incident: Shown; now: number /** Channel names by id. */; channels?: Map<string, string> },
+): string {
   const i = data.incident;
   const subject = i.subject as { type: string; label?: string; connectionId?: string };
   const base = `/incidents/${i.id}`;
@@ -108,7 +111,7 @@ ${
       .map((e) => html`<li>${ago(e.at, data.now)} · <strong>${e.kind}</strong> · ${e.text}</li>`)}</ol>
 <h2>Notifications</h2>${
       i.notifications.length
-        ? html`<ul>${i.notifications.map((n) => html`<li>${n.event} → ${n.channel_id}: ${badge(n.status)}${n.last_error ? ` (${n.last_error})` : ''}</li>`)}</ul>`
+        ? html`<ul>${i.notifications.map((n) => html`<li>${n.event} → ${data.channels?.get(n.channel_id) ?? n.channel_id}: ${badge(n.status)}${n.last_error ? ` (${n.last_error})` : ''}</li>`)}</ul>`
         : html`<p class="muted">None sent.</p>`
     }
 <form method="post" action="${base}/resolve"><h2>Resolve with a note</h2>${csrfField(ctx)}<label>Note <input name="note" maxlength="2000"></label><button type="submit">Resolve</button></form>`,

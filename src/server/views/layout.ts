@@ -76,7 +76,13 @@ ${
 }
 </header>
 <main id="main" data-live="${options.live === false ? 'off' : 'on'}"><h1>${title}</h1>
-${ctx.flash ? html`<p class="flash" role="status">${ctx.flash}</p>` : ''}${body}</main></body></html>`}`;
+${
+  ctx.flash
+    ? /^Not done\b/.test(ctx.flash)
+      ? html`<p class="banner" role="alert">${ctx.flash}</p>`
+      : html`<p class="flash" role="status">${ctx.flash}</p>`
+    : ''
+}${body}</main></body></html>`}`;
 }
 
 /** A status pill. */

@@ -20,7 +20,10 @@ export function settingsPage(
     'Settings',
     html`<h2>TikTok apps</h2>${
       data.apps.length
-        ? html`<ul>${data.apps.map((a) => html`<li><code>${a.app_id}</code> ${a.name ?? ''} · ${a.environment} · tier ${a.rate_tier}</li>`)}</ul>`
+        ? html`<div class="wrap"><table><thead><tr><th>App</th><th>Environment</th><th>Tier</th><th>API base URL</th><th>Redirect URI to register at TikTok</th></tr></thead><tbody>${data.apps.map(
+            (a) =>
+              html`<tr><td><code>${a.app_id}</code> ${a.name ?? ''}</td><td>${a.environment}</td><td>${a.rate_tier}</td><td><code>${a.base_url}</code></td><td><code>${a.redirect_uri}</code></td></tr>`,
+          )}</tbody></table></div>`
         : html`<p class="muted">None yet.</p>`
     }
 <details><summary>Register an app</summary><form method="post" action="/settings/apps">${csrfField(ctx)}
@@ -28,6 +31,8 @@ export function settingsPage(
 <label>App secret <input name="secret" type="password" required autocomplete="off"></label>
 <label>Environment <select name="environment"><option>production</option><option>sandbox</option></select></label>
 <label>Rate tier <select name="rate_tier"><option>basic</option><option>advanced</option><option>premium</option><option>ultimate</option></select></label>
+<label>API base URL (optional; TikTok's by default) <input name="base_url" type="url" placeholder="https://business-api.tiktok.com/open_api/v1.3"></label>
+<label>Redirect URI (optional; this service's callback by default) <input name="redirect_uri" type="url"></label>
 <button type="submit" class="primary">Register</button></form></details>
 
 <h2>Notification channels</h2>${
