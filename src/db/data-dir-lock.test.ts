@@ -13,7 +13,10 @@ describe('lockDataDir', () => {
     writeFileSync(file, 'x');
     for (const dir of [file, join(file, 'below')])
       expect(() => lockDataDir(dir, 'test')).toThrow(
-        expect.objectContaining({ code: 'ADW_DATA_DIR_NOT_A_DIR', message: expect.stringMatching(/is a file/) }),
+        expect.objectContaining({
+          code: 'ADW_DATA_DIR_NOT_A_DIR',
+          message: expect.stringMatching(/is a file/),
+        }),
       );
     expect(readFileSync(file, 'utf8')).toBe('x');
   });
