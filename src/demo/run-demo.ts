@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, startMonitor } from '../app/index.ts';
 import { loadConfig } from '../config/index.ts';
-import { openDatabase } from '../db/index.ts';
+import { lockDataDir, openDatabase } from '../db/index.ts';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
 import type { Logger } from '../log/index.ts';
 import { buildServer } from '../server/index.ts';
@@ -41,6 +41,15 @@ export interface DemoOptions {
   maxEmulatorMs?: number;
   /** Resolves to stop a run without `untilDone`. */
   stop?: Promise<void>;
+  /**
+   * The operator's data dir: the demo holds its lock (naming its URL) and keeps the admin token there,
+   * so management commands run meanwhile (`adwarden incidents list`) talk to the demo. The database
+   * stays in memory. @default a throwaway folder
+   */
+  dataDir?: string;
+  /** Called as each scenario step plays (what TikTok does now), and once when the last one has. */
+  onStep?: (step: { clock: string; do: string; note: string | null }) => void;
+  onScenarioDone?: () => void;
 }
 
 // The demo compresses the day: sweeps every 15 s, campaign watch every two, a one-minute quiet period.
@@ -58,7 +67,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
   // The demo world keeps TikTok's Basic tier limits, on its own (fast) clock, as a real install meets them.
   const emulator: Emulator = await createEmulator({ seed: 'demo', speed, tier: 'basic' });
   const now = () => emulator.clock.now();
-  const dataDir = mkdtempSync(join(tmpdir(), 'adwarden-demo-'));
+  const { lock, dataDir } = demoDataDir(options.dataDir);
   const database = await openDatabase({ memory: true });
   let services: Services | null = null;
   const closers: Array<() => Promise<unknown>> = [];
@@ -78,6 +87,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
     const server = buildServer(live);
     const address = await server.listen({ port: config.server.port, host: config.server.host });
     live.setPublicUrl(address);
+    lock?.setUrl(address);
     closers.push(() => server.close());
 
     const world = await emulator.control.state();
@@ -86,8 +96,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
     closers.push(() => inbox.close());
 
     await adoptSeededTokens(live, world);
-    // The adopted connections hear TikTok's pushes, as ones connected through consent do.
-    for (const c of await live.connections.list()) await live.push.subscribe(c.id);
 
     await emulator.control.clearRequests();
     const baseline = live.monitor.stats();
@@ -95,19 +103,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
     const run = await startMonitor(live, { tickMs: Math.max(50, Math.round(2_000 / speed)) });
     closers.unshift(() => run.stop());
     const scenario = await emulator.control.startScenario(scenarioName);
+    if (options.onStep || options.onScenarioDone) closers.unshift(narrate(emulator, options));
     // Scenarios that break video processing need someone uploading videos: the agency's pipeline.
     const pipeline = scenario.steps.some((s) => s.do === 'videoProcessing')
       ? await startPipeline(live, emulator, world, options.logger)
       : null;
     if (pipeline) closers.unshift(async () => pipeline.stop());
-    options.onReady?.({
-      url: address,
-      emulator: emulator.origin,
-      scenario: scenario.name,
-      connections: (await live.connections.list()).length,
-      adminToken: readAdminToken(dataDir)?.reveal() ?? '',
-      loginLink: (await live.users.loginLink()).url,
-    });
+    options.onReady?.(await readyInfo(live, { url: address, emulator, scenario: scenario.name, dataDir }));
 
     if (!options.untilDone) {
       await (options.stop ?? new Promise<void>(() => {}));
@@ -129,7 +131,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport | null> 
     await services?.close().catch(() => {});
     await database.close().catch(() => {});
     await emulator.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (lock) lock.release();
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -184,6 +187,12 @@ async function registerApps(live: Services, emulator: Emulator, world: World, ad
 
 /** The agency's existing authorizations, adopted as connections (each gets its first check). */
 async function adoptSeededTokens(live: Services, world: World) {
+  await importSeeded(live, world);
+  // The adopted connections hear TikTok's pushes, as ones connected through consent do.
+  for (const c of await live.connections.list()) await live.push.subscribe(c.id);
+}
+
+async function importSeeded(live: Services, world: World) {
   let owner = 0;
   for (const token of world.tokens.filter((t) => t.status === 'active')) {
     owner++;
@@ -278,4 +287,51 @@ function demoConfig(dataDir: string, options: DemoOptions, emulator: Emulator) {
       ADWARDEN_TIKTOK_STATUS_FEED: emulator.statusFeedUrl,
     },
   });
+}
+
+/** Tells each step of the scenario as it plays, and when the last one has; returns how to stop. */
+function narrate(emulator: Emulator, options: DemoOptions): () => Promise<void> {
+  const told = new Set<number>();
+  let done = false;
+  const timer = setInterval(async () => {
+    const scenario = await emulator.control.scenario().catch(() => null);
+    if (!scenario) return;
+    scenario.steps.forEach((step, index) => {
+      if (told.has(index) || step.status !== 'done' || !step.ranAt) return;
+      told.add(index);
+      options.onStep?.({ clock: step.ranAt.slice(11, 19), do: step.do, note: step.note ?? null });
+    });
+    if (scenario.finished && !done) {
+      done = true;
+      options.onScenarioDone?.();
+    }
+  }, 250);
+  timer.unref();
+  return async () => clearInterval(timer);
+}
+
+/** The operator's data dir, locked, when it is free (another adwarden may hold it); else a throwaway one. */
+function demoDataDir(wanted: string | undefined) {
+  let lock: ReturnType<typeof lockDataDir> | null = null;
+  try {
+    lock = wanted ? lockDataDir(wanted, 'demo') : null;
+  } catch {
+    lock = null;
+  }
+  return { lock, dataDir: lock ? wanted! : mkdtempSync(join(tmpdir(), 'adwarden-demo-')) };
+}
+
+/** Where people look once everything listens. */
+async function readyInfo(
+  live: Services,
+  at: { url: string; emulator: Emulator; scenario: string; dataDir: string },
+) {
+  return {
+    url: at.url,
+    emulator: at.emulator.origin,
+    scenario: at.scenario,
+    connections: (await live.connections.list()).length,
+    adminToken: readAdminToken(at.dataDir)?.reveal() ?? '',
+    loginLink: (await live.users.loginLink()).url,
+  };
 }

@@ -11,6 +11,8 @@ export interface DemoCommandOptions {
   json?: boolean;
   speed: string;
   port?: string;
+  /** The operator's data dir (npm start): management commands run meanwhile talk to the demo. */
+  dataDir?: string;
 }
 
 /**
@@ -49,19 +51,19 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIo, banner
       port,
       logger,
       stop: stopped,
-      onReady: (info) =>
-        say(
-          [
-            ...(banner ? [banner, ''] : []),
-            `adwarden demo: scenario "${info.scenario}" at ${speed}× speed, ${info.connections} connections monitored.`,
-            `  service  ${info.url}  (API: ${info.url}/api/v1/incidents with the admin token printed below)`,
-            `  emulator ${info.emulator}  (TikTok look-alike; its control API is under /__control)`,
-            `  dashboard ${info.loginLink}  (one-time sign-in link, valid 15 min)`,
-            `  admin token for this throwaway run: ${info.adminToken}`,
-            options.untilDone ? 'Running until the scenario has played out…' : 'Stop with Ctrl+C.',
-            '',
-          ].join('\n'),
-        ),
+      dataDir: options.dataDir,
+      // What TikTok does, as it happens (the re-auth, the storm…), and when the bad day is over.
+      ...(options.untilDone
+        ? {}
+        : {
+            onStep: (step: { clock: string; do: string; note: string | null }) =>
+              say(`  ${step.clock}  TikTok: ${step.do}${step.note ? ` — ${step.note}` : ''}`),
+            onScenarioDone: () =>
+              say(
+                '\nThe bad day is over: every step has played. adwarden keeps serving — explore the dashboard (incidents, what was done about them); Ctrl+C to stop.\n',
+              ),
+          }),
+      onReady: (info) => say(readyBanner(info, { banner, speed, options })),
       onNotification: (entry) =>
         say(`  ${entry.clock}  ${entry.headline}${entry.reauthLink ? '  → re-auth link sent' : ''}`),
     });
@@ -86,4 +88,32 @@ export async function demoCommand(options: DemoCommandOptions, io: CliIo, banner
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** What the demo prints once everything listens: where to look, and how to stop. */
+function readyBanner(
+  info: {
+    scenario: string;
+    connections: number;
+    url: string;
+    emulator: string;
+    loginLink: string;
+    adminToken: string;
+  },
+  at: { banner?: string; speed: number; options: DemoCommandOptions },
+): string {
+  const { banner, speed, options } = at;
+  return [
+    ...(banner ? [banner, ''] : []),
+    `adwarden demo: scenario "${info.scenario}" at ${speed}× speed, ${info.connections} connections monitored.`,
+    `  service  ${info.url}  (API: ${info.url}/api/v1/incidents with the admin token printed below)`,
+    `  emulator ${info.emulator}  (TikTok look-alike; its control API is under /__control)`,
+    `  dashboard ${info.loginLink}  (one-time sign-in link, valid 15 min)`,
+    `  admin token for this throwaway run: ${info.adminToken}`,
+    ...(options.dataDir
+      ? ['  management commands talk to this demo meanwhile, e.g. npx adwarden incidents list']
+      : []),
+    options.untilDone ? 'Running until the scenario has played out…' : 'Stop with Ctrl+C.',
+    '',
+  ].join('\n');
 }

@@ -15,7 +15,8 @@ export async function startCommand(config: Config, io: CliIo, version: string): 
     return serveCommand(config, {}, io);
   }
   return demoCommand(
-    { scenario: 'demo', speed: '10' },
+    // The data dir's lock names the demo's URL: `adwarden incidents list` and the like talk to it.
+    { scenario: 'demo', speed: '10', dataDir: config.dataDir },
     io,
     [
       `adwarden ${version}: no TikTok app is configured, so this is the demo: the built-in emulator plays a bad day`,
