@@ -3,7 +3,7 @@ import { isServiceError, type Services } from '../../services/index.ts';
 import { escapeHtml, page } from '../pages.ts';
 import { scopeOf } from '../scope.ts';
 import { clientsPage } from '../views/client-pages.ts';
-import type { PageContext } from '../views/layout.ts';
+import { contextOf } from './page-context.ts';
 
 type Form = Record<string, string | undefined>;
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -11,16 +11,6 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 const who = (request: FastifyRequest) => {
   const p = request.principal;
   return p?.type === 'user' ? p.email : p?.type === 'key' ? `API key ${p.name}` : 'adwarden';
-};
-
-const contextOf = (request: FastifyRequest): PageContext => {
-  const p = request.principal;
-  return {
-    user: p?.type === 'user' ? p.email : p?.type === 'key' ? p.name : null,
-    csrf: p?.type === 'user' ? p.csrf : '',
-    path: request.url.split('?')[0]!,
-    flash: (request.query as { done?: string } | undefined)?.done ?? null,
-  };
 };
 
 /** The clients page, with an invitation just made shown on this response only. */

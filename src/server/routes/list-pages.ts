@@ -3,21 +3,11 @@ import { canSee, type Services } from '../../services/index.ts';
 import { scopeOf, visibleConnectionIds } from '../scope.ts';
 import { connectionsPage } from '../views/dashboard-pages.ts';
 import { incidentsPage } from '../views/incident-pages.ts';
-import type { PageContext } from '../views/layout.ts';
+import { contextOf } from './page-context.ts';
 
 type Query = Record<string, string | undefined>;
 const STATES = ['open', 'acknowledged', 'resolved', 'muted'] as const;
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-
-const contextOf = (request: FastifyRequest): PageContext => {
-  const p = request.principal;
-  return {
-    user: p?.type === 'user' ? p.email : p?.type === 'key' ? p.name : null,
-    csrf: p?.type === 'user' ? p.csrf : '',
-    path: request.url.split('?')[0]!,
-    flash: (request.query as Query | undefined)?.done ?? null,
-  };
-};
 
 /** Page number and size from the query: 50 a page by default, 200 at most. */
 export function paging(query: Query): { page: number; per: number } {

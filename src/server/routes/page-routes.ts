@@ -8,23 +8,13 @@ import { scopeOf, visibleConnectionIds } from '../scope.ts';
 import { connectionPage, connectStartPage, overviewPage } from '../views/dashboard-pages.ts';
 import { incidentPage } from '../views/incident-pages.ts';
 import { errorPage, errorsIndexPage } from '../views/kb-pages.ts';
-import type { PageContext } from '../views/layout.ts';
 import { loginPage, settingsPage } from '../views/settings-pages.ts';
 import { APP_CSS, LIVE_JS } from '../views/static-assets.ts';
+import { contextOf } from './page-context.ts';
 
 const DAY = 86_400_000;
 type Form = Record<string, string | undefined>;
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
-
-const contextOf = (request: FastifyRequest, flash?: string | null): PageContext => {
-  const principal = request.principal;
-  return {
-    user: principal?.type === 'user' ? principal.email : principal?.type === 'key' ? principal.name : null,
-    csrf: principal?.type === 'user' ? principal.csrf : '',
-    path: request.url.split('?')[0]!,
-    flash: flash ?? (request.query as { done?: string } | undefined)?.done ?? null,
-  };
-};
 
 /** A local path to go back to after sign-in (never another site). */
 const safeNext = (next: unknown) =>
