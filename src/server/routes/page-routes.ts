@@ -274,16 +274,25 @@ function settingsRoutes(app: FastifyInstance, services: Services): void {
     reply: FastifyReply,
     once: { newKey?: string; flash?: string } = {},
   ) => {
-    const [apps, channels, keys, users] = await Promise.all([
+    const [apps, channels, keys, users, clients] = await Promise.all([
       services.apps.list(),
       services.notifications.listChannels(),
       services.users.listApiKeys(),
       services.users.listUsers(),
+      services.clients.list(),
     ]);
     const ctx = contextOf(request, once.flash);
     return sendPage(
       reply,
-      settingsPage(ctx, { apps, channels, keys, users, newKey: once.newKey ?? null, now: services.now() }),
+      settingsPage(ctx, {
+        apps,
+        channels,
+        keys,
+        users,
+        clients,
+        newKey: once.newKey ?? null,
+        now: services.now(),
+      }),
     );
   };
   app.get('/settings', async (request, reply) => showSettings(request, reply));
@@ -300,8 +309,12 @@ function settingsRoutes(app: FastifyInstance, services: Services): void {
   );
   app.post('/settings/channels', async (request, reply) =>
     shownOnce(reply, '/settings', async () => {
-      const { _csrf, ...input } = form(request);
-      const channel = await services.notifications.addChannel(input);
+      const { _csrf, client, ...input } = form(request);
+      // A client's channel hears that client's incidents only (its connections carry the label).
+      const channel = await services.notifications.addChannel({
+        ...input,
+        ...(client ? { labels: { client } } : {}),
+      });
       if (!channel.signing_secret) return notice(reply, '/settings', `Channel ${channel.name} saved.`);
       return showSettings(request, reply, {
         flash: `Channel ${channel.name} saved. Its signing secret, shown once: ${channel.signing_secret}`,

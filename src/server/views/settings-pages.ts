@@ -11,6 +11,7 @@ export function settingsPage(
     channels: Awaited2<ReturnType<Services['notifications']['listChannels']>>;
     keys: Awaited2<ReturnType<Services['users']['listApiKeys']>>;
     users: Awaited2<ReturnType<Services['users']['listUsers']>>;
+    clients?: Array<{ id: string; name: string }>;
     newKey?: string | null;
     now: number;
   },
@@ -39,7 +40,11 @@ export function settingsPage(
       data.channels.length
         ? html`<div class="wrap"><table><thead><tr><th>Name</th><th>Kind</th><th>Sends to</th><th>Minimum severity</th><th>Actions</th></tr></thead><tbody>${data.channels.map(
             (c) =>
-              html`<tr><td>${c.name}</td><td>${c.kind}</td><td>${c.destination}</td><td>${c.min_severity}${c.max_per_hour ? ` · ≤ ${c.max_per_hour}/h${c.digest ? ' + daily digest' : ''}` : ''}</td>
+              html`<tr><td>${c.name}</td><td>${c.kind}</td><td>${c.destination}${
+                (c.labels as Record<string, string>).client
+                  ? ` · only ${data.clients?.find((x) => x.id === (c.labels as Record<string, string>).client)?.name ?? (c.labels as Record<string, string>).client}`
+                  : ''
+              }</td><td>${c.min_severity}${c.max_per_hour ? ` · ≤ ${c.max_per_hour}/h${c.digest ? ' + daily digest' : ''}` : ''}</td>
 <td>${actionButton(ctx, `/settings/channels/${c.id}/test`, 'Send a test')} ${actionButton(ctx, `/settings/channels/${c.id}/remove`, 'Remove', 'danger')}</td></tr>`,
           )}</tbody></table></div>`
         : html`<p class="muted">No channels: incidents are only shown here.</p>`
@@ -49,6 +54,13 @@ export function settingsPage(
 <label>Kind <select name="kind"><option value="slack">Slack incoming webhook</option><option value="webhook">Signed webhook (Standard Webhooks)</option></select></label>
 <label>URL <input name="url" type="url" required></label>
 <label>Minimum severity <select name="min_severity"><option>low</option><option>medium</option><option>high</option><option>critical</option></select></label>
+${
+  data.clients?.length
+    ? html`<label>Only one client's incidents <select name="client"><option value="">Every client</option>${data.clients.map(
+        (c) => html`<option value="${c.id}">${c.name}</option>`,
+      )}</select></label>`
+    : ''
+}
 <button type="submit" class="primary">Add</button></form></details>
 
 <h2>API keys</h2>
