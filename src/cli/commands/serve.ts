@@ -92,12 +92,12 @@ async function listenOn(app: ReturnType<typeof buildServer>, port: number, host:
     if (code === 'EADDRINUSE')
       throw new UserError(
         'ADW_PORT_IN_USE',
-        `port ${port} on ${host} is already in use (another adwarden, or another program): stop it, or choose another port with --port or ADWARDEN_PORT`,
+        `port ${port} on ${host} is already in use (another adwarden, or another program): stop it, or choose another port with --port or ADWARDEN_PORT (ADW_PORT_IN_USE)`,
       );
     if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
       throw new UserError(
         'ADW_CANNOT_LISTEN',
-        `cannot listen on ${host}:${port} (${code === 'EACCES' ? 'ports below 1024 need privileges' : 'this machine has no such address'}): set ADWARDEN_HOST / ADWARDEN_PORT`,
+        `cannot listen on ${host}:${port} (${code === 'EACCES' ? 'ports below 1024 need privileges' : 'this machine has no such address'}): set ADWARDEN_HOST / ADWARDEN_PORT (ADW_CANNOT_LISTEN)`,
       );
     throw error;
   }
