@@ -5,12 +5,14 @@ import { APP_BUDGETS, SANDBOX_BUDGET } from '../../tiktok/index.ts';
 import { SESSION_COOKIE, setSessionCookie } from '../auth.ts';
 import { page } from '../pages.ts';
 import { scopeOf, visibleConnectionIds } from '../scope.ts';
-import { connectionPage, connectStartPage, overviewPage } from '../views/dashboard-pages.ts';
+import { overviewPage } from '../views/dashboard-pages.ts';
 import { incidentPage } from '../views/incident-pages.ts';
 import { errorPage, errorsIndexPage } from '../views/kb-pages.ts';
 import { loginPage, settingsPage } from '../views/settings-pages.ts';
 import { APP_CSS, LIVE_JS } from '../views/static-assets.ts';
+import { connectionRoutes } from './connection-pages.ts';
 import { contextOf } from './page-context.ts';
+import { handled, notice, sendPage, shownOnce } from './page-forms.ts';
 
 const DAY = 86_400_000;
 type Form = Record<string, string | undefined>;
@@ -19,36 +21,6 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 /** A local path to go back to after sign-in (never another site). */
 const safeNext = (next: unknown) =>
   typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) && !next.startsWith('/login') ? next : '/';
-
-const sendPage = (reply: FastifyReply, markup: string, status = 200) =>
-  reply.code(status).type('text/html; charset=utf-8').send(markup);
-
-/** Back to `back` with a one-line notice (never a secret: it travels in the URL). */
-const notice = (reply: FastifyReply, back: string, text: string) =>
-  reply.redirect(`${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(text)}`, 303);
-
-/** Runs a form's action, then redirects back with a notice, or the service's complaint. */
-async function handled(reply: FastifyReply, back: string, run: () => Promise<string>) {
-  try {
-    return notice(reply, back, await run());
-  } catch (error) {
-    if (!isServiceError(error)) throw error;
-    return notice(reply, back, `Not done: ${error.message}`);
-  }
-}
-
-/**
- * Runs a form's action whose result is shown once (a key, a link, a signing secret): the page is the
- * response itself, so the value never appears in a URL or the browser's history.
- */
-async function shownOnce(reply: FastifyReply, back: string, run: () => Promise<unknown>) {
-  try {
-    return await run();
-  } catch (error) {
-    if (!isServiceError(error)) throw error;
-    return notice(reply, back, `Not done: ${error.message}`);
-  }
-}
 
 /** The dashboard: sign-in, pages, their forms, the knowledge base and the static assets. */
 export function pageRoutes(app: FastifyInstance, services: Services): void {
@@ -161,62 +133,6 @@ function overviewRoutes(app: FastifyInstance, services: Services): void {
       }),
     );
   });
-}
-
-/** The connection pages with their actions. */
-function connectionRoutes(app: FastifyInstance, services: Services): void {
-  app.get('/connections/connect', async (request, reply) => {
-    const query = request.query as { app?: string; owner?: string };
-    const app = await services.apps.get(String(query.app ?? ''));
-    return sendPage(
-      reply,
-      connectStartPage(contextOf(request), {
-        appId: app.app_id,
-        owner: String(query.owner ?? '').slice(0, 200),
-      }),
-    );
-  });
-  const showConnection = async (
-    request: IdRequest,
-    reply: FastifyReply,
-    reauthLink: string | null = null,
-  ) => {
-    const id = request.params.id;
-    const [connection, incidents, checks] = await Promise.all([
-      services.connections.show(id),
-      services.incidents.list({ connectionId: id }),
-      services.monitor.checkHistory(id, 7 * DAY),
-    ]);
-    const page = connectionPage(contextOf(request), {
-      connection,
-      incidents,
-      checks,
-      now: services.now(),
-      reauthLink,
-    });
-    return sendPage(reply, page);
-  };
-  app.get('/connections/:id', async (request: IdRequest, reply) => showConnection(request, reply));
-  app.post('/connections/:id/check', async (request: IdRequest, reply) =>
-    handled(reply, `/connections/${request.params.id}`, async () => {
-      const result = await services.monitor.probe(request.params.id, 'operator');
-      return result.check
-        ? `Checked: ${result.check.summary}`
-        : 'A check of this connection is running right now; adwarden checks it again as soon as that one ends.';
-    }),
-  );
-  app.post('/connections/:id/reauth-link', async (request: IdRequest, reply) =>
-    shownOnce(reply, `/connections/${request.params.id}`, async () => {
-      const link = await services.connections.reauthLink(request.params.id);
-      return showConnection(request, reply, link.url);
-    }),
-  );
-  app.post('/connections/:id/revoke', async (request: IdRequest, reply) =>
-    handled(reply, `/connections/${request.params.id}`, async () => {
-      await services.connections.revoke(request.params.id);
-      return 'Revoked: the token was revoked at TikTok and is never used again.';
-    }),
-  );
 }
 
 /** Incidents, and the knowledge base of TikTok's errors. */

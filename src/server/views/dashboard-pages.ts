@@ -1,6 +1,6 @@
 import type { Services } from '../../services/index.ts';
 import { barChart, sparkline } from './charts.ts';
-import { actionButton, ago, badge, html, layout, type PageContext, type Raw } from './layout.ts';
+import { actionButton, ago, badge, csrfField, html, layout, type PageContext, type Raw } from './layout.ts';
 import { choice, pager } from './list-parts.ts';
 
 type Connections = Awaited<ReturnType<Services['connections']['list']>>;
@@ -245,16 +245,25 @@ export function connectionPage(
     checks: Array<{ at: Date; outcome: string }>;
     now: number;
     reauthLink?: string | null;
+    /** The clients it may be put under (absent for operators limited to clients). */
+    clients?: Array<{ id: string; name: string }>;
   },
 ): string {
   const c = data.connection;
   return layout(
     ctx,
-    `Connection ${c.id}`,
+    `${c.name} · ${c.id}`,
     html`<p>${badge(c.status)} ${c.status_reason ?? ''}</p>
 <p>App <code>${c.app_id}</code> · ${c.regime === 'tt_user' ? 'TikTok account token' : 'advertiser token'} · owner ${c.owner_contact ?? 'unknown'} · last check ${ago(c.last_check_at, data.now)} · expires ${expiryText(c, data.now)}</p>
 <p>${actionButton(ctx, `/connections/${c.id}/check`, 'Check now', 'primary')} ${c.status === 'revoked' ? '' : actionButton(ctx, `/connections/${c.id}/reauth-link`, 'Create re-auth link')} ${c.status === 'revoked' ? '' : actionButton(ctx, `/connections/${c.id}/revoke`, 'Revoke at TikTok', 'danger')}</p>
 ${data.reauthLink ? html`<p class="flash">Send this link to the owner: <a href="${data.reauthLink}">${data.reauthLink}</a></p>` : ''}
+${
+  data.clients
+    ? html`<form method="post" action="/connections/${c.id}/client" class="filters">${csrfField(ctx)}<label>Client <select name="client_id"><option value="">No client</option>${data.clients.map(
+        (x) => html`<option value="${x.id}"${x.id === c.client_id ? html` selected` : ''}>${x.name}</option>`,
+      )}</select></label> <button type="submit">Save</button></form>`
+    : ''
+}
 <h2>Health</h2>${healthChart(data.checks, data.now)}
 <h2>Advertisers</h2><div class="wrap"><table><thead><tr><th>Advertiser</th><th>Id</th><th>Status</th><th>Granted</th><th>Currency</th></tr></thead><tbody>
 ${c.advertiser_list.map(

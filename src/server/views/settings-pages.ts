@@ -36,33 +36,7 @@ export function settingsPage(
 <label>Redirect URI (optional; this service's callback by default) <input name="redirect_uri" type="url"></label>
 <button type="submit" class="primary">Register</button></form></details>
 
-<h2>Notification channels</h2>${
-      data.channels.length
-        ? html`<div class="wrap"><table><thead><tr><th>Name</th><th>Kind</th><th>Sends to</th><th>Minimum severity</th><th>Actions</th></tr></thead><tbody>${data.channels.map(
-            (c) =>
-              html`<tr><td>${c.name}</td><td>${c.kind}</td><td>${c.destination}${
-                (c.labels as Record<string, string>).client
-                  ? ` · only ${data.clients?.find((x) => x.id === (c.labels as Record<string, string>).client)?.name ?? (c.labels as Record<string, string>).client}`
-                  : ''
-              }</td><td>${c.min_severity}${c.max_per_hour ? ` · ≤ ${c.max_per_hour}/h${c.digest ? ' + daily digest' : ''}` : ''}</td>
-<td>${actionButton(ctx, `/settings/channels/${c.id}/test`, 'Send a test')} ${actionButton(ctx, `/settings/channels/${c.id}/remove`, 'Remove', 'danger')}</td></tr>`,
-          )}</tbody></table></div>`
-        : html`<p class="muted">No channels: incidents are only shown here.</p>`
-    }
-<details><summary>Add a Slack or webhook channel</summary><form method="post" action="/settings/channels">${csrfField(ctx)}
-<label>Name <input name="name" required maxlength="100"></label>
-<label>Kind <select name="kind"><option value="slack">Slack incoming webhook</option><option value="webhook">Signed webhook (Standard Webhooks)</option></select></label>
-<label>URL <input name="url" type="url" required></label>
-<label>Minimum severity <select name="min_severity"><option>low</option><option>medium</option><option>high</option><option>critical</option></select></label>
-${
-  data.clients?.length
-    ? html`<label>Only one client's incidents <select name="client"><option value="">Every client</option>${data.clients.map(
-        (c) => html`<option value="${c.id}">${c.name}</option>`,
-      )}</select></label>`
-    : ''
-}
-<button type="submit" class="primary">Add</button></form></details>
-
+${channelsSection(ctx, data)}
 <h2>API keys</h2>
 ${data.newKey ? html`<p class="flash">New key (shown once, copy it now): <code>${data.newKey}</code></p>` : ''}
 <div class="wrap"><table><thead><tr><th>Name</th><th>Scopes</th><th>Created</th><th>Last used</th><th></th></tr></thead><tbody>${data.keys.map(
@@ -99,4 +73,40 @@ export function loginPage(ctx: PageContext, data: { next: string; error?: string
 <p class="muted">First start? The service printed a one-time sign-in link; or run <code>adwarden users login-link</code> on its machine.</p>`,
     { live: false },
   );
+}
+
+/** The channels table (what each hears) and the form that adds one (for every client, or one). */
+function channelsSection(
+  ctx: PageContext,
+  data: {
+    channels: Awaited2<ReturnType<Services['notifications']['listChannels']>>;
+    clients?: Array<{ id: string; name: string }>;
+  },
+) {
+  return html`<h2>Notification channels</h2>${
+    data.channels.length
+      ? html`<div class="wrap"><table><thead><tr><th>Name</th><th>Kind</th><th>Sends to</th><th>Minimum severity</th><th>Actions</th></tr></thead><tbody>${data.channels.map(
+          (c) =>
+            html`<tr><td>${c.name}</td><td>${c.kind}</td><td>${c.destination}${
+              (c.labels as Record<string, string>).client
+                ? ` · only ${data.clients?.find((x) => x.id === (c.labels as Record<string, string>).client)?.name ?? (c.labels as Record<string, string>).client}`
+                : ''
+            }</td><td>${c.min_severity}${c.max_per_hour ? ` · ≤ ${c.max_per_hour}/h${c.digest ? ' + daily digest' : ''}` : ''}</td>
+<td>${actionButton(ctx, `/settings/channels/${c.id}/test`, 'Send a test')} ${actionButton(ctx, `/settings/channels/${c.id}/remove`, 'Remove', 'danger')}</td></tr>`,
+        )}</tbody></table></div>`
+      : html`<p class="muted">No channels: incidents are only shown here.</p>`
+  }
+<details><summary>Add a Slack or webhook channel</summary><form method="post" action="/settings/channels">${csrfField(ctx)}
+<label>Name <input name="name" required maxlength="100"></label>
+<label>Kind <select name="kind"><option value="slack">Slack incoming webhook</option><option value="webhook">Signed webhook (Standard Webhooks)</option></select></label>
+<label>URL <input name="url" type="url" required></label>
+<label>Minimum severity <select name="min_severity"><option>low</option><option>medium</option><option>high</option><option>critical</option></select></label>
+${
+  data.clients?.length
+    ? html`<label>Only one client's incidents <select name="client"><option value="">Every client</option>${data.clients.map(
+        (c) => html`<option value="${c.id}">${c.name}</option>`,
+      )}</select></label>`
+    : ''
+}
+<button type="submit" class="primary">Add</button></form></details>`;
 }
