@@ -73,4 +73,22 @@ describe('campaign watch of Smart+ and GMV Max', () => {
         incident.summary,
       ).not.toBeNull();
   });
+
+  it('asks an advertiser without Smart+ or GMV Max for them once an hour, not every round', async () => {
+    await stack.emulator.control.clearRequests();
+    await stack.services.monitor.watch(connectionId);
+    const paths = (await stack.emulator.control.requests()).map((r) => `${r.advertiserId} ${r.path}`);
+    // Three advertisers: only the one running Smart+ is asked for Smart+, only the GMV Max one for GMV Max.
+    expect(paths.filter((p) => p.endsWith('/smart_plus/campaign/get/'))).toEqual([
+      `${ids[1]} /smart_plus/campaign/get/`,
+    ]);
+    expect(paths.filter((p) => p.endsWith('/gmv_max/campaign/get/'))).toEqual([
+      `${ids[2]} /gmv_max/campaign/get/`,
+    ]);
+    expect(
+      paths.filter(
+        (p) => p.endsWith('/campaign/get/') && !p.includes('/smart_plus/') && !p.includes('/gmv_max/'),
+      ),
+    ).toHaveLength(3);
+  });
 });

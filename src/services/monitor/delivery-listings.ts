@@ -1,7 +1,7 @@
 import type { DeliveryItem } from '../../monitor/index.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 
-type Family = NonNullable<DeliveryItem['family']>;
+export type Family = NonNullable<DeliveryItem['family']>;
 
 /** One listing campaign watch reads: an endpoint, the level and family it lists, and how to read a row. */
 interface Listing {
@@ -83,6 +83,8 @@ export interface Listed {
   calls: number;
   /** Listings that failed (the first classic failure ends the listing: nothing else is read). */
   failures: Array<{ path: string; error: unknown }>;
+  /** Listings not read this round (a family the advertiser had none of, checked again later). */
+  skipped: string[];
 }
 
 /**
@@ -94,8 +96,10 @@ export async function listDelivery(
   connections: ConnectionsService,
   connectionId: string,
   advertiserId: string,
+  /** Families not to list this round (the advertiser had none of them when last checked). */
+  skip: ReadonlySet<Family> = new Set(),
 ): Promise<Listed> {
-  const listed: Listed = { items: [], calls: 0, failures: [] };
+  const listed: Listed = { items: [], calls: 0, failures: [], skipped: [] };
   const call: Call = (path, query) => {
     listed.calls++;
     return connections.call(
@@ -108,6 +112,10 @@ export async function listDelivery(
     );
   };
   for (const listing of LISTINGS) {
+    if (skip.has(listing.family)) {
+      listed.skipped.push(listing.path);
+      continue;
+    }
     if (listing.needsCampaigns && !listed.items.some((i) => i.family === listing.family)) continue;
     try {
       listed.items.push(...(await listAll(call, listing)));
@@ -165,3 +173,39 @@ async function addReviewReasons(call: Call, items: DeliveryItem[]): Promise<void
     }
   }
 }
+
+/** How often a family an advertiser had none of is looked for again. */
+const FAMILY_RECHECK_MS = 3_600_000;
+
+/**
+ * What campaign watch remembers between rounds (in this process): which advertisers run Smart+ or GMV
+ * Max. One without any is asked again once an hour, not every round: most accounts run neither, and
+ * the two listings would otherwise be most of the watch's calls. A process that restarts asks at once.
+ */
+export function familyMemory(now: () => number) {
+  const seen = new Map<string, { at: number; present: Set<Family> }>();
+  return {
+    /** The families to leave out for this advertiser now. */
+    skip(advertiserId: string): Set<Family> {
+      const last = seen.get(advertiserId);
+      if (!last || now() - last.at >= FAMILY_RECHECK_MS || now() < last.at) return new Set();
+      return new Set((['smart_plus', 'gmv_max'] as const).filter((f) => !last.present.has(f)));
+    },
+    /** Records a round: families listed (or refused: asked again every round) and those found. */
+    saw(advertiserId: string, listed: Listed) {
+      const present = new Set<Family>();
+      for (const item of listed.items) if (item.family && item.family !== 'classic') present.add(item.family);
+      for (const failure of listed.failures) {
+        const family = LISTINGS.find((l) => l.path === failure.path)?.family;
+        if (family && family !== 'classic') present.add(family);
+      }
+      const last = seen.get(advertiserId);
+      // A round that skipped a family keeps the hour it was last looked for.
+      if (listed.skipped.length > 0 && last)
+        seen.set(advertiserId, { at: last.at, present: new Set([...last.present, ...present]) });
+      else seen.set(advertiserId, { at: now(), present });
+    },
+  };
+}
+
+export type FamilyMemory = ReturnType<typeof familyMemory>;

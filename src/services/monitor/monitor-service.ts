@@ -4,6 +4,7 @@ import type { Logger } from '../../log/index.ts';
 import type { ConnectionsService, ReplayReport, TokensService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
 import type { NotificationsService } from '../notifications/index.ts';
+import { type FamilyMemory, familyMemory } from './delivery-listings.ts';
 import { executeAction } from './monitor-actions.ts';
 import { type AdvertiserNames, type Check, checkApplier, type MonitorStats } from './monitor-check.ts';
 import { runDaily } from './monitor-daily.ts';
@@ -108,6 +109,7 @@ export function monitorService(deps: MonitorDeps) {
     probeSoon,
     dispatch: dispatcher(),
     videosDue: videos.dueConnections,
+    families: familiesOf(deps),
   });
 
   const api = {
@@ -244,6 +246,7 @@ type Shared = MonitorDeps & {
   probeSoon: (connectionId: string, reason: string) => Promise<void>;
   dispatch: Dispatcher;
   videosDue: () => Promise<string[]>;
+  families: FamilyMemory;
 };
 
 async function afterCallback(
@@ -333,4 +336,15 @@ async function pollAndCount(
   const result = await videos.poll(connectionId);
   stats.minimumCalls += result.calls;
   return result;
+}
+
+// One memory of campaign families per monitor (what its watches saw).
+const FAMILIES = new WeakMap<MonitorDeps, FamilyMemory>();
+function familiesOf(deps: MonitorDeps): FamilyMemory {
+  let memory = FAMILIES.get(deps);
+  if (!memory) {
+    memory = familyMemory(deps.now);
+    FAMILIES.set(deps, memory);
+  }
+  return memory;
 }

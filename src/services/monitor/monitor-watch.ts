@@ -11,7 +11,13 @@ import {
 import { isTikTokError } from '../../tiktok/index.ts';
 import type { ConnectionsService } from '../connections/index.ts';
 import type { IncidentsService } from '../incidents/index.ts';
-import { LISTINGS, type Listed, listDelivery, WATCHED_CALLS } from './delivery-listings.ts';
+import {
+  type FamilyMemory,
+  LISTINGS,
+  type Listed,
+  listDelivery,
+  WATCHED_CALLS,
+} from './delivery-listings.ts';
 import { SPEND_REPORT, type SpendDeps, type SpendRead, watchSpend } from './monitor-spend.ts';
 
 /** What `watchConnection` uses. */
@@ -23,6 +29,8 @@ export interface WatchDeps {
   labelOf: (connectionId: string) => Promise<string>;
   probeSoon: (connectionId: string) => Promise<void>;
   spend: SpendDeps['spend'];
+  /** Which advertisers run Smart+ or GMV Max (the others are asked once an hour). */
+  families?: FamilyMemory;
   /** The environment of an app (the sandbox delivers no ads: it has no spend to watch). */
   environmentOf: (appId: string) => Promise<'production' | 'sandbox'>;
 }
@@ -72,7 +80,9 @@ async function watchAdvertiser(deps: WatchDeps, where: Where, advertiser: Watche
     { connectionId, appId: where.appId },
   );
   const result = { calls: 0, minimumCalls: 0, findings: 0, authFailed: false };
-  const listed = await listDelivery(deps.connections, connectionId, advertiser.advertiser_id);
+  const skip = deps.families?.skip(advertiser.advertiser_id);
+  const listed = await listDelivery(deps.connections, connectionId, advertiser.advertiser_id, skip);
+  deps.families?.saw(advertiser.advertiser_id, listed);
   result.calls += listed.calls;
   if ((await judgeFailures(deps, connectionId, subject, listed.failures)) === 'auth')
     return { ...result, authFailed: true };
@@ -87,7 +97,10 @@ async function watchAdvertiser(deps: WatchDeps, where: Where, advertiser: Watche
   observations.push(...(await recoveries(deps, advertiser.advertiser_id, listed, observations, at)));
   // A listing that answered: a refusal of it seen earlier is over.
   const answered = new Set(
-    [...WATCHED_CALLS].filter((c) => !listed.failures.some((f) => c === `GET ${f.path}`)),
+    [...WATCHED_CALLS].filter(
+      (c) =>
+        !listed.failures.some((f) => c === `GET ${f.path}`) && !listed.skipped.some((p) => c === `GET ${p}`),
+    ),
   );
   const spend: SpendRead = where.sandbox
     ? { state: 'not_due' }
