@@ -10,6 +10,7 @@ describe('shipped scenarios (1 of 3)', () => {
     'account-suspended',
     'ad-rejected',
     'tiktok-incident',
+    'campaign-families',
   ])
     it(
       `${name} leads to the expected incidents, actions and notifications`,

@@ -8,7 +8,6 @@ describe('shipped scenarios (3 of 3): faults combined, and campaign health', () 
     'account-info-refused',
     'rate-limit-blackout',
     'suspension-pushed',
-    'campaign-families',
   ])
     it(
       `${name} leads to the expected incidents, actions and notifications`,

@@ -47,9 +47,11 @@ export function pushService(deps: PushDeps) {
       .catch(() => 0)
       .then(() => subscribeConnection({ ...deps, callbackUrl }, connectionId));
     running.set(connectionId, next);
-    void next.finally(() => {
+    // Forgotten once done, either way (the caller sees the outcome; this chain must not reject unheard).
+    const forget = () => {
       if (running.get(connectionId) === next) running.delete(connectionId);
-    });
+    };
+    next.then(forget, forget);
     return next;
   };
   return {

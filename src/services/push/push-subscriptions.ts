@@ -29,6 +29,18 @@ async function reachable(deps: Deps, appId: string): Promise<boolean> {
  * status. A failure is logged, not thrown: polling stays the fallback. Returns how many were made.
  */
 export async function subscribeConnection(deps: Deps, connectionId: string): Promise<number> {
+  try {
+    return await subscribeOrThrow(deps, connectionId);
+  } catch (error) {
+    deps.log.warn(
+      { err: error, connection: connectionId },
+      'could not subscribe to TikTok pushes; polling goes on',
+    );
+    return 0;
+  }
+}
+
+async function subscribeOrThrow(deps: Deps, connectionId: string): Promise<number> {
   const connection = await deps.connections.require(connectionId);
   if (connection.regime !== 'advertiser' || !['healthy', 'degraded'].includes(connection.status)) return 0;
   const appId = connection.app_id;
