@@ -43,11 +43,13 @@ export async function budgetBenchmark({ quick }: BenchOptions): Promise<Record<s
       .set({ read_at: new Date(Date.now() - 3_700_000) })
       .execute();
     const hourlyWatch = await count(each((id) => services.monitor.watch(id)));
+    // The Smart+ and GMV Max listings skipped for advertisers without them are asked again once an hour.
+    const familyRecheck = firstWatch - hourlyWatch;
     const reconcile = await count(() => services.push.reconcile());
 
     const perDay = {
       probes: (DAY / 300_000) * probe,
-      watches: (DAY / 900_000 - 24) * watch + 24 * hourlyWatch,
+      watches: (DAY / 900_000 - 24) * watch + 24 * (hourlyWatch + familyRecheck),
       push_reconcile: 24 * reconcile,
     };
     const total = perDay.probes + perDay.watches + perDay.push_reconcile;
@@ -61,6 +63,7 @@ export async function budgetBenchmark({ quick }: BenchOptions): Promise<Record<s
         first_watch_all: firstWatch,
         watch_all: watch,
         watch_with_spend_all: hourlyWatch,
+        family_recheck_all: familyRecheck,
         push_reconcile: reconcile,
       },
       calls_per_advertiser_per_day: Math.round(perAdvertiser),
