@@ -206,6 +206,38 @@ const SECTIONS: Record<
       ],
     ],
   },
+  push: {
+    title: 'Push detection',
+    measures:
+      'An advertiser is suspended in the emulator (its own process), which delivers TikTok’s signed `AD_ACCOUNT_SUSPENSION` push over HTTP to `/webhooks/tiktok`; the time is from the fault to the incident being open. Sweeps and campaign watch are an hour apart: only the push can find it in time.',
+    rows: (r) => [
+      [
+        `incident open after TikTok sends the push, p50 / p99 (${n(r.rounds)} rounds)`,
+        `${n(r.open_p50_ms)} / ${n(r.open_p99_ms)} ms`,
+        'p99 ≤ 2,000 ms',
+        (r.open_p99_ms as number) <= 2_000,
+      ],
+    ],
+  },
+  budget: {
+    title: 'TikTok calls per advertiser per day',
+    measures:
+      'Every kind of the monitor’s work is run on a world like an agency’s (campaigns on every advertiser, a third on Smart+, a quarter on GMV Max) and its calls counted at the emulator, then scaled to a day at the default intervals: a probe per connection every 5 minutes, campaign watch every 15 (Smart+ and GMV Max listings where the advertiser runs them, once an hour for the others), the hourly spend read, push reconciliation hourly. Pushes and the status feed cost no calls. A longer watch interval (or a higher tier) watches more advertisers.',
+    rows: (r) => [
+      [
+        `calls per advertiser per day (${n(r.advertisers)} advertisers in ${n(r.connections)} connections)`,
+        `${n(r.calls_per_advertiser_per_day)} (probes ${n(get(r, 'of_which.probes'))}, campaign watch and spend ${n(get(r, 'of_which.campaign_watch_and_spend'))})`,
+        '—',
+        null,
+      ],
+      [
+        'advertisers one app watches within the Basic tier (864,000 calls a day)',
+        n(r.advertisers_per_app_at_basic),
+        '—',
+        null,
+      ],
+    ],
+  },
   memory: {
     title: 'Memory',
     measures:
@@ -250,6 +282,8 @@ const HEADLINES: Array<[what: string, path: string, unit: string]> = [
   ['sweep at Basic ÷ calls ÷ QPS', 'sweep.basic_tier.ratio_to_bound', ''],
   ['detection by the sweep, open p99', 'detection.by_sweep.open_p99_ms', ' ms'],
   ['detection in-band, open p99', 'detection.in_band.open_p99_ms', ' ms'],
+  ['detection by push, open p99', 'push.open_p99_ms', ' ms'],
+  ['advertisers per app at Basic', 'budget.advertisers_per_app_at_basic', ''],
   ['memory, embedded (steady)', 'memory.embedded.rss_steady_mb', ' MB'],
   ['memory, PostgreSQL from source (steady)', 'memory.postgres.rss_steady_mb', ' MB'],
   ['memory, PostgreSQL installed build (steady)', 'memory.postgres_installed.rss_steady_mb', ' MB'],
