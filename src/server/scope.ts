@@ -21,7 +21,7 @@ const LIMITED_WRITES = [
   /^\/settings\/password$/,
 ];
 // Pages and reads that are an admin's alone.
-const ADMIN_READS = [/^\/settings$/, /^\/api\/v1\/(channels|apps)(\/|$)/];
+const ADMIN_READS = [/^\/settings$/, /^\/api\/v1\/(channels|apps|videos|tiktok\/subscriptions)(\/|$)/];
 
 const notFound = (what: string) => new ServiceError('ADW_NOT_FOUND', `no ${what}`);
 
