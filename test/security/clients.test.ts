@@ -140,6 +140,8 @@ describe('clients and invitations', () => {
     }
     expect((await as('/settings')).status).toBe(403);
     expect((await as('/api/v1/apps')).status).toBe(403);
+    expect((await as('/api/v1/videos')).status).toBe(403);
+    expect((await as('/api/v1/tiktok/subscriptions')).status).toBe(403);
     const write = await fetch(`${stack.address}/api/v1/clients`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/json', origin: stack.address },
