@@ -215,3 +215,23 @@ describe('lookupCode', () => {
     expect(lookupCode(12345)).toBeUndefined();
   });
 });
+
+describe('fix texts', () => {
+  it('never repeat a step, never open with what adwarden does by itself, and speak to library users too', () => {
+    const auto = new Set(['backoff', 'pace', 'poll', 'refresh']);
+    for (const entry of CATALOG) {
+      const steps = entry.fix.map((f) => f.toLowerCase());
+      expect(new Set(steps).size, `${entry.code} repeats a step`).toBe(steps.length);
+      // What the client retries, paces or polls by itself is not a person's first step.
+      if (auto.has(entry.action))
+        expect(entry.fix[0] ?? '', `${entry.code} asks a person to retry`).not.toMatch(
+          /^(retry|try again|wait and retry)/i,
+        );
+      // The catalog is the library's too: the service's own deeds are said as the service's.
+      for (const step of entry.fix)
+        expect(step, `${entry.code}`).not.toMatch(
+          /\badwarden (sends|probes|pauses|exchanges|refreshes|checks|polls)\b/,
+        );
+    }
+  });
+});

@@ -23,7 +23,7 @@ export const ASYNC_ADVERTISER_CODES: readonly CatalogEntry[] = [
     title: 'Task not ready',
     meaning: 'The asynchronous task is not finished yet.',
     causes: ['A report or copy task still running.'],
-    fix: ['Nothing to do; adwarden polls again later.'],
+    fix: ['Nothing to do yet: poll again later (adwarden’s client and monitor do).'],
     action: 'poll',
     retry: POLL,
     actor: 'nobody',
@@ -54,7 +54,7 @@ export const ASYNC_ADVERTISER_CODES: readonly CatalogEntry[] = [
       'A wrong advertiser id.',
     ],
     fix: [
-      'adwarden checks /oauth2/advertiser/get/ to see whether the advertiser is still authorized.',
+      'Read /oauth2/advertiser/get/ to see whether the advertiser is still authorized (the monitor does at its next check).',
       'If it was removed on purpose, remove it from the connection; otherwise the owner re-authorizes and ticks it.',
     ],
     action: 'verify_advertiser',

@@ -37,7 +37,7 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     ],
     fix: [
       'Nothing to re-authorize: the token is valid.',
-      'Lower concurrency per app, or spread work over the day; adwarden paces calls to the tier’s budget.',
+      'Lower concurrency per app, or spread work over the day; adwarden’s client paces calls to the tier’s budget.',
       'If it happens daily, apply for a higher rate tier (My Apps → App Detail → Authorization).',
     ],
     sources: ['SDK', 'RC', 'AB', 'SG', 'PH', 'OW', 'SF'],
@@ -63,7 +63,7 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
       'At token exchange: an old or reused auth_code.',
     ],
     fix: [
-      'Compare the app id and secret with TikTok’s developer portal (My Apps → App Detail) and update them in adwarden.',
+      'Compare the app id and secret with TikTok’s developer portal (My Apps → App Detail) and update them where they are configured (adwarden apps add, or the client’s options).',
       'At token exchange: start the authorization again for a fresh code.',
     ],
     action: 'check_app_credentials',
@@ -89,7 +89,7 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
       'For an advertiser token: it was invalidated on TikTok’s side.',
     ],
     fix: [
-      'tt_user tokens: adwarden refreshes with the refresh token, then retries.',
+      'tt_user tokens: refresh with the refresh token, then retry (the service does this by itself).',
       'Advertiser tokens (no refresh exists): the owner authorizes the app again through the re-auth link.',
     ],
     action: 'refresh',
@@ -112,7 +112,7 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
       'The tt_user refresh token has expired (they live 365 days); the account holder must authorize again.',
     causes: ['The refresh token is older than a year, or was not used before it ran out.'],
     fix: [
-      'The TikTok account holder authorizes the app again (adwarden sends the link, and reminds 7 days ahead).',
+      'The TikTok account holder authorizes the app again (the service sends them the link, and reminds them 7 days ahead).',
     ],
     action: 'restart_oauth',
     retry: NEVER,
@@ -149,7 +149,7 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
       'A `Bearer ` prefix or whitespace around the token.',
     ],
     fix: [
-      'adwarden first probes the token to rule out a sandbox/production mix-up or a formatting problem.',
+      'Probe the token first (/oauth2/advertiser/get/) to rule out a sandbox/production mix-up or a formatting problem; the service does before it calls a token dead.',
       'If it is confirmed dead, the connection owner authorizes the app again through the re-auth link; the same connection gets the new token.',
     ],
     sources: ['SDK', 'RC', 'SF', 'PH'],
@@ -206,7 +206,9 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
       'The callback was replayed or the code exchanged twice.',
       'More than an hour passed between consent and exchange.',
     ],
-    fix: ['Start the authorization again; adwarden exchanges codes as soon as the callback arrives.'],
+    fix: [
+      'Start the authorization again and exchange the new code at once: a code lives an hour and works once.',
+    ],
     alsoDescribedAs: [
       {
         claim: 'No permission to access this advertiser (a test mock)',
@@ -224,7 +226,7 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
       'This code appears in no TikTok source (SDK table or return-code appendix); adwarden treats it as a generic authentication failure.',
     causes: ['Unknown.'],
     fix: [
-      'adwarden probes the token; quote the request_id to TikTok support so the meaning can be confirmed.',
+      'Probe the token (/oauth2/advertiser/get/); quote the request_id to TikTok support so the meaning can be confirmed.',
     ],
     confidence: 'low',
     sources: [],
@@ -250,7 +252,7 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     meaning:
       'The app is blocked or does not exist. TikTok’s appendix also gives "The app_id is inconsistent with the token\'s app information" as an example, which adwarden refines to "token belongs to another app".',
     causes: ['A wrong app id.', 'The app was disabled on TikTok’s side.'],
-    fix: ['Check the app in TikTok’s developer portal and the app id configured in adwarden.'],
+    fix: ['Check the app in TikTok’s developer portal, and the app id it is configured with.'],
     action: 'check_app_credentials',
     retry: NEVER,
     actor: 'operator',
@@ -330,7 +332,9 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     title: 'Scope not authorized',
     meaning: 'The scope this call needs was not authorized.',
     causes: ['The permission was not ticked at authorization time.'],
-    fix: ['The owner authorizes the app again with the scope ticked (adwarden sends a re-auth link).'],
+    fix: [
+      'The owner authorizes the app again with the scope ticked (the service sends them a re-auth link).',
+    ],
     action: 'request_permission',
     retry: NEVER,
     actor: 'advertiser_owner',
@@ -371,7 +375,7 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     meaning: `The advertiser reached its per-path QPS limit, e.g. "Advertiser (…)'s QPS (21) reaches QPS limit 20 for current path". ${RATE_RECOVERY}`,
     causes: ['Too many calls for one advertiser on one endpoint, typically from parallel jobs.'],
     fix: [
-      'Nothing to re-authorize. adwarden keeps a per-advertiser, per-path budget and retries after a second.',
+      'Nothing to re-authorize. adwarden’s client keeps a per-advertiser, per-path budget and retries after a second.',
     ],
     sources: ['RC', 'AB'],
   }),
@@ -382,7 +386,7 @@ export const AUTH_CODES: readonly CatalogEntry[] = [
     title: 'Requests too frequent (endpoint limit)',
     meaning: `Requests too frequent at the app-level endpoint limit; handled like 40100. ${RATE_RECOVERY}`,
     causes: ['The app exceeded an endpoint’s own limit.'],
-    fix: ['Nothing to re-authorize; adwarden paces calls to the endpoint’s budget.'],
+    fix: ['Nothing to re-authorize; adwarden’s client paces calls to the endpoint’s budget.'],
     sources: ['SDK', 'RC', 'PH'],
   }),
 ];

@@ -28,7 +28,7 @@ export const FILE_CODES: readonly CatalogEntry[] = [
     meaning: 'The video is still being transcoded; it cannot be used yet.',
     causes: ['An ad was created right after the video upload, before processing finished.'],
     fix: [
-      'Nothing to do: adwarden polls /file/video/ad/info/ until the video is displayable, then creates the ad.',
+      'Nothing to do: adwarden’s client polls /file/video/ad/info/ until the video is displayable, then creates the ad.',
     ],
     action: 'poll',
     retry: POLL,

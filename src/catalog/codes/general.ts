@@ -64,7 +64,7 @@ export const GENERAL_CODES: readonly CatalogEntry[] = [
       'The advertiser was deleted or removed from the authorization.',
     ],
     fix: [
-      'Ask the advertiser owner to authorize the app again with the missing permission ticked (adwarden sends a re-auth link).',
+      'Ask the advertiser owner to authorize the app again with the missing permission ticked (the service sends them a re-auth link).',
       'Or ask a Business Center admin to give the authorizing user Admin or Operator access to the ad account.',
     ],
     action: 'request_permission',
