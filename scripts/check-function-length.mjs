@@ -10,7 +10,7 @@ import swc from '@swc/core';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAX = Number(process.argv[process.argv.indexOf('--max') + 1]) || 80;
 /** Data, not logic: the schema's migrations are SQL text, in order, never edited once released. */
-const DATA_TABLES = new Set(['src/db/migrations.ts']);
+const DATA_TABLES = new Set(['src/db/migrations.ts', 'src/db/migrations-agency.ts']);
 const FUNCTIONS = new Set([
   'FunctionDeclaration',
   'FunctionExpression',
