@@ -10,6 +10,22 @@ export async function visibleConnectionIds(services: Services, scope: ClientScop
   return (await services.connections.list()).filter((c) => canSee(scope, c.client_id)).map((c) => c.id);
 }
 
+/**
+ * How an incident list is narrowed for a scope and an optional client filter: the connections it may
+ * show (null: no narrowing), and whether incidents of no connection (apps, the platform) stay in.
+ */
+export async function incidentConnections(
+  services: Services,
+  scope: ClientScope,
+  client: string | undefined,
+): Promise<{ connectionIds: string[]; attachedOnly: boolean } | null> {
+  if (scope === null && !client) return null;
+  const connectionIds = (await services.connections.list())
+    .filter((c) => canSee(scope, c.client_id) && (!client || c.client_id === client))
+    .map((c) => c.id);
+  return { connectionIds, attachedOnly: Boolean(client) };
+}
+
 // What an operator limited to some clients may change: its clients' connections, incidents and
 // invitations, and its own password. Apps, channels, keys, users and new clients are an admin's.
 const LIMITED_WRITES = [

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ServiceError, type Services } from '../../services/index.ts';
-import { scopeOf, visibleConnectionIds } from '../scope.ts';
+import { incidentConnections, scopeOf } from '../scope.ts';
 
 const STATES = ['open', 'acknowledged', 'resolved', 'muted'] as const;
 
@@ -55,21 +55,14 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
 export function incidentRoutes(app: FastifyInstance, services: Services): void {
   app.get('/api/v1/incidents', async (request) => {
     const q = parse(ListQuery, request.query, 'query');
-    const scope = scopeOf(request);
-    let connectionIds = await visibleConnectionIds(services, scope);
-    if (q.client) {
-      const ofClient = (await services.connections.list())
-        .filter((c) => c.client_id === q.client)
-        .map((c) => c.id);
-      connectionIds = connectionIds ? ofClient.filter((id) => connectionIds!.includes(id)) : ofClient;
-    }
+    const narrowed = await incidentConnections(services, scopeOf(request), q.client);
     const filter = {
       states: q.state,
       problem: q.kind,
       severity: q.severity,
       q: q.q,
       connectionId: q.connection,
-      ...(connectionIds ? { connectionIds, attachedOnly: Boolean(q.client) } : {}),
+      ...narrowed,
     };
     const limit = q.limit ?? 100;
     const [incidents, total] = await Promise.all([

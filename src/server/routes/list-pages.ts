@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canSee, type Services } from '../../services/index.ts';
-import { scopeOf, visibleConnectionIds } from '../scope.ts';
+import { incidentConnections, scopeOf } from '../scope.ts';
 import { connectionsPage } from '../views/dashboard-pages.ts';
 import { incidentsPage } from '../views/incident-pages.ts';
 import { contextOf } from './page-context.ts';
@@ -60,20 +60,14 @@ export async function filteredIncidents(services: Services, request: FastifyRequ
   const severity = (SEVERITIES as readonly string[]).includes(query.severity ?? '')
     ? (query.severity as (typeof SEVERITIES)[number])
     : undefined;
-  let connectionIds = await visibleConnectionIds(services, scope);
-  if (query.client) {
-    const ofClient = (await services.connections.list())
-      .filter((c) => c.client_id === query.client && canSee(scope, c.client_id))
-      .map((c) => c.id);
-    connectionIds = connectionIds ? ofClient.filter((id) => connectionIds!.includes(id)) : ofClient;
-  }
+  const narrowed = await incidentConnections(services, scope, query.client);
   const { page, per } = paging(query);
   const filter = {
     states,
     severity,
     problem: text(query.kind, 40) || undefined,
     q: text(query.q) || undefined,
-    ...(connectionIds ? { connectionIds, attachedOnly: Boolean(query.client) } : {}),
+    ...narrowed,
   };
   const [incidents, total] = await Promise.all([
     services.incidents.list({ ...filter, limit: per, offset: (page - 1) * per }),
